@@ -1,0 +1,89 @@
+"""Users, their encrypted Kroger tokens, and personal API tokens."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+
+from .fields import EncryptedTextField
+
+LOCATION_ID_LENGTH = 8
+
+
+class User(AbstractUser):
+    """A shopper. Kroger sign-in creates these, keyed on the Kroger profile ID."""
+
+    kroger_profile_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    preferred_location_id = models.CharField(max_length=LOCATION_ID_LENGTH, blank=True)
+    # A copy of the store's name and address from Kroger, so pages need no Kroger call.
+    preferred_location_name = models.CharField(max_length=200, blank=True)
+    preferred_location_address = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return self.kroger_profile_id or self.username
+
+
+class KrogerToken(models.Model):
+    """A shopper's Kroger OAuth tokens, encrypted at rest. Use accounts.tokens to read them."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="kroger_token")
+    access_token = EncryptedTextField()
+    refresh_token = EncryptedTextField(blank=True)
+    access_expires_at = models.DateTimeField()
+    scopes = models.CharField(max_length=200, blank=True)
+    # Set when Kroger rejected a refresh: the shopper has to sign in with Kroger again.
+    needs_reconnect = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Kroger tokens for {self.user}"
+
+    def expires_soon(self, now=None, *, margin: timedelta = timedelta(seconds=60)) -> bool:
+        return self.access_expires_at - margin <= (now or timezone.now())
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self, now=None):
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its SHA-256 hash is stored; the secret is shown once."""
+
+    PREFIX = "ps_"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    # The first characters of the secret, to tell tokens apart in lists.
+    key_prefix = models.CharField(max_length=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_prefix}…)"
+
+    @staticmethod
+    def hash_secret(secret: str) -> str:
+        return hashlib.sha256(secret.encode()).hexdigest()
+
+    @classmethod
+    def new_secret(cls) -> str:
+        return cls.PREFIX + secrets.token_urlsafe(32)
+
+    def is_active(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

@@ -1,0 +1,241 @@
+"""The one settings module. Every environment differs only by environment variables.
+
+Every name read here is documented in `.env.example` (a test keeps the two in step).
+A local `.env` file is read too; real environment variables win over it.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from environs import Env
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = Env()
+env.read_env(str(BASE_DIR / ".env"), recurse=False, override=False)
+
+# --- Core -------------------------------------------------------------------------------
+
+DEBUG = env.bool("DEBUG", False)
+SECRET_KEY = env.str("SECRET_KEY", "")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+# Fernet keys, newest first: the first encrypts, every key decrypts (rotation without downtime).
+# Deliberately separate from SECRET_KEY, so rotating one never strands the other.
+TOKEN_ENCRYPTION_KEYS = env.list("TOKEN_ENCRYPTION_KEYS", [])
+
+ROOT_URLCONF = "shopper.urls"
+WSGI_APPLICATION = "shopper.wsgi.application"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+# --- Kroger -----------------------------------------------------------------------------
+
+KROGER_CLIENT_ID = env.str("KROGER_CLIENT_ID", "")
+KROGER_CLIENT_SECRET = env.str("KROGER_CLIENT_SECRET", "")
+KROGER_REDIRECT_URI = env.str("KROGER_REDIRECT_URI", "")
+_has_kroger_credentials = bool(KROGER_CLIENT_ID and KROGER_CLIENT_SECRET and KROGER_REDIRECT_URI)
+# With no credentials a developer gets the bundled sandbox; production must opt in explicitly.
+KROGER_SANDBOX = env.bool("KROGER_SANDBOX", DEBUG and not _has_kroger_credentials)
+SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if KROGER_SANDBOX:
+    KROGER_API_BASE_URL = env.str("KROGER_API_BASE_URL", f"{SITE_URL}/sandbox/kroger")
+    KROGER_CLIENT_ID = KROGER_CLIENT_ID or "personal-shopper-sandbox"
+    KROGER_CLIENT_SECRET = KROGER_CLIENT_SECRET or "sandbox-secret"
+    KROGER_REDIRECT_URI = KROGER_REDIRECT_URI or f"{SITE_URL}/auth/callback"
+else:
+    KROGER_API_BASE_URL = env.str("KROGER_API_BASE_URL", "https://api.kroger.com")
+KROGER_API_BASE_URL = KROGER_API_BASE_URL.rstrip("/")
+KROGER_TIMEOUT_SECONDS = env.float("KROGER_TIMEOUT_SECONDS", 8.0)
+KROGER_MAX_RETRIES = env.int("KROGER_MAX_RETRIES", 2)
+KROGER_PRODUCT_CACHE_SECONDS = env.int("KROGER_PRODUCT_CACHE_SECONDS", 15 * 60)
+KROGER_LOCATION_CACHE_SECONDS = env.int("KROGER_LOCATION_CACHE_SECONDS", 24 * 60 * 60)
+# Sandbox only: how long its access tokens live (tests shorten it to force refreshes).
+KROGER_SANDBOX_TOKEN_LIFETIME = env.int("KROGER_SANDBOX_TOKEN_LIFETIME", 1800)
+
+# Optional assistant picker: any OpenAI-compatible chat-completions endpoint.
+LLM_API_BASE_URL = env.str("LLM_API_BASE_URL", "")
+LLM_API_KEY = env.str("LLM_API_KEY", "")
+LLM_MODEL = env.str("LLM_MODEL", "")
+
+if not DEBUG:
+    missing = [name for name in ("SECRET_KEY", "TOKEN_ENCRYPTION_KEYS") if not globals()[name]]
+    if not KROGER_SANDBOX and not _has_kroger_credentials:
+        missing.append("KROGER_CLIENT_ID/KROGER_CLIENT_SECRET/KROGER_REDIRECT_URI")
+    if missing:
+        raise ImproperlyConfigured(
+            f"Missing required settings with DEBUG off: {', '.join(missing)}. "
+            "See .env.example (or run `make run` for a development .env)."
+        )
+if not SECRET_KEY:
+    raise ImproperlyConfigured("SECRET_KEY is not set. Run `make run` once to create a .env.")
+
+# --- Apps and middleware ----------------------------------------------------------------
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "social_django",
+    "accounts",
+    "shopping",
+]
+if KROGER_SANDBOX:
+    INSTALLED_APPS.append("kroger.sandbox")
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.kroger_connection",
+            ],
+        },
+    },
+]
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# --- Database and cache -----------------------------------------------------------------
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env.str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        conn_max_age=env.int("DATABASE_CONN_MAX_AGE", 0),
+    )
+}
+# The application token, quota counters and search results live here; every process that
+# shares this cache shares them. Use Redis in production (redis://host:6379/0).
+_cache_url = env.str("CACHE_URL", "locmem://")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+        if _cache_url.startswith(("redis://", "rediss://"))
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# --- Auth and social --------------------------------------------------------------------
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.KrogerOAuth2",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+
+SOCIAL_AUTH_KROGER_KEY = KROGER_CLIENT_ID
+SOCIAL_AUTH_KROGER_SECRET = KROGER_CLIENT_SECRET
+SOCIAL_AUTH_KROGER_REDIRECT_URI = KROGER_REDIRECT_URI
+SOCIAL_AUTH_URL_NAMESPACE = "social"
+SOCIAL_AUTH_LOGIN_REDIRECT_URL = "/"
+SOCIAL_AUTH_LOGIN_ERROR_URL = "/auth/error"
+SOCIAL_AUTH_RAISE_EXCEPTIONS = False
+SOCIAL_AUTH_SANITIZE_REDIRECTS = True
+SOCIAL_AUTH_REQUESTS_TIMEOUT = KROGER_TIMEOUT_SECONDS
+SOCIAL_AUTH_PIPELINE = [
+    "social_core.pipeline.social_auth.social_details",
+    "social_core.pipeline.social_auth.social_names",
+    "social_core.pipeline.social_auth.social_uid",
+    "social_core.pipeline.social_auth.auth_allowed",
+    "social_core.pipeline.social_auth.social_user",
+    "social_core.pipeline.user.get_username",
+    "social_core.pipeline.user.create_user",
+    "social_core.pipeline.social_auth.associate_user",
+    # Replaces load_extra_data: tokens go to the encrypted KrogerToken, never extra_data.
+    "accounts.pipeline.save_kroger_tokens",
+    "social_core.pipeline.user.user_details",
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+
+# --- REST API ---------------------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("API_THROTTLE_RATE", "600/min"),
+        "anon": "60/min",
+    },
+    "NUM_PROXIES": env.int("NUM_PROXIES", 0),
+    "DEFAULT_PAGINATION_CLASS": "shopping.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "shopping.exceptions.api_exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Personal Shopper API",
+    "DESCRIPTION": "Household guidance, remembered picks, Kroger catalogue, cart and lists.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+MAX_GUIDANCE_LINES_PER_USER = env.int("MAX_GUIDANCE_LINES_PER_USER", 100)
+
+# --- Security ---------------------------------------------------------------------------
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"  # the OAuth callback is a cross-site top-level GET
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])
+if env.bool("BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Logging ----------------------------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
+    # requests/urllib3 log full URLs at DEBUG; keep them quiet so nothing sensitive leaks.
+    "loggers": {"urllib3": {"level": "WARNING"}, "social": {"level": "WARNING"}},
+}

@@ -1,0 +1,25 @@
+"""Test settings: the real settings plus speed and safety overrides."""
+
+import os
+
+# Fixed, test-only values (never used outside the test suite).
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdef")
+os.environ.setdefault(
+    "TOKEN_ENCRYPTION_KEYS",
+    "dGVzdC1rZXktb25lLXRlc3Qta2V5LW9uZS10ZXN0LWs=,dGVzdC1rZXktdHdvLXRlc3Qta2V5LXR3by10ZXN0LWs=",
+)
+os.environ.setdefault("DEBUG", "false")
+os.environ["KROGER_SANDBOX"] = "true"
+os.environ["KROGER_API_BASE_URL"] = "https://kroger.sandbox.test"
+os.environ["SITE_URL"] = "http://testserver"
+
+from .settings import *  # noqa: E402,F403
+
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SECURE_SSL_REDIRECT = False
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,18 @@
+"""Top-level URLs: each area keeps its own urlconf; the sandbox is mounted only when enabled."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
+    path("", include("accounts.token_urls")),
+    path("", include("shopping.urls.memory")),
+    path("", include("shopping.urls.catalogue")),
+    path("", include("shopping.urls.lists")),
+    path("", include("shopping.urls.docs")),
+]
+
+if settings.KROGER_SANDBOX:
+    urlpatterns.append(path("sandbox/kroger/", include("kroger.sandbox.urls")))

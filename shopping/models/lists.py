@@ -1,0 +1,71 @@
+"""Shopping lists and their lines, with the pick made for each line."""
+
+from django.conf import settings
+from django.db import models
+
+
+class ShoppingList(models.Model):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shopping_lists"
+    )
+    name = models.CharField(max_length=100, blank=True)
+    # The store the list is picked for (the shopper's preferred store when created).
+    location_id = models.CharField(max_length=8, blank=True)
+    raw_text = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name or f"List {self.pk}"
+
+
+class ListItem(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Looking…"
+        RESOLVED = "resolved", "Picked"
+        NEEDS_CHOICE = "needs_choice", "Needs your choice"
+        NOT_FOUND = "not_found", "Not found at this store"
+        ERROR = "error", "Kroger could not be reached"
+
+    class Source(models.TextChoices):
+        MEMORY = "memory", "Remembered pick"
+        RULES = "rules", "Household rules"
+        ASSISTANT = "assistant", "Assistant"
+        USER = "user", "Your choice"
+
+    shopping_list = models.ForeignKey(ShoppingList, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField(default=0)
+    raw_text = models.CharField(max_length=300)
+    # Parsed from the line: "2 lb ground beef" -> amount 2, unit "lb", term "ground beef".
+    amount = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    unit = models.CharField(max_length=30, blank=True)
+    term = models.CharField(max_length=200, blank=True)
+    quantity = models.PositiveIntegerField(default=1)
+    status = models.CharField(max_length=15, choices=Status.choices, default=Status.PENDING)
+    source = models.CharField(max_length=10, choices=Source.choices, blank=True)
+    product_id = models.CharField(max_length=13, blank=True)
+    description = models.CharField(max_length=300, blank=True)
+    brand = models.CharField(max_length=120, blank=True)
+    size = models.CharField(max_length=60, blank=True)
+    image_url = models.URLField(max_length=500, blank=True)
+    regular_price = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    promo_price = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    confidence = models.FloatField(null=True, blank=True)
+    # Up to 5 other candidates: [{"product_id", "description", "brand", "size", "image_url", "price", ...}]
+    alternatives = models.JSONField(default=list, blank=True)
+    # What the last successful send put in the cart, to send only the difference next time.
+    sent_product_id = models.CharField(max_length=13, blank=True)
+    sent_quantity = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.raw_text

@@ -1,0 +1,76 @@
+"""The household's memory: guidance lines and remembered picks (selections)."""
+
+import re
+import unicodedata
+
+from django.conf import settings
+from django.db import models
+
+
+def normalize_term(term: str) -> str:
+    """Fold case, accents, punctuation and spacing, so "Milk " and "milk" are one term."""
+    folded = unicodedata.normalize("NFKD", term).encode("ascii", "ignore").decode()
+    folded = re.sub(r"[^\w\s]", " ", folded.lower())
+    return " ".join(folded.split())
+
+
+class Guidance(models.Model):
+    """One line of household guidance, in the household's own words."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="guidance")
+    text = models.CharField(max_length=500)
+    # An item term or category this line is about; blank means it applies generally.
+    applies_to = models.CharField(max_length=100, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name_plural = "guidance"
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Selection(models.Model):
+    """A remembered pick: "when we say *milk* at this store we mean this product"."""
+
+    class Source(models.TextChoices):
+        USER = "user", "Chosen by the shopper"
+        RULES = "rules", "Picked by the household rules"
+        ASSISTANT = "assistant", "Picked by the assistant"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="selections")
+    term = models.CharField(max_length=200)
+    normalized_term = models.CharField(max_length=200, editable=False)
+    # Blank: the pick applies at any store.
+    location_id = models.CharField(max_length=8, blank=True)
+    product_id = models.CharField(max_length=13)
+    description = models.CharField(max_length=300, blank=True)
+    brand = models.CharField(max_length=120, blank=True)
+    size = models.CharField(max_length=60, blank=True)
+    image_url = models.URLField(max_length=500, blank=True)
+    price = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    quantity = models.PositiveIntegerField(default=1)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.USER)
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = [models.F("last_used_at").desc(nulls_last=True), "-updated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "normalized_term", "location_id"], name="one_selection_per_term_and_store"
+            )
+        ]
+        indexes = [models.Index(fields=["owner", "normalized_term"])]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.product_id}"
+
+    def save(self, *args, **kwargs):
+        self.normalized_term = normalize_term(self.term)
+        super().save(*args, **kwargs)
