@@ -81,3 +81,38 @@ def kroger_sandbox(settings):
         for method in ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"):
             mock.add_callback(method, pattern, callback=forward)
         yield sandbox_store
+
+
+# --- Real-browser tests -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (`playwright install` cannot download here)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def live_site(live_server, settings):
+    """The live server in sandbox mode: the site talks to its own sandbox over real HTTP."""
+    settings.KROGER_API_BASE_URL = f"{live_server.url}/sandbox/kroger"
+    settings.KROGER_REDIRECT_URI = f"{live_server.url}/auth/callback"
+    settings.SITE_URL = live_server.url
+    return live_server
+
+
+@pytest.fixture
+def page(browser, live_site):
+    context = browser.new_context(base_url=live_site.url)
+    browser_page = context.new_page()
+    browser_page.set_default_timeout(10_000)
+    yield browser_page
+    context.close()
