@@ -1,0 +1,92 @@
+"""Catalogue products as Kroger's product JSON (kroger-api.md §5.3), with optional drift."""
+
+import re
+
+from django.http import HttpRequest
+from django.templatetags.static import static
+
+from . import catalogue, store
+from .catalogue import Product
+
+IMAGE_SIZES = ("xlarge", "large", "medium", "small", "thumbnail")
+CID = "dis.api.tpi_products-api_20240521_b:all_c:p_t:personal-shopper"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("®", "")).strip("-")
+
+
+def _price(value) -> float | int:
+    # Kroger sends a bare 0 for "no promotion".
+    return float(value) if value else 0
+
+
+def _images(product: Product, request: HttpRequest, drift: bool) -> list[dict]:
+    """Front (featured) and back images; the URLs point at our own static SVGs."""
+    front_url = request.build_absolute_uri(static(f"sandbox/img/{product.kind}.svg"))
+    back_url = request.build_absolute_uri(static("sandbox/img/back.svg"))
+    flag = "default" if drift else "featured"
+    front = {
+        "id": f"{product.upc}_front",
+        "perspective": "front",
+        flag: True,
+        "sizes": [{"id": f"{product.upc}_{size}", "size": size, "url": front_url} for size in IMAGE_SIZES],
+    }
+    back = {"perspective": "back", "sizes": [{"size": "medium", "url": back_url}]}
+    # Real payloads do not promise the featured image comes first; drift puts it second.
+    return [back, front] if drift else [front, back]
+
+
+def _item(product: Product, location_id: str | None, drift: bool) -> dict:
+    item: dict = {
+        "itemId": product.upc,
+        "favorite": False,
+        "size": product.size,
+        "soldBy": product.sold_by.lower() if drift else product.sold_by,
+    }
+    if location_id is None:
+        return item
+    regular, promo = catalogue.store_price(product, location_id)
+    item["price"] = {"regular": _price(regular), "promo": _price(promo)}
+    if product.sold_by == "WEIGHT":
+        item["price"]["regularPerUnitEstimate"] = _price(regular)
+        item["price"]["promoPerUnitEstimate"] = _price(promo)
+    fulfillment = catalogue.fulfillment(product, location_id)
+    if drift:
+        fulfillment = {key.lower(): value for key, value in fulfillment.items()}
+    item["fulfillment"] = fulfillment
+    level = catalogue.stock_level(product, location_id)
+    if level is not None:  # Kroger omits inventory when it does not know
+        item["inventory"] = {"stockLevel": level}
+    return item
+
+
+def product_json(product: Product, request: HttpRequest, location_id: str | None) -> dict:
+    """One product; price, fulfillment, stock and aisle only when a store was given."""
+    drift = store.drift()
+    data: dict = {
+        "productId": product.upc,
+        "upc": product.upc,
+        "productPageURI": f"/p/{_slug(product.description)}/{product.upc}?cid={CID}",
+    }
+    if location_id is not None:
+        data["aisleLocations"] = [catalogue.aisle_location(product, location_id)]
+    if product.brand:
+        data["brand"] = product.brand
+    data.update(
+        {
+            "categories": list(product.categories),
+            "countryOrigin": "UNITED STATES" if not product.is_produce else "UNITED STATES; MEXICO; CHILE",
+            "description": product.description,
+            "images": _images(product, request, drift),
+            "items": [_item(product, location_id, drift)],
+            "itemInformation": _dimensions(product),
+            "temperature": {"indicator": product.temperature, "heatSensitive": product.section == "snacks"},
+        }
+    )
+    return data
+
+
+def _dimensions(product: Product) -> dict:
+    roll = int(product.upc[-4:])
+    return {"depth": str(2 + roll % 5), "height": str(4 + roll % 8), "width": str(2 + roll % 6)}

@@ -1,0 +1,1 @@
+"""Sandbox views, one module per Kroger API area."""
