@@ -1,1 +1,47 @@
 """Kroger Public API: the client, its typed results and errors. No Django in here."""
+
+from .client import KrogerClient
+from .errors import (
+    KrogerAuthError,
+    KrogerBadRequest,
+    KrogerCartOutcomeUnknown,
+    KrogerDailyLimitReached,
+    KrogerError,
+    KrogerNotFound,
+    KrogerRateLimited,
+    KrogerReconnectRequired,
+    KrogerUnavailable,
+)
+from .schemas import (
+    CartItem,
+    DayHours,
+    Department,
+    Location,
+    PayloadError,
+    Product,
+    ProductPage,
+    Profile,
+    TokenGrant,
+)
+
+__all__ = [
+    "CartItem",
+    "DayHours",
+    "Department",
+    "KrogerAuthError",
+    "KrogerBadRequest",
+    "KrogerCartOutcomeUnknown",
+    "KrogerClient",
+    "KrogerDailyLimitReached",
+    "KrogerError",
+    "KrogerNotFound",
+    "KrogerRateLimited",
+    "KrogerReconnectRequired",
+    "KrogerUnavailable",
+    "Location",
+    "PayloadError",
+    "Product",
+    "ProductPage",
+    "Profile",
+    "TokenGrant",
+]
