@@ -1,3 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import api, views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("auth/login", views.kroger_login, {"backend": "kroger"}, name="kroger-login"),
+    path("auth/callback", views.kroger_callback, {"backend": "kroger"}, name="kroger-callback"),
+    path("auth/error", views.auth_error, name="auth-error"),
+    path("auth/logout", views.logout_view, name="logout"),
+    path("account/location", views.choose_location, name="choose-location"),
+    path("api/user", api.CurrentUserView.as_view(), name="api-user"),
+    path("api/user/location", api.PreferredLocationView.as_view(), name="api-user-location"),
+    path("api/user/kroger", api.KrogerConnectionView.as_view(), name="api-user-kroger"),
+]

@@ -1,0 +1,146 @@
+"""The signed-in shopper over the API: GET /api/user, PUT /api/user/location, GET /api/user/kroger."""
+
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .services import (
+    CONNECTED,
+    NOT_CONNECTED,
+    RECONNECT_NEEDED,
+    InvalidLocation,
+    connection_status,
+    kroger_token_for,
+    set_preferred_location,
+    validate_location_id_format,
+)
+from .tokens import call_with_access_token
+
+
+class PreferredLocationSerializer(serializers.Serializer):
+    location_id = serializers.CharField()
+    name = serializers.CharField(allow_blank=True)
+    address = serializers.CharField(allow_blank=True)
+
+
+class KrogerConnectionSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=[CONNECTED, RECONNECT_NEEDED, NOT_CONNECTED])
+    access_token_expires_at = serializers.DateTimeField(allow_null=True)
+
+
+class UserSerializer(serializers.Serializer):
+    """The shopper as the API shows them. Tokens are never part of it."""
+
+    id = serializers.IntegerField()
+    kroger_profile_id = serializers.CharField(allow_null=True)
+    preferred_location = PreferredLocationSerializer(allow_null=True)
+    kroger = KrogerConnectionSerializer()
+
+
+class LocationRequestSerializer(serializers.Serializer):
+    location_id = serializers.CharField(
+        max_length=20, help_text="The store's 8-digit Kroger location ID, e.g. 01400943."
+    )
+
+    def validate_location_id(self, value: str) -> str:
+        try:
+            return validate_location_id_format(value)
+        except InvalidLocation as error:
+            raise serializers.ValidationError(error.message) from None
+
+
+ErrorSerializer = inline_serializer(
+    "Error", fields={"code": serializers.CharField(), "detail": serializers.CharField()}
+)
+FieldErrorSerializer = inline_serializer(
+    "LocationFieldError",
+    fields={
+        "location_id": serializers.ListField(child=serializers.CharField(), required=False),
+        # A body that is not a JSON object at all.
+        "non_field_errors": serializers.ListField(child=serializers.CharField(), required=False),
+    },
+)
+UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="Not signed in.")
+
+
+def user_payload(user) -> dict:
+    token = kroger_token_for(user)
+    location = None
+    if user.preferred_location_id:
+        location = {
+            "location_id": user.preferred_location_id,
+            "name": user.preferred_location_name,
+            "address": user.preferred_location_address,
+        }
+    return {
+        "id": user.pk,
+        "kroger_profile_id": user.kroger_profile_id,
+        "preferred_location": location,
+        "kroger": {
+            "status": connection_status(token),
+            "access_token_expires_at": token.access_expires_at if token else None,
+        },
+    }
+
+
+class CurrentUserView(APIView):
+    @extend_schema(
+        operation_id="user_retrieve",
+        summary="The signed-in shopper",
+        responses={200: UserSerializer, 401: UNAUTHENTICATED, 403: UNAUTHENTICATED},
+        tags=["user"],
+    )
+    def get(self, request):
+        return Response(UserSerializer(user_payload(request.user)).data)
+
+
+class PreferredLocationView(APIView):
+    @extend_schema(
+        operation_id="user_location_update",
+        summary="Choose the shopper's store",
+        description="Confirms the store with Kroger's Locations API, saves it and returns the shopper.",
+        request=LocationRequestSerializer,
+        responses={
+            200: UserSerializer,
+            400: OpenApiResponse(FieldErrorSerializer, description="Malformed or unknown location ID."),
+            401: UNAUTHENTICATED,
+            403: UNAUTHENTICATED,
+            429: OpenApiResponse(ErrorSerializer, description="Kroger's rate limit was reached."),
+            503: OpenApiResponse(ErrorSerializer, description="Kroger is unreachable; nothing was saved."),
+        },
+        examples=[OpenApiExample("Cincinnati store", value={"location_id": "01400943"}, request_only=True)],
+        tags=["user"],
+    )
+    def put(self, request):
+        serializer = LocationRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            set_preferred_location(user=request.user, location_id=serializer.validated_data["location_id"])
+        except InvalidLocation as error:
+            raise serializers.ValidationError({"location_id": [error.message]}) from None
+        return Response(UserSerializer(user_payload(request.user)).data)
+
+
+class KrogerConnectionView(APIView):
+    @extend_schema(
+        operation_id="user_kroger_check",
+        summary="Check the Kroger connection",
+        description=(
+            "Asks Kroger for the shopper's profile with their access token (refreshing it when "
+            "needed). 401 with code kroger_reconnect_required means: sign in with Kroger again."
+        ),
+        responses={
+            200: KrogerConnectionSerializer,
+            401: OpenApiResponse(ErrorSerializer, description="Not signed in, or Kroger reconnect needed."),
+            403: UNAUTHENTICATED,
+            503: OpenApiResponse(ErrorSerializer, description="Kroger is unreachable."),
+        },
+        tags=["user"],
+    )
+    def get(self, request):
+        from kroger.gateway import get_client
+
+        client = get_client()
+        call_with_access_token(request.user, lambda token: client.get_profile(token=token))
+        return Response(KrogerConnectionSerializer(user_payload(request.user)["kroger"]).data)
