@@ -16,3 +16,6 @@ urlpatterns = [
 
 if settings.KROGER_SANDBOX:
     urlpatterns.append(path("sandbox/kroger/", include("kroger.sandbox.urls")))
+
+# Unknown /api/ paths answer JSON like the rest of the API (pages keep the HTML 404).
+handler404 = "shopping.api.errors.not_found"

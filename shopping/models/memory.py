@@ -14,6 +14,19 @@ def normalize_term(term: str) -> str:
     return " ".join(folded.split())
 
 
+class GuidanceQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(owner=user)
+
+
+class SelectionQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(owner=user)
+
+    def for_term(self, term: str):
+        return self.filter(normalized_term=normalize_term(term))
+
+
 class Guidance(models.Model):
     """One line of household guidance, in the household's own words."""
 
@@ -24,6 +37,8 @@ class Guidance(models.Model):
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = GuidanceQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]
@@ -58,6 +73,8 @@ class Selection(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SelectionQuerySet.as_manager()
 
     class Meta:
         ordering = [models.F("last_used_at").desc(nulls_last=True), "-updated_at", "-id"]

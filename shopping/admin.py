@@ -1,0 +1,89 @@
+"""Admin for the household's memory, plus its inlines and counts on the shopper page."""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from shopping.models import Guidance, Selection
+
+
+@admin.register(Guidance)
+class GuidanceAdmin(admin.ModelAdmin):
+    list_display = ("text", "applies_to", "owner", "position", "updated_at")
+    list_filter = ("updated_at",)
+    search_fields = ("text", "applies_to", "owner__username", "owner__kroger_profile_id")
+    list_select_related = ("owner",)
+    raw_id_fields = ("owner",)
+
+
+@admin.register(Selection)
+class SelectionAdmin(admin.ModelAdmin):
+    list_display = (
+        "term",
+        "product_id",
+        "description",
+        "location_id",
+        "quantity",
+        "source",
+        "owner",
+        "last_used_at",
+    )
+    list_filter = ("source", "location_id", "last_used_at")
+    search_fields = ("term", "normalized_term", "product_id", "description", "brand", "owner__username")
+    list_select_related = ("owner",)
+    raw_id_fields = ("owner",)
+    readonly_fields = ("normalized_term", "created_at", "updated_at")
+
+
+class GuidanceInline(admin.TabularInline):
+    model = Guidance
+    fields = ("position", "text", "applies_to")
+    extra = 0
+
+
+class SelectionInline(admin.TabularInline):
+    model = Selection
+    fields = ("term", "location_id", "product_id", "description", "quantity", "source", "last_used_at")
+    readonly_fields = ("last_used_at",)
+    extra = 0
+    show_change_link = True
+
+
+def _count_of(model):
+    # A subquery per count, so two counts never multiply each other's rows through joins.
+    rows = model.objects.filter(owner=OuterRef("pk")).order_by().values("owner").annotate(n=Count("pk"))
+    return Coalesce(Subquery(rows.values("n"), output_field=IntegerField()), 0)
+
+
+def _extend_user_admin() -> None:
+    """Add memory inlines and counts to whichever User admin accounts registered (or Django's)."""
+    User = get_user_model()
+    base = type(admin.site._registry[User]) if admin.site.is_registered(User) else DjangoUserAdmin
+
+    class ShopperAdmin(base):
+        inlines = [*base.inlines, GuidanceInline, SelectionInline]
+        list_display = (*base.list_display, "guidance_count", "selection_count")
+
+        def get_queryset(self, request):
+            return (
+                super()
+                .get_queryset(request)
+                .annotate(guidance_total=_count_of(Guidance), selection_total=_count_of(Selection))
+            )
+
+        @admin.display(description="Guidance", ordering="guidance_total")
+        def guidance_count(self, obj) -> int:
+            return obj.guidance_total
+
+        @admin.display(description="Picks", ordering="selection_total")
+        def selection_count(self, obj) -> int:
+            return obj.selection_total
+
+    if admin.site.is_registered(User):
+        admin.site.unregister(User)
+    admin.site.register(User, ShopperAdmin)
+
+
+_extend_user_admin()

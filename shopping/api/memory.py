@@ -1,0 +1,169 @@
+"""The memory API: /api/guidance and /api/selections. Every query is scoped to the caller."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+
+from shopping.models import Guidance, Selection
+from shopping.serializers.memory import GuidanceReorderSerializer, GuidanceSerializer, SelectionSerializer
+from shopping.services import memory as memory_services
+
+# Detail routes take a database ID; anything longer cannot be one, so it 404s at the router.
+ID_PATTERN = r"[0-9]{1,18}"
+
+GUIDANCE_EXAMPLE = OpenApiExample(
+    "Eggs",
+    value={"text": "Free-range eggs and poultry; organic doesn't matter.", "applies_to": "eggs"},
+    request_only=True,
+)
+SELECTION_EXAMPLE = OpenApiExample(
+    "Milk at one store",
+    value={
+        "term": "milk",
+        "location_id": "01400943",
+        "product_id": "0001111041700",
+        "description": "Kroger 2% Reduced Fat Milk",
+        "brand": "Kroger",
+        "size": "1 gal",
+        "image_url": "https://www.kroger.com/product/images/medium/front/0001111041700",
+        "price": "3.49",
+        "quantity": 2,
+        "source": "user",
+        "reason": "The one we always buy",
+    },
+    request_only=True,
+)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your guidance lines, in order"),
+    create=extend_schema(summary="Add a guidance line", examples=[GUIDANCE_EXAMPLE]),
+    retrieve=extend_schema(summary="One guidance line"),
+    update=extend_schema(summary="Replace a guidance line", examples=[GUIDANCE_EXAMPLE]),
+    partial_update=extend_schema(summary="Change a guidance line"),
+    destroy=extend_schema(summary="Delete a guidance line"),
+)
+class GuidanceViewSet(viewsets.ModelViewSet):
+    """Household guidance lines, in the household's own words, in the order they matter."""
+
+    serializer_class = GuidanceSerializer
+    lookup_value_regex = ID_PATTERN
+    # A JSON API: form and multipart bodies get 415 (and cannot smuggle thousands of fields).
+    parser_classes = [JSONParser]
+
+    def get_queryset(self):
+        return Guidance.objects.for_user(self.request.user)
+
+    def perform_create(self, serializer):
+        try:
+            serializer.instance = memory_services.add_guidance(
+                owner=self.request.user, **serializer.validated_data
+            )
+        except memory_services.GuidanceLimitReached as exc:
+            raise ValidationError({"non_field_errors": exc.messages}, code="guidance_limit") from exc
+
+    @extend_schema(
+        summary="Reorder your guidance lines",
+        request=GuidanceReorderSerializer,
+        responses={200: GuidanceSerializer(many=True)},
+        examples=[OpenApiExample("New order", value={"ids": [3, 1, 2]}, request_only=True)],
+    )
+    @action(detail=False, methods=["post"], pagination_class=None)
+    def reorder(self, request):
+        """Put your lines in a new order; lines not listed keep their order after the listed ones."""
+        input_serializer = GuidanceReorderSerializer(data=request.data)
+        input_serializer.is_valid(raise_exception=True)
+        try:
+            lines = memory_services.reorder_guidance(
+                owner=request.user, ids=input_serializer.validated_data["ids"]
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError({"ids": exc.messages}) from exc
+        return Response(GuidanceSerializer(lines, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Your remembered picks, newest use first",
+        parameters=[
+            OpenApiParameter("term", OpenApiTypes.STR, description="Only picks for this term (normalised)."),
+            OpenApiParameter(
+                "location_id",
+                OpenApiTypes.STR,
+                description="Only picks for this store (empty: any-store picks).",
+            ),
+        ],
+    ),
+    create=extend_schema(
+        summary="Remember a pick",
+        description=(
+            "Remember a pick. If you already have one for this term at this store it is replaced "
+            "and the answer is 200; a new pick answers 201."
+        ),
+        examples=[SELECTION_EXAMPLE],
+        responses={
+            200: OpenApiResponse(SelectionSerializer, description="An earlier pick was replaced."),
+            201: OpenApiResponse(SelectionSerializer, description="A new pick was remembered."),
+        },
+    ),
+    retrieve=extend_schema(summary="One remembered pick"),
+    update=extend_schema(summary="Replace a remembered pick", examples=[SELECTION_EXAMPLE]),
+    partial_update=extend_schema(summary="Change a remembered pick (e.g. its quantity)"),
+    destroy=extend_schema(summary="Forget a remembered pick"),
+)
+class SelectionViewSet(viewsets.ModelViewSet):
+    """Remembered picks: which product a list term means, at one store or any store."""
+
+    serializer_class = SelectionSerializer
+    lookup_value_regex = ID_PATTERN
+    parser_classes = [JSONParser]
+
+    def get_queryset(self):
+        selections = Selection.objects.for_user(self.request.user)
+        if self.action == "list":
+            params = self.request.query_params
+            if "term" in params:
+                selections = selections.for_term(params["term"])
+            if "location_id" in params:
+                selections = selections.filter(location_id=params["location_id"])
+        return selections
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        selection, created = memory_services.remember_selection(
+            owner=request.user,
+            term=data["term"],
+            location_id=data["location_id"],
+            product=data,
+            quantity=data["quantity"],
+            source=data["source"],
+            reason=data["reason"],
+        )
+        return Response(
+            self.get_serializer(selection).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    def perform_update(self, serializer):
+        try:
+            with transaction.atomic():
+                serializer.save()
+        except IntegrityError as exc:
+            # Lost a race with another save of the same term and store.
+            raise serializers.ValidationError(
+                {"term": ["You already have a pick for this term at this store."]}
+            ) from exc

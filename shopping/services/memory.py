@@ -1,0 +1,146 @@
+"""The household's memory: remembering and recalling picks, and keeping guidance in order."""
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from shopping.models import Guidance, Selection, normalize_term
+
+PRODUCT_FIELD_LIMITS = {"description": 300, "brand": 120, "size": 60}
+
+
+class GuidanceLimitReached(ValidationError):
+    """The shopper already has the most guidance lines allowed."""
+
+
+def _product_fields(product: Any) -> dict[str, Any]:
+    """The Selection columns for a kroger.schemas.Product or a plain dict describing one."""
+    if isinstance(product, Mapping):
+        get = product.get
+        image_url = get("image_url") or ""
+        price = get("price")
+    else:
+        get = lambda name, default="": getattr(product, name, default)  # noqa: E731
+        image = getattr(product, "image_url", None)
+        image_url = (image() if callable(image) else image) or ""
+        price = getattr(product, "price", None)
+    fields = {name: str(get(name, "") or "")[:limit] for name, limit in PRODUCT_FIELD_LIMITS.items()}
+    fields["product_id"] = str(get("product_id", "") or "")
+    # An over-long or odd image URL is not worth failing a pick for; drop it instead.
+    fields["image_url"] = (
+        image_url if len(image_url) <= 500 and image_url.startswith(("http://", "https://")) else ""
+    )
+    try:
+        fields["price"] = None if price is None else Decimal(str(price)).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        fields["price"] = None
+    return fields
+
+
+def remember_selection(
+    *,
+    owner,
+    term: str,
+    location_id: str = "",
+    product: Any,
+    quantity: int = 1,
+    source: str = Selection.Source.USER,
+    reason: str = "",
+) -> tuple[Selection, bool]:
+    """Save the pick for (owner, term, store), replacing any earlier one; returns (selection, created).
+
+    Raises ValueError if the term normalises to nothing, the product has no 13-digit ID or the
+    location ID is not 8 characters; quantity is clamped to 1–99.
+    """
+    normalized = normalize_term(term)
+    fields = _product_fields(product)
+    if not normalized:
+        raise ValueError("The term must contain letters or digits.")
+    if not (len(fields["product_id"]) == 13 and fields["product_id"].isdigit()):
+        raise ValueError("The product ID must be 13 digits.")
+    if location_id and len(location_id) != 8:
+        raise ValueError("A store location ID has 8 characters (or is blank for any store).")
+    defaults = {
+        **fields,
+        "term": term.strip()[:200],
+        "quantity": min(max(1, int(quantity)), 99),
+        "source": source,
+        "reason": reason[:300],
+        "last_used_at": timezone.now(),
+    }
+    return Selection.objects.update_or_create(
+        owner=owner, normalized_term=normalized, location_id=location_id or "", defaults=defaults
+    )
+
+
+def find_selection(*, owner, term: str, location_id: str) -> Selection | None:
+    """The remembered pick for a term: the one for this store first, then an any-store one."""
+    normalized = normalize_term(term)
+    if not normalized:
+        return None
+    stores = [location_id, ""] if location_id else [""]
+    candidates = Selection.objects.for_user(owner).filter(normalized_term=normalized, location_id__in=stores)
+    # Two rows at most; pick the store-specific one in Python rather than with a CASE ordering.
+    by_store = {selection.location_id: selection for selection in candidates}
+    return by_store.get(location_id) or by_store.get("")
+
+
+def mark_selection_used(selection: Selection) -> None:
+    """Record that a remembered pick was just used, so it sorts first."""
+    selection.last_used_at = timezone.now()
+    Selection.objects.filter(pk=selection.pk).update(last_used_at=selection.last_used_at)
+
+
+def add_guidance(*, owner, text: str, applies_to: str = "") -> Guidance:
+    """Append a guidance line. Raises GuidanceLimitReached when the shopper has the maximum."""
+    limit = settings.MAX_GUIDANCE_LINES_PER_USER
+    with transaction.atomic():
+        lines = Guidance.objects.for_user(owner)
+        if lines.count() >= limit:
+            raise GuidanceLimitReached(
+                f"You can keep at most {limit} guidance lines. Delete or merge one first.",
+                code="guidance_limit",
+            )
+        last = lines.aggregate(last=Max("position"))["last"]
+        return Guidance.objects.create(
+            owner=owner, text=text, applies_to=applies_to, position=0 if last is None else last + 1
+        )
+
+
+def reorder_guidance(*, owner, ids: Iterable[int]) -> list[Guidance]:
+    """Put the owner's lines in the order given; lines not listed follow in their current order.
+
+    Raises ValidationError naming any ID that is not one of the owner's lines (or repeats).
+    """
+    ids = list(ids)
+    with transaction.atomic():
+        lines = list(Guidance.objects.for_user(owner).select_for_update())
+        by_id = {line.pk: line for line in lines}
+        unknown = [pk for pk in ids if pk not in by_id]
+        if unknown:
+            raise ValidationError(f"These are not your guidance lines: {unknown}.", code="unknown_ids")
+        if len(set(ids)) != len(ids):
+            raise ValidationError("Each guidance line may appear only once.", code="duplicate_ids")
+        ordered = [by_id[pk] for pk in ids] + [line for line in lines if line.pk not in set(ids)]
+        changed = []
+        for position, line in enumerate(ordered):
+            if line.position != position:
+                line.position = position
+                changed.append(line)
+        Guidance.objects.bulk_update(changed, ["position"])
+    return ordered
+
+
+def move_guidance(*, owner, guidance: Guidance, offset: int) -> list[Guidance]:
+    """Move one line up (offset -1) or down (+1) among the owner's lines."""
+    ids = list(Guidance.objects.for_user(owner).values_list("pk", flat=True))
+    index = ids.index(guidance.pk)
+    target = min(max(index + offset, 0), len(ids) - 1)
+    ids.insert(target, ids.pop(index))
+    return reorder_guidance(owner=owner, ids=ids)

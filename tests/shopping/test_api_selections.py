@@ -1,0 +1,255 @@
+"""The selections API: remembered picks through /api/selections, as the owner and as a stranger."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from shopping.models import Selection
+from shopping.services.memory import find_selection, remember_selection
+from tests.factories import SelectionFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/api/selections"
+MILK = {
+    "term": "Milk ",
+    "location_id": "01400943",
+    "product_id": "0001111041700",
+    "description": "Kroger 2% Reduced Fat Milk",
+    "brand": "Kroger",
+    "size": "1 gal",
+    "image_url": "https://www.kroger.com/product/images/medium/front/0001111041700",
+    "price": "3.49",
+    "quantity": 2,
+    "source": "user",
+    "reason": "The usual",
+}
+
+
+def detail(pk):
+    return f"/api/selections/{pk}"
+
+
+def test_saving_a_new_pick_answers_201(api_client, user):
+    response = api_client.post(LIST, MILK, format="json")
+
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["term"], body["normalized_term"], body["quantity"], body["price"]) == (
+        "Milk",
+        "milk",
+        2,
+        "3.49",
+    )
+    assert body["last_used_at"] is not None
+    assert Selection.objects.get(pk=body["id"]).owner == user
+
+
+def test_saving_the_same_term_at_the_same_store_replaces_the_pick_with_200(api_client, user):
+    first = api_client.post(LIST, MILK, format="json").json()
+
+    again = api_client.post(
+        LIST, {**MILK, "term": "MILK!", "product_id": "0001111040101", "quantity": 1}, format="json"
+    )
+
+    assert again.status_code == 200
+    assert again.json()["id"] == first["id"]
+    assert again.json()["product_id"] == "0001111040101"
+    assert Selection.objects.filter(owner=user).count() == 1
+
+
+def test_same_term_at_another_store_or_any_store_is_a_separate_pick(api_client, user):
+    api_client.post(LIST, MILK, format="json")
+
+    other_store = api_client.post(LIST, {**MILK, "location_id": "01400376"}, format="json")
+    any_store = api_client.post(LIST, {**MILK, "location_id": ""}, format="json")
+
+    assert (other_store.status_code, any_store.status_code) == (201, 201)
+    assert Selection.objects.filter(owner=user).count() == 3
+
+
+def test_another_users_pick_for_the_same_term_is_untouched(api_client, other_user):
+    theirs = SelectionFactory(owner=other_user, term="milk", location_id="01400943", product_id="1" * 13)
+
+    response = api_client.post(LIST, MILK, format="json")
+
+    assert response.status_code == 201
+    theirs.refresh_from_db()
+    assert theirs.product_id == "1" * 13
+
+
+def test_list_is_newest_use_first_and_filters_by_term_and_store(api_client, user):
+    now = timezone.now()
+    old = SelectionFactory(owner=user, term="eggs", last_used_at=now - timedelta(days=3))
+    new = SelectionFactory(owner=user, term="Milk", location_id="01400943", last_used_at=now)
+    never = SelectionFactory(owner=user, term="milk", location_id="", last_used_at=None)
+
+    everything = api_client.get(LIST).json()["results"]
+    milk = api_client.get(LIST, {"term": "  MILK "}).json()["results"]
+    at_store = api_client.get(LIST, {"location_id": "01400943"}).json()["results"]
+    any_store = api_client.get(LIST, {"location_id": ""}).json()["results"]
+
+    assert [s["id"] for s in everything] == [new.pk, old.pk, never.pk]
+    assert {s["id"] for s in milk} == {new.pk, never.pk}
+    assert [s["id"] for s in at_store] == [new.pk]
+    assert {s["id"] for s in any_store} == {old.pk, never.pk}
+
+
+def test_owner_updates_quantity_and_deletes(api_client, user):
+    pick = SelectionFactory(owner=user, quantity=1)
+
+    patch = api_client.patch(detail(pick.pk), {"quantity": 3}, format="json")
+    delete = api_client.delete(detail(pick.pk))
+
+    assert patch.status_code == 200 and patch.json()["quantity"] == 3
+    assert delete.status_code == 204
+    assert not Selection.objects.filter(pk=pick.pk).exists()
+
+
+def test_put_replaces_the_whole_pick(api_client, user):
+    pick = SelectionFactory(owner=user, brand="Old brand")
+
+    response = api_client.put(detail(pick.pk), {**MILK, "brand": ""}, format="json")
+
+    assert response.status_code == 200
+    pick.refresh_from_db()
+    assert (pick.normalized_term, pick.brand, pick.quantity) == ("milk", "", 2)
+
+
+def test_renaming_onto_an_existing_term_and_store_is_a_400_not_a_crash(api_client, user):
+    SelectionFactory(owner=user, term="milk", location_id="")
+    eggs = SelectionFactory(owner=user, term="eggs", location_id="")
+
+    response = api_client.patch(detail(eggs.pk), {"term": "Milk"}, format="json")
+
+    assert response.status_code == 400
+    assert "term" in response.json()
+
+
+def test_strangers_picks_are_not_listed(api_client, other_user):
+    SelectionFactory(owner=other_user, term="milk")
+
+    assert api_client.get(LIST).json()["count"] == 0
+    assert api_client.get(LIST, {"term": "milk"}).json()["count"] == 0
+
+
+@pytest.mark.parametrize("method", ["get", "put", "patch", "delete"])
+def test_stranger_gets_404_on_someone_elses_pick(api_client, other_user, method):
+    pick = SelectionFactory(owner=other_user, quantity=1)
+
+    response = getattr(api_client, method)(detail(pick.pk), {**MILK, "quantity": 9}, format="json")
+
+    assert response.status_code == 404
+    pick.refresh_from_db()
+    assert pick.quantity == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"term": ""}, "term"),
+        ({"term": "?!…"}, "term"),
+        ({"term": "t" * 201}, "term"),
+        ({"product_id": "123"}, "product_id"),
+        ({"product_id": "000111104170a"}, "product_id"),
+        ({"product_id": 1111041700}, "product_id"),
+        ({"location_id": "0140094"}, "location_id"),
+        ({"location_id": "014009431"}, "location_id"),
+        ({"quantity": 0}, "quantity"),
+        ({"quantity": 100}, "quantity"),
+        ({"quantity": 10**30}, "quantity"),
+        ({"quantity": "two"}, "quantity"),
+        ({"quantity": None}, "quantity"),
+        ({"image_url": "javascript:alert(1)"}, "image_url"),
+        ({"image_url": "ftp://example.com/a.png"}, "image_url"),
+        ({"image_url": "https://example.com/" + "a" * 500}, "image_url"),
+        ({"price": "-1"}, "price"),
+        ({"price": "1e30"}, "price"),
+        ({"price": "NaN"}, "price"),
+        ({"source": "robot"}, "source"),
+        ({"reason": "r" * 301}, "reason"),
+        ({"description": ["a", "list"]}, "description"),
+    ],
+)
+def test_invalid_picks_get_field_errors(api_client, change, field):
+    response = api_client.post(LIST, {**MILK, **change}, format="json")
+
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not Selection.objects.exists()
+
+
+def test_a_pick_needs_only_a_term_and_a_product(api_client):
+    response = api_client.post(LIST, {"term": "eggs", "product_id": "0001111060932"}, format="json")
+
+    assert response.status_code == 201
+    assert (response.json()["quantity"], response.json()["location_id"]) == (1, "")
+
+
+def test_huge_ids_in_the_url_are_404(api_client):
+    assert api_client.get(detail(10**30)).status_code == 404
+    assert api_client.get(detail(2**63)).status_code == 404
+
+
+def test_list_query_count_does_not_grow_with_rows(api_client, user, django_assert_max_num_queries):
+    SelectionFactory.create_batch(2, owner=user)
+    with django_assert_max_num_queries(3) as few:
+        assert len(api_client.get(LIST).json()["results"]) == 2
+    SelectionFactory.create_batch(18, owner=user)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(api_client.get(LIST).json()["results"]) == 20
+
+
+class TestServices:
+    """remember_selection / find_selection, the interface the list and cart code builds on."""
+
+    def test_remember_then_find_prefers_the_store_specific_pick(self, user):
+        product = {"product_id": "0001111041700", "description": "Milk", "image_url": "https://x.test/m.jpg"}
+        remember_selection(owner=user, term="milk", location_id="", product=product)
+        store_pick, created = remember_selection(
+            owner=user, term="Milk", location_id="01400943", product={**product, "product_id": "2" * 13}
+        )
+
+        assert created
+        assert find_selection(owner=user, term="MILK ", location_id="01400943") == store_pick
+        assert find_selection(owner=user, term="milk", location_id="01400376").location_id == ""
+        assert find_selection(owner=user, term="eggs", location_id="01400943") is None
+
+    def test_remember_accepts_a_product_object(self, user):
+        class Product:
+            product_id = "0001111041700"
+            description = "Kroger Milk"
+            brand = "Kroger"
+            size = "1 gal"
+            price = 3.5
+
+            def image_url(self, size="medium"):
+                return "https://x.test/milk.jpg"
+
+        selection, created = remember_selection(owner=user, term="milk", product=Product(), quantity=2)
+
+        assert created
+        assert (selection.brand, selection.image_url, str(selection.price), selection.quantity) == (
+            "Kroger",
+            "https://x.test/milk.jpg",
+            "3.50",
+            2,
+        )
+
+    def test_remember_replaces_and_reports_not_created(self, user):
+        remember_selection(owner=user, term="eggs", product={"product_id": "1" * 13})
+        selection, created = remember_selection(owner=user, term=" Eggs", product={"product_id": "2" * 13})
+
+        assert not created
+        assert selection.product_id == "2" * 13
+        assert Selection.objects.count() == 1
+
+    def test_remember_refuses_an_empty_term(self, user):
+        with pytest.raises(ValueError):
+            remember_selection(owner=user, term=" !? ", product={"product_id": "1" * 13})
+
+    def test_find_never_returns_another_users_pick(self, user, other_user):
+        remember_selection(owner=other_user, term="milk", product={"product_id": "1" * 13})
+
+        assert find_selection(owner=user, term="milk", location_id="") is None

@@ -1,0 +1,131 @@
+"""The OpenAPI schema (/api/schema/) and the offline interactive docs (/api/docs/)."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+# The one response allowed to carry a secret: the token just created, shown once.
+ONE_TIME_SECRET_RESPONSES = {("/api/tokens", "post", "201")}
+
+
+@pytest.fixture
+def schema(db):
+    response = Client().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_schema_validates_without_warnings(tmp_path):
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+
+
+def test_schema_covers_every_api_route(schema):
+    from django.urls import get_resolver
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if hasattr(pattern, "url_patterns"):
+                yield from walk(pattern.url_patterns, route)
+            else:
+                yield route
+
+    api_routes = {r for r in walk(get_resolver().url_patterns) if r.lstrip("^").startswith("api/")}
+    documented = {re.sub(r"\{\w+\}", "X", path) for path in schema["paths"]}
+    for route in api_routes - {"api/schema/", "api/docs/"}:
+        normalised = "/" + re.sub(r"\(\?P<\w+>[^)]*\)|<[^>]+>", "X", route).strip("^$")
+        assert normalised in documented, f"{route} is not in the schema"
+    for path in (
+        "/api/guidance",
+        "/api/guidance/{id}",
+        "/api/guidance/reorder",
+        "/api/selections",
+        "/api/selections/{id}",
+        "/api/tokens",
+        "/api/tokens/{id}",
+        "/api/user",
+        "/api/user/location",
+    ):
+        assert path in schema["paths"]
+
+
+def test_schema_declares_session_and_bearer_security(schema):
+    schemes = schema["components"]["securitySchemes"]
+
+    assert schemes["bearerAuth"] == {**schemes["bearerAuth"], "type": "http", "scheme": "bearer"}
+    assert schemes["cookieAuth"]["in"] == "cookie"
+    assert schema["paths"]["/api/guidance"]["get"]["security"] == [{"bearerAuth": []}, {"cookieAuth": []}]
+    assert schema["paths"]["/api/tokens"]["post"]["security"] == [{"cookieAuth": []}]
+
+
+def test_every_authenticated_operation_documents_its_errors_with_examples(schema):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if not any(operation.get("security", [{}])):
+                continue
+            for code in ("401", "403", "429"):
+                response = operation["responses"].get(code)
+                assert response, f"{method.upper()} {path} does not document {code}"
+                assert "content" in response, f"{method.upper()} {path} {code} has no body schema"
+            if "{" in path:
+                assert "404" in operation["responses"], f"{method.upper()} {path} does not document 404"
+    created = schema["paths"]["/api/selections"]["post"]["responses"]
+    assert {"200", "201", "400"} <= created.keys()
+    assert created["400"]["content"]["application/json"]["examples"]
+
+
+def _properties(node, components, seen=()):
+    """Every (name, schema) property reachable from a schema node, following $refs."""
+    if isinstance(node, dict):
+        if "$ref" in node:
+            name = node["$ref"].rsplit("/", 1)[-1]
+            if name not in seen:
+                yield from _properties(components[name], components, (*seen, name))
+            return
+        for key, value in node.get("properties", {}).items():
+            yield key, value
+            yield from _properties(value, components, seen)
+        for key in ("items", "additionalProperties", "allOf", "oneOf", "anyOf"):
+            if key in node:
+                yield from _properties(node[key], components, seen)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _properties(item, components, seen)
+
+
+def _could_hold_a_secret(name, schema):
+    # A timestamp such as `access_token_expires_at` names a token but cannot carry one.
+    is_timestamp = schema.get("format") in ("date-time", "date") or schema.get("type") in (
+        "boolean",
+        "integer",
+    )
+    return ("token" in name.lower() or "secret" in name.lower()) and not is_timestamp
+
+
+def test_no_response_exposes_a_token_or_secret_except_the_new_token(schema):
+    components = schema["components"]["schemas"]
+    offenders, allowed = [], []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for code, response in operation.get("responses", {}).items():
+                for content in response.get("content", {}).values():
+                    properties = _properties(content.get("schema", {}), components)
+                    secret_names = {name for name, prop in properties if _could_hold_a_secret(name, prop)}
+                    if secret_names and (path, method, code) in ONE_TIME_SECRET_RESPONSES:
+                        allowed.append(secret_names)
+                    elif secret_names:
+                        offenders.append((method, path, code, secret_names))
+    assert offenders == []
+    assert allowed == [{"token"}], "the walk must find the one-time token, or it finds nothing"
+
+
+def test_docs_page_works_offline_from_our_static_files(db):
+    page = Client().get("/api/docs/").content.decode()
+
+    urls = re.findall(r'(?:src|href)\s*=\s*["\']([^"\']+)["\']', page)
+    assert any("swagger-ui" in url for url in urls)
+    assert all(url.startswith("/static/") for url in urls), urls
+    assert "/api/schema/" in page
+    assert "cdn" not in page.lower() and "https://" not in page
