@@ -1,0 +1,149 @@
+"""Cart API: add items to the shopper's Kroger cart, and read the ledger of sends."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from kroger.errors import KrogerCartOutcomeUnknown
+from shopping.api.catalogue import KROGER_ERRORS, KrogerProxyView, error_doc
+from shopping.exceptions import kroger_error_response
+from shopping.models import CartSend
+from shopping.serializers.cart import CartAddSerializer, CartSendSerializer
+from shopping.serializers.catalogue import ApiErrorSerializer
+from shopping.services.cart import CartSendInProgress, IdempotencyKeyReused, send_items_to_cart
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+MAX_IDEMPOTENCY_KEY_LENGTH = 100
+OUTCOME_UNKNOWN_DETAIL = (
+    "Kroger did not confirm the cart update, so the items may or may not be in your cart. "
+    "Check your Kroger cart before sending them again."
+)
+
+CART_ADD_EXAMPLE = OpenApiExample(
+    "two_items",
+    request_only=True,
+    value={
+        "items": [
+            {"upc": "0001111041700", "quantity": 2, "modality": "PICKUP"},
+            {"upc": "0001111042908", "quantity": 1},
+        ]
+    },
+)
+
+
+class CartAddView(KrogerProxyView):
+    @extend_schema(
+        operation_id="cart_add",
+        summary="Add items to your Kroger cart",
+        description=(
+            "Every send is recorded in the ledger (`/api/cart/sends`). Send an `Idempotency-Key` "
+            "to make retries safe: repeating a key never adds the items twice. A repeat of a "
+            "send that succeeded (or whose outcome is unknown) returns the original ledger entry "
+            "with 200; a repeat of a send Kroger refused tries again; a key reused with different "
+            "items answers 409."
+        ),
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="Any unique string up to 100 characters (e.g. a UUID), per request.",
+            )
+        ],
+        request=CartAddSerializer,
+        examples=[CART_ADD_EXAMPLE],
+        responses={
+            201: OpenApiResponse(
+                CartSendSerializer,
+                description="Kroger accepted the items; the ledger entry.",
+                examples=[
+                    OpenApiExample(
+                        "added",
+                        response_only=True,
+                        value={
+                            "id": 42,
+                            "status": "succeeded",
+                            "status_display": "Added to cart",
+                            "items": [
+                                {"upc": "0001111041700", "quantity": 2, "modality": "PICKUP", "added": True}
+                            ],
+                            "idempotency_key": "3f2b9c1e-5d7a-4b8e-9c0f-1a2b3c4d5e6f",
+                            "shopping_list": None,
+                            "error_code": "",
+                            "error_message": "",
+                            "created_at": "2026-11-28T00:00:00Z",
+                            "completed_at": "2026-11-28T00:00:01Z",
+                        },
+                    )
+                ],
+            ),
+            200: OpenApiResponse(
+                CartSendSerializer, description="A repeated Idempotency-Key: the original send."
+            ),
+            409: error_doc(
+                "The Idempotency-Key was used for different items, or that send is still running.",
+                "idempotency_key_reused",
+                IdempotencyKeyReused.message,
+            ),
+            **KROGER_ERRORS,
+            503: error_doc(
+                "Kroger is unavailable (`kroger_unavailable`) or did not confirm the add "
+                "(`kroger_cart_outcome_unknown`: check your Kroger cart).",
+                "kroger_cart_outcome_unknown",
+                OUTCOME_UNKNOWN_DETAIL,
+            ),
+        },
+        tags=["cart"],
+    )
+    def post(self, request):
+        key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
+        if len(key) > MAX_IDEMPOTENCY_KEY_LENGTH:
+            raise ValidationError({IDEMPOTENCY_HEADER: ["Use at most 100 characters."]})
+        payload = CartAddSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            send = send_items_to_cart(
+                user=request.user, items=payload.validated_data["items"], idempotency_key=key
+            )
+        except (IdempotencyKeyReused, CartSendInProgress) as exc:
+            return Response({"code": exc.code, "detail": exc.message}, status=status.HTTP_409_CONFLICT)
+        except KrogerCartOutcomeUnknown as exc:
+            response = kroger_error_response(exc)
+            response.data["detail"] = OUTCOME_UNKNOWN_DETAIL
+            return response
+        code = status.HTTP_200_OK if send.replayed else status.HTTP_201_CREATED
+        return Response(CartSendSerializer(send).data, status=code)
+
+
+@extend_schema(tags=["cart"])
+class CartSendListView(generics.ListAPIView):
+    serializer_class = CartSendSerializer
+
+    def get_queryset(self):
+        return CartSend.objects.filter(owner=self.request.user)
+
+    @extend_schema(operation_id="cart_sends_list", summary="Your cart sends, newest first")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+@extend_schema(tags=["cart"])
+class CartSendDetailView(generics.RetrieveAPIView):
+    serializer_class = CartSendSerializer
+
+    def get_queryset(self):
+        return CartSend.objects.filter(owner=self.request.user)
+
+    @extend_schema(
+        operation_id="cart_sends_retrieve",
+        summary="One cart send",
+        parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        responses={
+            200: CartSendSerializer,
+            404: OpenApiResponse(ApiErrorSerializer, description="Not yours or no such send."),
+        },
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)

@@ -1,0 +1,53 @@
+"""Cart API shapes: the add-to-cart request and the ledger rows."""
+
+from rest_framework import serializers
+
+from shopping.models import CartSend
+
+MAX_ITEMS_PER_SEND = 50
+
+
+class CartItemInputSerializer(serializers.Serializer):
+    upc = serializers.RegexField(
+        r"^\d{13}$",
+        error_messages={"invalid": "A UPC has 13 digits, e.g. 0001111041700."},
+        help_text="13-digit product ID / UPC.",
+    )
+    quantity = serializers.IntegerField(min_value=1, max_value=99)
+    modality = serializers.ChoiceField(choices=["PICKUP", "DELIVERY"], default="PICKUP")
+
+
+class CartAddSerializer(serializers.Serializer):
+    items = CartItemInputSerializer(many=True, min_length=1, max_length=MAX_ITEMS_PER_SEND)
+
+
+class CartSendItemSerializer(serializers.Serializer):
+    upc = serializers.CharField()
+    quantity = serializers.IntegerField()
+    modality = serializers.CharField()
+    added = serializers.BooleanField(
+        allow_null=True,
+        default=None,
+        help_text="True once Kroger accepted it; null while pending or if unknown.",
+    )
+
+
+class CartSendSerializer(serializers.ModelSerializer):
+    items = CartSendItemSerializer(many=True)
+    status_display = serializers.CharField(source="get_status_display")
+
+    class Meta:
+        model = CartSend
+        fields = [
+            "id",
+            "status",
+            "status_display",
+            "items",
+            "idempotency_key",
+            "shopping_list",
+            "error_code",
+            "error_message",
+            "created_at",
+            "completed_at",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,154 @@
+"""Catalogue API shapes: query validation for stores and products, and their output."""
+
+import re
+
+from rest_framework import serializers
+
+FULFILLMENT_CHOICES = [
+    ("ais", "Available in store"),
+    ("csp", "Curbside pickup"),
+    ("dth", "Delivery to home"),
+    ("sth", "Ship to home"),
+]
+# Kroger answers 400 to terms with characters such as & # @ (kroger-api.md §5.1, §9.8), so we
+# accept a conservative set and say which characters to drop.
+TERM_PATTERN = re.compile(r"^[\w\s'.,%/-]+$")
+MAX_TERM_WORDS = 8
+
+
+def clean_search_term(value: str) -> str:
+    """Collapse spacing and check a product search term the way Kroger will (3+ chars, ≤ 8 words)."""
+    term = " ".join(value.split())
+    if not TERM_PATTERN.match(term or "x"):
+        raise serializers.ValidationError(
+            "Use letters, numbers and spaces only (remove characters like & # @ ! ?)."
+        )
+    if len(term) < 3:
+        raise serializers.ValidationError("Enter at least 3 characters.")
+    if len(term.split()) > MAX_TERM_WORDS:
+        raise serializers.ValidationError(f"Use at most {MAX_TERM_WORDS} words.")
+    return term
+
+
+class LocationQuerySerializer(serializers.Serializer):
+    zip_code = serializers.RegexField(
+        r"^\d{5}$", error_messages={"invalid": "Enter a 5-digit ZIP code."}, help_text="5-digit US ZIP code."
+    )
+    radius = serializers.IntegerField(min_value=1, max_value=100, default=10, help_text="Miles (1–100).")
+    limit = serializers.IntegerField(min_value=1, max_value=50, default=10, help_text="Stores (1–50).")
+    chain = serializers.CharField(max_length=40, required=False, help_text="Only this chain, e.g. KROGER.")
+
+
+class ProductQuerySerializer(serializers.Serializer):
+    term = serializers.CharField(max_length=100, help_text="3+ characters, at most 8 words.")
+    location_id = serializers.RegexField(
+        r"^[0-9A-Za-z]{8}$",
+        required=False,
+        error_messages={"invalid": "A store ID has 8 characters, e.g. 01400943."},
+        help_text="Store ID (defaults to your preferred store).",
+    )
+    brand = serializers.CharField(max_length=100, required=False, help_text="Exact brand, e.g. Kroger.")
+    fulfillment = serializers.ChoiceField(choices=FULFILLMENT_CHOICES, required=False)
+    start = serializers.IntegerField(min_value=0, max_value=250, default=0, help_text="Results to skip.")
+    limit = serializers.IntegerField(min_value=1, max_value=50, default=10)
+
+    def validate_term(self, value: str) -> str:
+        return clean_search_term(value)
+
+
+class ProductLocationQuerySerializer(serializers.Serializer):
+    location_id = serializers.RegexField(
+        r"^[0-9A-Za-z]{8}$",
+        required=False,
+        error_messages={"invalid": "A store ID has 8 characters, e.g. 01400943."},
+        help_text="Store ID (defaults to your preferred store).",
+    )
+
+
+class FulfillmentSerializer(serializers.Serializer):
+    curbside = serializers.BooleanField()
+    delivery = serializers.BooleanField()
+    in_store = serializers.BooleanField()
+    ship_to_home = serializers.BooleanField()
+
+
+class ProductSerializer(serializers.Serializer):
+    product_id = serializers.CharField()
+    upc = serializers.CharField()
+    description = serializers.CharField()
+    brand = serializers.CharField()
+    size = serializers.CharField()
+    sold_by = serializers.CharField()
+    image_url = serializers.SerializerMethodField()
+    images = serializers.DictField(child=serializers.CharField(), help_text="Size name → image URL.")
+    regular_price = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    promo_price = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    price = serializers.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        allow_null=True,
+        help_text="What you pay: the sale price when on sale.",
+    )
+    on_sale = serializers.BooleanField()
+    stock_level = serializers.CharField(allow_null=True, help_text="HIGH, LOW or TEMPORARILY_OUT_OF_STOCK.")
+    fulfillment = serializers.SerializerMethodField()
+    aisle = serializers.CharField(allow_null=True)
+    categories = serializers.ListField(child=serializers.CharField())
+    temperature = serializers.CharField(allow_null=True)
+
+    def get_image_url(self, product) -> str | None:
+        return product.image_url()
+
+    def get_fulfillment(self, product) -> dict[str, bool] | None:
+        return dict(product.fulfillment) if product.fulfillment else None
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["categories"] = list(instance.categories)
+        return data
+
+
+class ProductPageSerializer(serializers.Serializer):
+    location_id = serializers.CharField(allow_null=True, help_text="The store the prices are for.")
+    notice = serializers.CharField(required=False, help_text="Present when no store was chosen.")
+    total = serializers.IntegerField()
+    start = serializers.IntegerField()
+    limit = serializers.IntegerField()
+    results = ProductSerializer(many=True)
+
+
+class DayHoursSerializer(serializers.Serializer):
+    open = serializers.CharField(allow_null=True)
+    close = serializers.CharField(allow_null=True)
+    open24 = serializers.BooleanField()
+
+
+class DepartmentSerializer(serializers.Serializer):
+    department_id = serializers.CharField()
+    name = serializers.CharField()
+
+
+class LocationSerializer(serializers.Serializer):
+    location_id = serializers.CharField()
+    chain = serializers.CharField()
+    name = serializers.CharField()
+    address = serializers.CharField(help_text="One line, e.g. 1 Main St, Cincinnati, OH 45202.")
+    address_line1 = serializers.CharField()
+    city = serializers.CharField()
+    state = serializers.CharField()
+    zip_code = serializers.CharField()
+    phone = serializers.CharField(allow_blank=True)
+    latitude = serializers.FloatField(allow_null=True)
+    longitude = serializers.FloatField(allow_null=True)
+    open24 = serializers.BooleanField()
+    hours = serializers.DictField(child=DayHoursSerializer(), help_text="Keyed monday … sunday.")
+    departments = DepartmentSerializer(many=True)
+
+
+class LocationListSerializer(serializers.Serializer):
+    results = LocationSerializer(many=True)
+
+
+class ApiErrorSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Stable machine-readable code, e.g. kroger_unavailable.")
+    detail = serializers.CharField(help_text="A message you can show to the shopper.")

@@ -1,0 +1,162 @@
+"""Sending items to a shopper's Kroger cart, recorded in the CartSend ledger.
+
+Kroger's cart only adds and cannot be read (kroger-api.md §7), so every send is written to
+the ledger *before* Kroger is called and updated with the outcome afterwards. One ledger row
+covers one send, however many Kroger calls it takes: items go to Kroger in batches of at most
+`BATCH_SIZE`, and each item in the row carries `"added"` (true, false, or null when unknown),
+so a partly failed send can be retried without adding the first batch twice.
+
+Idempotency: a send with an `idempotency_key` is unique per shopper (a DB constraint).
+Repeating the key with the same items never calls Kroger again for items already added:
+- succeeded or unknown -> the original row is returned as it is (unknown stays unknown:
+  only the shopper can tell, by looking at their Kroger cart);
+- failed -> the items not yet added are sent again (safe: Kroger refused them);
+- still pending (a concurrent request) -> `CartSendInProgress`;
+- different items -> `IdempotencyKeyReused`.
+
+Call it outside any transaction: the pending row must be committed before Kroger is called,
+so a crash mid-call leaves evidence rather than nothing.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.tokens import call_with_access_token
+from kroger.errors import KrogerCartOutcomeUnknown, KrogerError
+from kroger.gateway import get_client
+from kroger.schemas import CartItem
+from shopping.models import CartSend, ShoppingList
+
+BATCH_SIZE = 25
+
+
+class IdempotencyKeyReused(Exception):
+    """The idempotency key was already used for a different set of items."""
+
+    code = "idempotency_key_reused"
+    message = "This Idempotency-Key was already used for a different request."
+
+
+class CartSendInProgress(Exception):
+    """A send with this idempotency key is still running."""
+
+    code = "cart_send_in_progress"
+    message = "A cart update with this Idempotency-Key is still in progress. Try again shortly."
+
+
+def _as_dicts(items: Iterable[CartItem | dict[str, Any]]) -> list[dict[str, Any]]:
+    rows = []
+    for item in items:
+        if isinstance(item, dict):
+            item = CartItem(
+                upc=item["upc"], quantity=int(item["quantity"]), modality=item.get("modality") or "PICKUP"
+            )
+        rows.append({"upc": item.upc, "quantity": item.quantity, "modality": item.modality})
+    return rows
+
+
+def _request_items(send: CartSend) -> list[dict[str, Any]]:
+    return [{key: item[key] for key in ("upc", "quantity", "modality")} for item in send.items]
+
+
+def _claim_existing(*, user, idempotency_key: str, items: list[dict[str, Any]]) -> CartSend | None:
+    """Return the locked existing row to re-send, or raise/return to replay it (see module doc)."""
+    with transaction.atomic():
+        send = CartSend.objects.select_for_update().get(owner=user, idempotency_key=idempotency_key)
+        if _request_items(send) != items:
+            raise IdempotencyKeyReused()
+        if send.status == CartSend.Status.PENDING:
+            raise CartSendInProgress()
+        if send.status != CartSend.Status.FAILED:
+            send.replayed = True
+            return send
+        send.status = CartSend.Status.PENDING
+        send.error_code = send.error_message = ""
+        send.completed_at = None
+        send.save(update_fields=["status", "error_code", "error_message", "completed_at"])
+        send.replayed = False
+        return send
+
+
+def _record_or_claim(*, user, items, idempotency_key: str, shopping_list) -> CartSend:
+    if idempotency_key:
+        try:
+            with transaction.atomic():
+                send = CartSend.objects.create(
+                    owner=user,
+                    idempotency_key=idempotency_key,
+                    items=[{**item, "added": None} for item in items],
+                    shopping_list=shopping_list,
+                )
+        except IntegrityError:
+            # Another request with this key got there first: replay or retry that one.
+            return _claim_existing(user=user, idempotency_key=idempotency_key, items=items)
+    else:
+        send = CartSend.objects.create(
+            owner=user, items=[{**item, "added": None} for item in items], shopping_list=shopping_list
+        )
+    send.replayed = False
+    return send
+
+
+def _finish(send: CartSend, status: str, exc: Exception | None = None) -> None:
+    send.status = status
+    if exc is not None:
+        send.error_code = getattr(exc, "code", "error")[:50]
+        added = sum(1 for item in send.items if item["added"])
+        message = getattr(exc, "message", "Something went wrong while adding to your Kroger cart.")
+        if added:
+            message = f"{added} of {len(send.items)} items were added. {message}"
+        send.error_message = message[:300]
+    send.completed_at = timezone.now()
+    send.save(update_fields=["items", "status", "error_code", "error_message", "completed_at"])
+
+
+def send_items_to_cart(
+    *,
+    user,
+    items: list[CartItem] | list[dict[str, Any]],
+    idempotency_key: str = "",
+    shopping_list: ShoppingList | None = None,
+) -> CartSend:
+    """Add items to the shopper's Kroger cart and record the send; never adds twice for one key.
+
+    Returns the CartSend (its transient `replayed` attribute is True when an earlier send with
+    the same key was returned without calling Kroger). Raises kroger.errors.* after recording
+    the outcome (KrogerCartOutcomeUnknown when Kroger gave no answer), IdempotencyKeyReused or
+    CartSendInProgress.
+    """
+    wanted = _as_dicts(items)
+    send = _record_or_claim(
+        user=user, items=wanted, idempotency_key=idempotency_key, shopping_list=shopping_list
+    )
+    if send.replayed:
+        return send
+    pending = [item for item in send.items if not item["added"]]
+    client = get_client()
+    for start in range(0, len(pending), BATCH_SIZE):
+        batch = pending[start : start + BATCH_SIZE]
+        cart_items = [CartItem(upc=i["upc"], quantity=i["quantity"], modality=i["modality"]) for i in batch]
+        try:
+            call_with_access_token(
+                user, lambda token, cart_items=cart_items: client.add_to_cart(token=token, items=cart_items)
+            )
+        except KrogerCartOutcomeUnknown as exc:
+            _finish(send, CartSend.Status.UNKNOWN, exc)
+            raise
+        except KrogerError as exc:
+            for item in pending[start:]:
+                item["added"] = False
+            _finish(send, CartSend.Status.FAILED, exc)
+            raise
+        except Exception as exc:
+            # A bug or an unexpected library error mid-call: we cannot know what Kroger did.
+            _finish(send, CartSend.Status.UNKNOWN, exc)
+            raise
+        for item in batch:
+            item["added"] = True
+    _finish(send, CartSend.Status.SUCCEEDED)
+    return send

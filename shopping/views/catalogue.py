@@ -1,0 +1,191 @@
+"""Store finder and product search pages (FBVs). Kroger failures become friendly banners."""
+
+import uuid
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+from rest_framework.exceptions import ValidationError
+
+from accounts.services import InvalidLocation, set_preferred_location
+from kroger.errors import KrogerCartOutcomeUnknown, KrogerError
+from kroger.gateway import get_client
+from shopping.serializers.cart import CartItemInputSerializer
+from shopping.serializers.catalogue import LocationQuerySerializer, ProductQuerySerializer, clean_search_term
+from shopping.services.cart import CartSendInProgress, IdempotencyKeyReused, send_items_to_cart
+from shopping.services.memory import remember_selection
+
+PAGE_SIZE = 12
+STOCK_BADGES = {"LOW": "Low stock", "TEMPORARILY_OUT_OF_STOCK": "Out of stock"}
+CART_UNKNOWN_MESSAGE = (
+    "Kroger did not confirm the update, so {item} may or may not be in your Kroger cart. "
+    "Please check your Kroger cart before adding it again."
+)
+
+
+def _first_errors(errors: dict) -> dict[str, str]:
+    return {field: str(messages_[0]) for field, messages_ in errors.items()}
+
+
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def _today_hours(location):
+    """The store's hours today, in the store's own time zone when Kroger tells us it."""
+    now = timezone.now()
+    try:
+        now = now.astimezone(ZoneInfo(location.timezone)) if location.timezone else timezone.localtime(now)
+    except (ZoneInfoNotFoundError, ValueError):
+        now = timezone.localtime(now)
+    return location.hours.get(now.strftime("%A").lower())
+
+
+def _pretty_phone(phone: str) -> str:
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return f"({digits[:3]}) {digits[3:6]}-{digits[6:]}" if len(digits) == 10 else phone
+
+
+@login_required
+@require_GET
+def store_finder(request):
+    context = {"zip_code": request.GET.get("zip_code", "").strip(), "stores": None}
+    if context["zip_code"]:
+        query = LocationQuerySerializer(data={"zip_code": context["zip_code"], "radius": 25})
+        if not query.is_valid():
+            context["errors"] = _first_errors(query.errors)
+        else:
+            try:
+                locations = get_client().search_locations(
+                    zip_code=query.validated_data["zip_code"], radius_miles=25
+                )
+            except KrogerError as exc:
+                context["kroger_error"] = exc.message
+            else:
+                context["stores"] = [
+                    {
+                        "location": location,
+                        "today": _today_hours(location),
+                        "is_current": location.location_id == request.user.preferred_location_id,
+                        "phone": _pretty_phone(location.phone),
+                    }
+                    for location in locations
+                ]
+    return render(request, "shopping/catalogue/store_finder.html", context)
+
+
+@login_required
+@require_POST
+def choose_store(request):
+    back = "/stores/?" + urlencode({"zip_code": request.POST.get("zip_code", "")[:5]})
+    try:
+        set_preferred_location(user=request.user, location_id=request.POST.get("location_id", ""))
+    except InvalidLocation as exc:
+        messages.error(request, exc.message)
+    except KrogerError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{request.user.preferred_location_name} is now your store.")
+    return redirect(back)
+
+
+@login_required
+@require_GET
+def product_search(request):
+    user = request.user
+    store = user.preferred_location_id or None
+    term = " ".join(request.GET.get("term", "").split())
+    context = {"term": term, "store": store, "page": None}
+    if term:
+        query = ProductQuerySerializer(
+            data={"term": term, "start": request.GET.get("start", "0"), "limit": PAGE_SIZE}
+        )
+        if not query.is_valid():
+            context["errors"] = _first_errors(query.errors)
+        else:
+            start = query.validated_data["start"]
+            try:
+                page = get_client().search_products(
+                    term=query.validated_data["term"], location_id=store, start=start, limit=PAGE_SIZE
+                )
+            except KrogerError as exc:
+                context["kroger_error"] = exc.message
+            else:
+                context["page"] = page
+                context["products"] = [
+                    {"product": p, "stock_badge": STOCK_BADGES.get(p.stock_level or ""), "key": uuid.uuid4()}
+                    for p in page.products
+                ]
+                if start > 0:
+                    context["previous_url"] = "?" + urlencode(
+                        {"term": term, "start": max(0, start - PAGE_SIZE)}
+                    )
+                if start + len(page.products) < page.total:
+                    context["next_url"] = "?" + urlencode({"term": term, "start": start + PAGE_SIZE})
+                context["current_url"] = "?" + urlencode({"term": term, "start": start})
+    return render(request, "shopping/catalogue/product_search.html", context)
+
+
+@login_required
+@require_POST
+def add_to_cart(request):
+    back = _safe_next(request, "/products/")
+    item = CartItemInputSerializer(data=request.POST)
+    if not item.is_valid():
+        messages.error(
+            request, "That item could not be added: " + " ".join(_first_errors(item.errors).values())
+        )
+        return redirect(back)
+    quantity = item.validated_data["quantity"]
+    label = f"{quantity} × {request.POST.get('description', '').strip()[:200] or 'the item'}"
+    key = request.POST.get("idempotency_key", "").strip()[:100]
+    try:
+        send = send_items_to_cart(user=request.user, items=[item.validated_data], idempotency_key=key)
+    except KrogerCartOutcomeUnknown:
+        messages.warning(request, CART_UNKNOWN_MESSAGE.format(item=label))
+    except KrogerError as exc:
+        messages.error(request, f"{label} was not added. {exc.message}")
+    except (IdempotencyKeyReused, CartSendInProgress) as exc:
+        messages.info(request, exc.message)
+    else:
+        if send.replayed:
+            messages.info(request, f"{label} was already added to your Kroger cart.")
+        else:
+            messages.success(request, f"Added {label} to your Kroger cart.")
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def remember_product(request):
+    back = _safe_next(request, "/products/")
+    store = request.user.preferred_location_id
+    try:
+        term = clean_search_term(request.POST.get("term", ""))
+    except ValidationError as exc:
+        messages.error(request, "Not remembered: " + " ".join(str(m) for m in exc.detail))
+        return redirect(back)
+    product_id = request.POST.get("product_id", "").strip()
+    if not (len(product_id) == 13 and product_id.isdigit()):
+        messages.error(request, "Not remembered: that product ID is not valid.")
+        return redirect(back)
+    try:
+        # Fetch the product rather than trust posted details (it is cached, so usually free).
+        product = get_client().get_product(product_id, location_id=store or None)
+    except KrogerError as exc:
+        messages.error(request, f"Not remembered. {exc.message}")
+        return redirect(back)
+    remember_selection(owner=request.user, term=term, location_id=store, product=product)
+    where = "at your store" if store else "at any store"
+    messages.success(request, f"Remembered {product.description} for “{term}” {where}.")
+    return redirect(back)
