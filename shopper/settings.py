@@ -60,6 +60,10 @@ KROGER_SANDBOX_TOKEN_LIFETIME = env.int("KROGER_SANDBOX_TOKEN_LIFETIME", 1800)
 LLM_API_BASE_URL = env.str("LLM_API_BASE_URL", "")
 LLM_API_KEY = env.str("LLM_API_KEY", "")
 LLM_MODEL = env.str("LLM_MODEL", "")
+# Seconds to wait for the assistant before the household rules decide.
+LLM_TIMEOUT_SECONDS = env.float("LLM_TIMEOUT_SECONDS", 3.0)
+# Kroger searches run at once when resolving a list (a bounded thread pool per request).
+LIST_RESOLVE_WORKERS = env.int("LIST_RESOLVE_WORKERS", 8)
 
 if not DEBUG:
     missing = [name for name in ("SECRET_KEY", "TOKEN_ENCRYPTION_KEYS") if not globals()[name]]
@@ -167,6 +171,8 @@ SOCIAL_AUTH_PIPELINE = [
     "social_core.pipeline.social_auth.social_uid",
     "social_core.pipeline.social_auth.auth_allowed",
     "social_core.pipeline.social_auth.social_user",
+    # A local user already keyed on this Kroger profile ID is reused, never duplicated.
+    "accounts.pipeline.user_by_profile_id",
     "social_core.pipeline.user.get_username",
     "social_core.pipeline.user.create_user",
     "social_core.pipeline.social_auth.associate_user",
@@ -182,15 +188,19 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- REST API ---------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
+    # Token first: its `WWW-Authenticate` makes unauthenticated requests 401 rather than 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "accounts.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    # Same as DRF's UserRateThrottle, but reads the rate at request time (testable, overridable).
+    "DEFAULT_THROTTLE_CLASSES": ["shopping.api.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "user": env.str("API_THROTTLE_RATE", "600/min"),
         "anon": "60/min",
+        # Endpoints that spend Kroger's daily quota (search, stores, cart add).
+        "kroger": env.str("KROGER_API_THROTTLE_RATE", "120/min"),
     },
     "NUM_PROXIES": env.int("NUM_PROXIES", 0),
     "DEFAULT_PAGINATION_CLASS": "shopping.pagination.PageNumberPagination",
@@ -209,6 +219,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The errors every endpoint shares (401/403/404/429/...) are documented once, by this hook.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "shopping.api.schema.add_error_responses",
+    ],
 }
 MAX_GUIDANCE_LINES_PER_USER = env.int("MAX_GUIDANCE_LINES_PER_USER", 100)
 

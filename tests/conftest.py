@@ -83,6 +83,38 @@ def kroger_sandbox(settings):
         yield sandbox_store
 
 
+SANDBOX_SHOPPER_ID = "53990804-cfd1-43f3-8256-bdc9817a4fd0"  # "Sam Sandbox" in shoppers.json
+
+
+@pytest.fixture
+def connect_kroger(settings):
+    """Give a user Kroger tokens the sandbox accepts, as a sandbox sign-in would; returns the profile id.
+
+    `access_expired=True` stores a dead access token next to a live refresh token, so the
+    first Kroger call has to refresh.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .factories import KrogerTokenFactory
+
+    def connect(user, *, profile_id=SANDBOX_SHOPPER_ID, access_expired=False):
+        scopes = frozenset({"profile.compact", "cart.basic:write", "product.compact"})
+        grant = {"client_id": settings.KROGER_CLIENT_ID, "scopes": scopes, "profile_id": profile_id}
+        access = sandbox_store.issue_access_token(**grant, lifetime=1800)
+        lifetime = timedelta(minutes=-5 if access_expired else 30)
+        KrogerTokenFactory(
+            user=user,
+            access_token="expired-" + access if access_expired else access,
+            refresh_token=sandbox_store.issue_refresh_token(**grant),
+            access_expires_at=timezone.now() + lifetime,
+        )
+        return profile_id
+
+    return connect
+
+
 # --- Real-browser tests -------------------------------------------------------------------
 
 

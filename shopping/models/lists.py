@@ -1,7 +1,22 @@
 """Shopping lists and their lines, with the pick made for each line."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
+
+
+class ShoppingListQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(owner=user)
+
+    def with_counts(self):
+        """Annotate item_count and ready_count (resolved lines) in the same query."""
+        # Meta.ordering is not applied to GROUP BY queries, so order explicitly.
+        return self.annotate(
+            item_count=models.Count("items"),
+            ready_count=models.Count("items", filter=models.Q(items__status="resolved")),
+        ).order_by("-updated_at", "-id")
 
 
 class ShoppingList(models.Model):
@@ -16,11 +31,21 @@ class ShoppingList(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     last_sent_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ShoppingListQuerySet.as_manager()
+
     class Meta:
         ordering = ["-updated_at", "-id"]
 
     def __str__(self) -> str:
         return self.name or f"List {self.pk}"
+
+    @property
+    def basket_total(self) -> Decimal:
+        """Today's price of every picked line (promos applied); uses prefetched items."""
+        return sum(
+            (item.line_total for item in self.items.all() if item.status == "resolved" and item.line_total),
+            Decimal("0.00"),
+        )
 
 
 class ListItem(models.Model):
@@ -69,3 +94,25 @@ class ListItem(models.Model):
 
     def __str__(self) -> str:
         return self.raw_text
+
+    @property
+    def price(self):
+        """What one costs now: the promo price when there is one, else the regular price."""
+        return self.promo_price or self.regular_price
+
+    @property
+    def line_total(self):
+        return None if self.price is None else self.price * self.quantity
+
+    @property
+    def in_cart(self) -> bool:
+        """Everything this line asks for went to the Kroger cart already."""
+        return (
+            bool(self.product_id)
+            and self.sent_product_id == self.product_id
+            and self.quantity <= self.sent_quantity
+        )
+
+    @property
+    def needs_choice(self) -> bool:
+        return self.status == self.Status.NEEDS_CHOICE

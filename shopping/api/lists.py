@@ -1,0 +1,279 @@
+"""The lists API: /api/lists (CRUD), resolve, send-to-cart, and one line's changes.
+
+Every query is scoped to the caller, so another shopper's list or line answers 404.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+
+from shopping.api.catalogue import KROGER_ERRORS, error_doc
+from shopping.models import Guidance, ListItem, ShoppingList
+from shopping.picking import read_guidance
+from shopping.serializers.lists import (
+    ConfirmationRequiredSerializer,
+    ListItemSerializer,
+    ListItemUpdateSerializer,
+    RememberSerializer,
+    ResolveSerializer,
+    SendPlanSerializer,
+    SendResultSerializer,
+    SendToCartSerializer,
+    ShoppingListCreateSerializer,
+    ShoppingListDetailSerializer,
+    ShoppingListSerializer,
+    ShoppingListUpdateSerializer,
+)
+from shopping.serializers.memory import SelectionSerializer
+from shopping.services import lists as list_services
+from shopping.services.cart import CartSendInProgress, IdempotencyKeyReused
+
+ID_PATTERN = r"[0-9]{1,18}"
+LIST_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The list's ID.")
+ITEM_PATH = [
+    OpenApiParameter("list_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The list's ID."),
+    OpenApiParameter("item_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The line's ID."),
+]
+NOT_FOUND = error_doc(
+    "No such list or line (or not yours).", "not_found", "No ShoppingList matches the given query."
+)
+CREATE_EXAMPLE = OpenApiExample(
+    "Pasted list",
+    value={"name": "Weekly shop", "text": "milk\n2 lb ground beef\na dozen eggs, bananas, coffee"},
+    request_only=True,
+)
+
+
+def _items_prefetch() -> Prefetch:
+    return Prefetch("items", queryset=ListItem.objects.order_by("position", "id"))
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your shopping lists, newest first", tags=["lists"]),
+    retrieve=extend_schema(
+        summary="One list with its lines and basket total", parameters=[LIST_ID], tags=["lists"]
+    ),
+    partial_update=extend_schema(
+        summary="Rename a list",
+        parameters=[LIST_ID],
+        request=ShoppingListUpdateSerializer,
+        responses={200: ShoppingListDetailSerializer},
+        tags=["lists"],
+    ),
+    destroy=extend_schema(
+        summary="Delete a list", parameters=[LIST_ID], responses={204: None}, tags=["lists"]
+    ),
+)
+class ShoppingListViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    lookup_value_regex = ID_PATTERN
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        lists = ShoppingList.objects.for_user(self.request.user)
+        if self.action == "list":
+            return lists.with_counts()
+        return lists.prefetch_related(_items_prefetch())
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return ShoppingListSerializer
+        if self.action == "partial_update":
+            return ShoppingListUpdateSerializer
+        return ShoppingListDetailSerializer
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if (
+            self.action != "list"
+            and getattr(self.request, "user", None)
+            and self.request.user.is_authenticated
+        ):
+            guidance = read_guidance(Guidance.objects.for_user(self.request.user))
+            context["guidance_not_understood"] = guidance.not_understood
+        return context
+
+    def _detail(self, shopping_list: ShoppingList, *, status_code=status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=shopping_list.pk)
+        return Response(
+            ShoppingListDetailSerializer(fresh, context=self.get_serializer_context()).data,
+            status=status_code,
+        )
+
+    @extend_schema(
+        summary="Create a list from pasted text",
+        description="Each line (or comma-separated part) becomes a pending line. The store defaults "
+        "to yours; without one the answer is 400.",
+        request=ShoppingListCreateSerializer,
+        responses={201: ShoppingListDetailSerializer},
+        examples=[CREATE_EXAMPLE],
+        tags=["lists"],
+    )
+    def create(self, request):
+        serializer = ShoppingListCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            shopping_list = list_services.create_list_from_text(
+                owner=request.user, **serializer.validated_data
+            )
+        except list_services.NoStoreChosen as exc:
+            raise ValidationError({"location_id": [str(exc)]}) from exc
+        return self._detail(shopping_list, status_code=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        super().partial_update(request, *args, **kwargs)
+        return self._detail(self.get_object())
+
+    @extend_schema(
+        summary="Pick a product for the pending lines",
+        description="Remembered picks win without a search; other lines are searched at the list's store "
+        "(concurrently) and ranked with your guidance. Send `item_ids` to resolve a few lines at a time.",
+        parameters=[LIST_ID],
+        request=ResolveSerializer,
+        responses={200: ShoppingListDetailSerializer, 404: NOT_FOUND, **KROGER_ERRORS},
+        tags=["lists"],
+    )
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None):
+        serializer = ResolveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        shopping_list = self.get_object()
+        list_services.resolve_list(
+            shopping_list=shopping_list, item_ids=serializer.validated_data.get("item_ids")
+        )
+        return self._detail(shopping_list)
+
+    @extend_schema(
+        summary="Send the picked lines to your Kroger cart",
+        description="Sends every picked line, in batches, through the cart ledger. Sending a list "
+        "again sends only what changed since (new lines, a changed product, a higher quantity) and needs "
+        '`{"confirm": true}`; without it the answer is 409 with the changes that would be sent.',
+        parameters=[LIST_ID],
+        request=SendToCartSerializer,
+        responses={
+            200: SendResultSerializer,
+            404: NOT_FOUND,
+            409: OpenApiResponse(
+                ConfirmationRequiredSerializer,
+                description="Sent before: confirm to send these changes (or a send is still running).",
+            ),
+            **KROGER_ERRORS,
+        },
+        tags=["lists"],
+    )
+    @action(detail=True, methods=["post"], url_path="send-to-cart")
+    def send_to_cart(self, request, pk=None):
+        serializer = SendToCartSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        shopping_list = self.get_object()
+        try:
+            result = list_services.send_list_to_cart(
+                shopping_list=shopping_list, user=request.user, confirm=serializer.validated_data["confirm"]
+            )
+        except list_services.ConfirmationRequired as exc:
+            body = {
+                "code": "confirmation_required",
+                "detail": str(exc),
+                "changes": SendPlanSerializer(exc.plan).data,
+            }
+            return Response(body, status=status.HTTP_409_CONFLICT)
+        except (CartSendInProgress, IdempotencyKeyReused) as exc:
+            return Response({"code": exc.code, "detail": exc.message}, status=status.HTTP_409_CONFLICT)
+        return Response(SendResultSerializer(result).data)
+
+
+class ListItemMixin:
+    def get_item(self) -> ListItem:
+        items = ListItem.objects.filter(shopping_list__owner=self.request.user).select_related(
+            "shopping_list"
+        )
+        return get_object_or_404(items, pk=self.kwargs["item_id"], shopping_list_id=self.kwargs["list_id"])
+
+
+class ListItemView(ListItemMixin, GenericAPIView):
+    serializer_class = ListItemSerializer
+
+    @extend_schema(
+        summary="One line of a list",
+        parameters=ITEM_PATH,
+        responses={200: ListItemSerializer, 404: NOT_FOUND},
+        tags=["lists"],
+    )
+    def get(self, request, list_id, item_id):
+        return Response(ListItemSerializer(self.get_item()).data)
+
+    @extend_schema(
+        summary="Change a line: quantity, swap the product, or search again",
+        description="`product_id` must be one of the line's alternatives or a product Kroger sells at the "
+        "list's store; `term` searches again.",
+        parameters=ITEM_PATH,
+        request=ListItemUpdateSerializer,
+        responses={200: ListItemSerializer, 404: NOT_FOUND, **KROGER_ERRORS},
+        tags=["lists"],
+    )
+    def patch(self, request, list_id, item_id):
+        item = self.get_item()
+        serializer = ListItemUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if "term" in data:
+            list_services.search_again(item=item, text=data["term"])
+        if "product_id" in data:
+            try:
+                list_services.choose_product(item=item, product_id=data["product_id"])
+            except list_services.ProductNotAvailable as exc:
+                raise ValidationError({"product_id": [str(exc)]}) from exc
+        if "quantity" in data:
+            item.quantity = data["quantity"]
+            item.save(update_fields=["quantity", "updated_at"])
+        return Response(ListItemSerializer(item).data)
+
+    @extend_schema(
+        summary="Remove a line", parameters=ITEM_PATH, responses={204: None, 404: NOT_FOUND}, tags=["lists"]
+    )
+    def delete(self, request, list_id, item_id):
+        self.get_item().delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RememberItemView(ListItemMixin, GenericAPIView):
+    serializer_class = RememberSerializer
+
+    @extend_schema(
+        summary="Remember this line's product for its term",
+        description="Saves a remembered pick (at this list's store, or any store), so the next list "
+        "with this term needs no search. Optionally also saves a guidance line.",
+        parameters=ITEM_PATH,
+        request=RememberSerializer,
+        responses={200: SelectionSerializer, 404: NOT_FOUND},
+        tags=["lists"],
+    )
+    def post(self, request, list_id, item_id):
+        item = self.get_item()
+        serializer = RememberSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            selection = list_services.remember_item(item=item, **serializer.validated_data)
+        except list_services.ItemHasNoProduct as exc:
+            raise ValidationError({"non_field_errors": [str(exc)]}) from exc
+        except DjangoValidationError as exc:
+            raise ValidationError({"guidance_text": exc.messages}) from exc
+        return Response(SelectionSerializer(selection).data)

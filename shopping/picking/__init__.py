@@ -1,0 +1,17 @@
+"""Choosing a product for each list line: remembered picks, household rules, an optional assistant."""
+
+from .pick import LinePick, Remembered, pick_line
+from .rules import GuidanceRules, Rule, read_guidance
+from .scoring import CONFIDENCE_THRESHOLD, Pick, pick_product
+
+__all__ = [
+    "CONFIDENCE_THRESHOLD",
+    "GuidanceRules",
+    "LinePick",
+    "Pick",
+    "Remembered",
+    "Rule",
+    "pick_line",
+    "pick_product",
+    "read_guidance",
+]

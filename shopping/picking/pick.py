@@ -1,0 +1,140 @@
+"""The per-line pipeline: remembered pick, else search the store and rank (then, optionally,
+ask the assistant). No database access here, so lines can be picked in worker threads."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from kroger.client import KrogerClient
+from kroger.errors import KrogerError
+from kroger.schemas import Product
+from shopping.parsing import MIN_TERM_LENGTH, head_noun
+
+from .assistant import assistant_configured, choose_with_assistant
+from .rules import GuidanceRules
+from .scoring import CONFIDENCE_THRESHOLD, Pick, pick_product, rank_candidates
+
+SEARCH_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class Remembered:
+    """What a Selection says, copied out of the ORM so worker threads never touch it."""
+
+    product_id: str
+    description: str
+    brand: str = ""
+    size: str = ""
+    image_url: str = ""
+    price: Decimal | None = None
+    quantity: int = 1
+    location_id: str = ""
+
+    @classmethod
+    def from_selection(cls, selection) -> "Remembered":
+        return cls(
+            product_id=selection.product_id,
+            description=selection.description,
+            brand=selection.brand,
+            size=selection.size,
+            image_url=selection.image_url,
+            price=selection.price,
+            quantity=selection.quantity,
+            location_id=selection.location_id,
+        )
+
+    def as_product(self) -> Product:
+        return Product(
+            product_id=self.product_id,
+            upc=self.product_id,
+            description=self.description,
+            brand=self.brand,
+            size=self.size,
+            images={"medium": self.image_url} if self.image_url else {},
+            regular_price=self.price,
+        )
+
+
+@dataclass(frozen=True)
+class LinePick:
+    pick: Pick
+    searched_term: str = ""
+    error: KrogerError | None = None
+
+    @property
+    def status(self) -> str:
+        if self.error is not None:
+            return "error"
+        if self.pick.product is None:
+            return "not_found"
+        return "needs_choice" if self.pick.confidence < CONFIDENCE_THRESHOLD else "resolved"
+
+
+def remembered_pick(*, term: str, remembered: Remembered, location_id: str) -> LinePick:
+    where = (
+        "at this store" if remembered.location_id and remembered.location_id == location_id else "(any store)"
+    )
+    pick = Pick(
+        product=remembered.as_product(),
+        reason=f'Remembered pick for "{term}" {where}',
+        confidence=1.0,
+        source="memory",
+    )
+    return LinePick(pick=pick)
+
+
+def search_candidates(*, client: KrogerClient, term: str, location_id: str) -> tuple[str, list[Product]]:
+    """The store's results for `term`, retrying with its head noun when there are none."""
+    products = list(client.search_products(term=term, location_id=location_id, limit=SEARCH_LIMIT).products)
+    if products:
+        return term, products
+    head = head_noun(term)
+    if head and head != term and len(head) >= MIN_TERM_LENGTH:
+        return head, list(
+            client.search_products(term=head, location_id=location_id, limit=SEARCH_LIMIT).products
+        )
+    return term, []
+
+
+def pick_line(
+    *,
+    client: KrogerClient,
+    term: str,
+    location_id: str,
+    guidance: GuidanceRules,
+    guidance_texts: Sequence[str] = (),
+    amount: Decimal | None = None,
+    unit: str = "",
+    remembered: Remembered | None = None,
+    use_assistant: bool | None = None,
+) -> LinePick:
+    """Pick for one line: memory wins outright (no search); else search, rank, maybe ask the assistant."""
+    if remembered is not None:
+        return remembered_pick(term=term, remembered=remembered, location_id=location_id)
+    if len(term) < MIN_TERM_LENGTH:
+        return LinePick(
+            pick=Pick(product=None, reason="Too short to search for: type a longer name", confidence=0.0)
+        )
+    try:
+        searched, candidates = search_candidates(client=client, term=term, location_id=location_id)
+    except KrogerError as exc:
+        return LinePick(
+            pick=Pick(product=None, reason=exc.message, confidence=0.0), searched_term=term, error=exc
+        )
+    rules = guidance.for_term(term)
+    pick = pick_product(term=searched, candidates=candidates, rules=rules, amount=amount, unit=unit)
+    if searched != term and pick.product is not None:
+        pick = Pick(
+            product=pick.product,
+            reason=f'Nothing matched "{term}", so searched for "{searched}": please check',
+            confidence=min(pick.confidence, CONFIDENCE_THRESHOLD - 0.05),
+            alternatives=pick.alternatives,
+        )
+    if pick.product is not None and (assistant_configured() if use_assistant is None else use_assistant):
+        ranked, _ = rank_candidates(
+            term=searched, candidates=candidates, rules=rules, amount=amount, unit=unit
+        )
+        pick = choose_with_assistant(
+            term=term, guidance=guidance_texts, candidates=[s.product for s in ranked], fallback=pick
+        )
+    return LinePick(pick=pick, searched_term=searched)

@@ -1,0 +1,201 @@
+"""Shopping-list shapes for the API: field validation only, no side effects."""
+
+from rest_framework import serializers
+
+from shopping.models import ListItem, ShoppingList
+
+MAX_LIST_TEXT = 10_000
+MAX_ID = 2**63 - 1
+
+
+class AlternativeSerializer(serializers.Serializer):
+    product_id = serializers.CharField()
+    description = serializers.CharField()
+    brand = serializers.CharField(allow_blank=True)
+    size = serializers.CharField(allow_blank=True)
+    image_url = serializers.CharField(allow_blank=True)
+    regular_price = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    promo_price = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    price = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
+    stock_level = serializers.CharField(allow_null=True, required=False)
+
+
+class ListItemSerializer(serializers.ModelSerializer):
+    source = serializers.CharField(
+        read_only=True,
+        help_text="What decided the pick: memory, rules, assistant, user (blank: no pick yet).",
+    )
+    image_url = serializers.CharField(read_only=True, help_text="The product image's URL (blank when none).")
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    price = serializers.DecimalField(max_digits=8, decimal_places=2, read_only=True, allow_null=True)
+    line_total = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True, allow_null=True)
+    needs_choice = serializers.BooleanField(read_only=True)
+    in_cart = serializers.BooleanField(
+        read_only=True, help_text="Already sent to the Kroger cart as it is now."
+    )
+    alternatives = AlternativeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ListItem
+        fields = [
+            "id", "position", "raw_text", "amount", "unit", "term", "quantity", "status", "status_label",
+            "source", "product_id", "description", "brand", "size", "image_url", "regular_price",
+            "promo_price", "price", "line_total", "reason", "confidence", "needs_choice", "alternatives",
+            "sent_product_id", "sent_quantity", "in_cart",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ShoppingListSerializer(serializers.ModelSerializer):
+    item_count = serializers.IntegerField(read_only=True)
+    ready_count = serializers.IntegerField(read_only=True, help_text="Lines with a product picked.")
+
+    class Meta:
+        model = ShoppingList
+        fields = [
+            "id",
+            "name",
+            "location_id",
+            "item_count",
+            "ready_count",
+            "created_at",
+            "updated_at",
+            "last_sent_at",
+        ]
+        read_only_fields = fields
+
+
+class ShoppingListDetailSerializer(serializers.ModelSerializer):
+    items = ListItemSerializer(many=True, read_only=True)
+    guidance_not_understood = serializers.SerializerMethodField(
+        help_text="Parts of your guidance the picker could not turn into a rule (so they changed nothing)."
+    )
+    total = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        source="basket_total",
+        read_only=True,
+        help_text="Basket total of the picked lines at today's prices (promos applied).",
+    )
+
+    class Meta:
+        model = ShoppingList
+        fields = [
+            "id",
+            "name",
+            "location_id",
+            "raw_text",
+            "created_at",
+            "updated_at",
+            "last_sent_at",
+            "total",
+            "guidance_not_understood",
+            "items",
+        ]
+        read_only_fields = fields
+
+    def get_guidance_not_understood(self, shopping_list) -> list[str]:
+        return list(self.context.get("guidance_not_understood", []))
+
+
+class ShoppingListCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    text = serializers.CharField(
+        max_length=MAX_LIST_TEXT, help_text="The list as pasted: one item per line, or comma-separated."
+    )
+    location_id = serializers.RegexField(
+        r"^[0-9A-Za-z]{8}$",
+        required=False,
+        max_length=8,
+        help_text="The store to pick for; defaults to your preferred store.",
+        error_messages={"invalid": "A store location ID has exactly 8 letters or digits."},
+    )
+
+
+class ShoppingListUpdateSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(max_length=100, allow_blank=True)
+
+    class Meta:
+        model = ShoppingList
+        fields = ["name"]
+
+
+class ResolveSerializer(serializers.Serializer):
+    item_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        max_length=100,
+        help_text="Resolve only these lines (in small batches, for progress); default: every pending line.",
+    )
+
+
+class ListItemUpdateSerializer(serializers.Serializer):
+    quantity = serializers.IntegerField(min_value=1, max_value=99, required=False)
+    product_id = serializers.RegexField(
+        r"^[0-9]{13}$",
+        required=False,
+        max_length=13,
+        help_text="Swap to this product: one of the line's alternatives, or one Kroger sells at the store.",
+        error_messages={"invalid": "A product ID (UPC) has exactly 13 digits."},
+    )
+    term = serializers.CharField(max_length=200, required=False, help_text="Search again with this term.")
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError("Send quantity, product_id or term.")
+        return attrs
+
+
+class RememberSerializer(serializers.Serializer):
+    any_store = serializers.BooleanField(
+        default=False, help_text="Remember for every store, not just this one."
+    )
+    guidance_text = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Also save this as a guidance line.",
+    )
+
+
+class SendToCartSerializer(serializers.Serializer):
+    confirm = serializers.BooleanField(
+        default=False, help_text="Required (true) when the list was sent before: sends only what changed."
+    )
+
+
+class SendLineSerializer(serializers.Serializer):
+    item_id = serializers.IntegerField(source="item.pk")
+    description = serializers.CharField(source="item.description")
+    product_id = serializers.CharField(source="item.product_id")
+    quantity = serializers.IntegerField(help_text="How many this send adds.")
+    change = serializers.ChoiceField(choices=["new", "changed", "more"])
+
+
+class LeftInCartSerializer(serializers.Serializer):
+    item_id = serializers.IntegerField(source="pk")
+    description = serializers.CharField()
+    sent_product_id = serializers.CharField()
+
+
+class SendPlanSerializer(serializers.Serializer):
+    lines = SendLineSerializer(many=True)
+    left_in_cart = LeftInCartSerializer(
+        many=True,
+        help_text="Earlier picks still in your Kroger cart (it only adds): remove them at kroger.com.",
+    )
+
+
+class SendResultSerializer(serializers.Serializer):
+    sent = SendLineSerializer(many=True, source="plan.lines")
+    left_in_cart = LeftInCartSerializer(many=True, source="plan.left_in_cart")
+    cart_send_id = serializers.IntegerField(source="cart_send.pk", allow_null=True, default=None)
+    status = serializers.CharField(source="cart_send.status", allow_null=True, default=None)
+    detail = serializers.CharField()
+
+
+class ConfirmationRequiredSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    changes = SendPlanSerializer()

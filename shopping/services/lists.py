@@ -1,0 +1,409 @@
+"""Shopping-list workflows: create from pasted text, resolve every line to a product, change
+a line, remember a line's pick, and send the list (only what changed) to the Kroger cart.
+
+Resolving runs the Kroger searches on a bounded thread pool while every database read and
+write stays in the calling thread: the remembered picks for all terms come from one query and
+the items are saved with one bulk update, so the query count does not grow with the lines.
+"""
+
+import hashlib
+import json
+import math
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from kroger.errors import KrogerError, KrogerNotFound
+from kroger.gateway import get_client
+from kroger.schemas import CartItem, Product
+from shopping.models import CartSend, Guidance, ListItem, Selection, ShoppingList, normalize_term
+from shopping.parsing import clean_term, parse_line, split_list_text
+from shopping.picking import LinePick, Pick, Remembered, pick_line, read_guidance
+from shopping.picking.assistant import assistant_configured
+from shopping.picking.candidates import candidate_from_dict, candidate_to_dict
+from shopping.picking.pick import remembered_pick
+from shopping.picking.scoring import measure, not_sold_here, requested_measure
+from shopping.services.cart import send_items_to_cart
+from shopping.services.memory import add_guidance, remember_selection
+
+RESOLVE_WORKERS = 8
+_pool: ThreadPoolExecutor | None = None
+_pool_size = 0
+_pool_lock = threading.Lock()
+PICK_FIELDS = [
+    "status", "source", "product_id", "description", "brand", "size", "image_url", "regular_price",
+    "promo_price", "reason", "confidence", "alternatives", "quantity", "updated_at",
+]  # fmt: skip
+
+
+class NoStoreChosen(ValueError):
+    """The shopper has no preferred store and gave none: prices and stock need one."""
+
+
+class ProductNotAvailable(ValueError):
+    """The product is not one of the line's candidates and Kroger does not sell it at the store."""
+
+
+class ItemHasNoProduct(ValueError):
+    """Remembering needs a product on the line."""
+
+
+class ConfirmationRequired(Exception):
+    """The list went to the cart before; sending again needs the shopper's confirmation."""
+
+    def __init__(self, plan: "SendPlan"):
+        super().__init__("This list was sent before: confirm to send only what changed.")
+        self.plan = plan
+
+
+@dataclass
+class SendLine:
+    item: ListItem
+    quantity: int
+    change: str  # new, changed, more
+
+
+@dataclass
+class SendPlan:
+    lines: list[SendLine] = field(default_factory=list)
+    # Lines whose earlier product stays in the cart: Kroger's cart can only add.
+    left_in_cart: list[ListItem] = field(default_factory=list)
+
+
+@dataclass
+class SendResult:
+    plan: SendPlan
+    cart_send: CartSend | None = None
+
+    @property
+    def detail(self) -> str:
+        if not self.plan.lines:
+            return "Nothing new to send: your Kroger cart already has this list."
+        count = len(self.plan.lines)
+        return f"Added {count} line{'s' if count != 1 else ''} to your Kroger cart."
+
+
+# --- Creating -----------------------------------------------------------------------------
+
+
+def _default_name() -> str:
+    today = timezone.localdate()
+    return f"List for {today:%b} {today.day}"
+
+
+@transaction.atomic
+def create_list_from_text(*, owner, text: str, name: str = "", location_id: str = "") -> ShoppingList:
+    """A new list with one pending item per parsed line. Raises NoStoreChosen without a store."""
+    location_id = location_id or owner.preferred_location_id
+    if not location_id:
+        raise NoStoreChosen("Choose your store first: prices and stock depend on it.")
+    shopping_list = ShoppingList.objects.create(
+        owner=owner, name=name.strip()[:100] or _default_name(),
+        location_id=location_id, raw_text=text,
+    )  # fmt: skip
+    items = []
+    for position, line in enumerate(split_list_text(text)):
+        parsed = parse_line(line)
+        if parsed is None:
+            continue
+        items.append(
+            ListItem(
+                shopping_list=shopping_list,
+                position=position,
+                raw_text=parsed.raw_text,
+                term=parsed.term[:200],
+                amount=parsed.amount,
+                unit=parsed.unit,
+                quantity=parsed.quantity,
+            )  # fmt: skip
+        )
+    ListItem.objects.bulk_create(items)
+    return shopping_list
+
+
+# --- Resolving ----------------------------------------------------------------------------
+
+
+def _remembered_by_term(owner, location_id: str, terms: set[str]) -> dict[str, Selection]:
+    """The remembered pick for each normalised term, store-specific first, in one query."""
+    normalized = {normalize_term(term) for term in terms} - {""}
+    if not normalized:
+        return {}
+    found: dict[str, Selection] = {}
+    rows = Selection.objects.for_user(owner).filter(
+        normalized_term__in=normalized, location_id__in=[location_id, ""]
+    )
+    for selection in rows:
+        current = found.get(selection.normalized_term)
+        if current is None or (selection.location_id and not current.location_id):
+            found[selection.normalized_term] = selection
+    return found
+
+
+def _apply_pick(item: ListItem, line_pick: LinePick) -> None:
+    pick, product = line_pick.pick, line_pick.pick.product
+    item.status = line_pick.status
+    item.source = pick.source if product is not None else ""
+    item.reason = pick.reason[:300]
+    item.confidence = pick.confidence
+    item.alternatives = [candidate_to_dict(p) for p in pick.alternatives]
+    if product is None:
+        item.product_id = item.description = item.brand = item.size = item.image_url = ""
+        item.regular_price = item.promo_price = None
+        return
+    item.product_id = product.product_id[:13]
+    item.description = product.description[:300]
+    item.brand = product.brand[:120]
+    item.size = product.size[:60]
+    image = product.image_url() or ""
+    item.image_url = image if len(image) <= 500 else ""
+    item.regular_price = product.regular_price
+    item.promo_price = product.promo_price if product.on_sale else None
+    if pick.source != "memory" and item.quantity == 1:
+        item.quantity = packages_for(item.amount, item.unit, product.size)
+
+
+def packages_for(amount: Decimal | None, unit: str, size: str) -> int:
+    """How many packages of `size` cover the amount on the line ("2 lb ground beef", 1 lb packs -> 2)."""
+    wanted, have = requested_measure(amount, unit), measure(size)
+    if not wanted or not have or wanted[1] != have[1]:
+        return 1
+    # Within 15% counts as the size asked for: a 1.4 lb pack is fine for "1.5 lb".
+    return max(1, min(99, math.ceil(wanted[0] / have[0] - Decimal("0.15"))))
+
+
+def _search_pool(size: int) -> ThreadPoolExecutor:
+    """One long-lived pool per process: a global bound on concurrent Kroger searches, and its
+    threads keep their pooled HTTP connections instead of opening new ones for every list."""
+    global _pool, _pool_size
+    with _pool_lock:
+        if _pool is None or _pool_size != size:
+            if _pool is not None:
+                _pool.shutdown(wait=False)
+            _pool, _pool_size = ThreadPoolExecutor(max_workers=size, thread_name_prefix="kroger-search"), size
+        return _pool
+
+
+def resolve_items(*, shopping_list: ShoppingList, items: list[ListItem], workers: int | None = None) -> None:
+    """Pick a product for each item (memory first, else a store search) and save them all.
+
+    Kroger failures never raise: they mark the line (status "error") with a readable reason.
+    """
+    if not items:
+        return
+    workers = workers or settings.LIST_RESOLVE_WORKERS or RESOLVE_WORKERS
+    owner, location_id = shopping_list.owner, shopping_list.location_id
+    remembered = _remembered_by_term(owner, location_id, {item.term for item in items})
+    picks: dict[int, LinePick] = {}
+    to_search = []
+    for item in items:
+        selection = remembered.get(normalize_term(item.term))
+        if selection is None:
+            to_search.append(item)
+            continue
+        picks[item.pk] = remembered_pick(
+            term=item.term, remembered=Remembered.from_selection(selection), location_id=location_id
+        )
+        if item.quantity == 1 and item.amount is None:
+            item.quantity = selection.quantity
+    if to_search:
+        guidance_lines = list(Guidance.objects.for_user(owner))
+        guidance = read_guidance(guidance_lines)
+        texts = [line.text for line in guidance_lines]
+        use_assistant = assistant_configured()
+
+        def search(item: ListItem) -> LinePick:
+            # Runs in a worker thread: Kroger over HTTP only, never the database.
+            return pick_line(
+                client=get_client(), term=item.term, location_id=location_id, guidance=guidance,
+                guidance_texts=texts, amount=item.amount, unit=item.unit, use_assistant=use_assistant,
+            )  # fmt: skip
+
+        if len(to_search) == 1 or workers == 1:
+            results = map(search, to_search)
+        else:
+            results = _search_pool(workers).map(search, to_search)
+        for item, line_pick in zip(to_search, results, strict=True):
+            picks[item.pk] = line_pick
+    now = timezone.now()
+    for item in items:
+        _apply_pick(item, picks[item.pk])
+        item.updated_at = now
+    ListItem.objects.bulk_update(items, PICK_FIELDS)
+    used = [selection.pk for selection in remembered.values()]
+    if used:
+        Selection.objects.filter(pk__in=used).update(last_used_at=now)
+
+
+def resolve_list(
+    *, shopping_list: ShoppingList, item_ids: list[int] | None = None, workers: int | None = None
+) -> list[ListItem]:
+    """Resolve the list's pending lines (or exactly `item_ids`); returns every item of the list."""
+    items = list(shopping_list.items.all())
+    if item_ids is not None:
+        wanted = set(item_ids)
+        chosen = [item for item in items if item.pk in wanted]
+    else:
+        chosen = [item for item in items if item.status in (ListItem.Status.PENDING, ListItem.Status.ERROR)]
+    resolve_items(shopping_list=shopping_list, items=chosen, workers=workers)
+    return items
+
+
+# --- Changing one line --------------------------------------------------------------------
+
+
+def choose_product(*, item: ListItem, product_id: str) -> ListItem:
+    """Put one of the line's candidates on it (or a product Kroger confirms the store sells).
+
+    Raises ProductNotAvailable otherwise: only products from Kroger for this store can be picked.
+    """
+    product_id = product_id.strip()
+    if product_id == item.product_id and item.product_id:
+        product = None
+    else:
+        stored = next((a for a in item.alternatives if a.get("product_id") == product_id), None)
+        product = (
+            candidate_from_dict(stored)
+            if stored
+            else _fetch_for_store(product_id, item.shopping_list.location_id)
+        )
+    previous = [] if not item.product_id or product is None else [_current_as_dict(item)]
+    others = [a for a in item.alternatives if a.get("product_id") != product_id]
+    if product is not None:
+        _apply_pick(item, LinePick(pick=Pick(product=product, reason="", confidence=1.0)))
+    item.alternatives = (previous + others)[:5]
+    item.status, item.source, item.confidence = ListItem.Status.RESOLVED, ListItem.Source.USER, 1.0
+    item.reason = "Your choice"
+    item.save()
+    return item
+
+
+def _fetch_for_store(product_id: str, location_id: str) -> Product:
+    if not (len(product_id) == 13 and product_id.isdigit()):
+        raise ProductNotAvailable("That is not a Kroger product ID (13 digits).")
+    try:
+        product = get_client().get_product(product_id, location_id=location_id)
+    except KrogerNotFound as exc:
+        raise ProductNotAvailable("Kroger does not sell that product at your store.") from exc
+    if product.price is None or not_sold_here(product):
+        raise ProductNotAvailable("Kroger does not sell that product at your store.")
+    return product
+
+
+def _current_as_dict(item: ListItem) -> dict:
+    money = lambda value: None if value is None else str(value)  # noqa: E731
+    price = item.promo_price or item.regular_price
+    return {
+        "product_id": item.product_id, "description": item.description, "brand": item.brand,
+        "size": item.size, "image_url": item.image_url, "regular_price": money(item.regular_price),
+        "promo_price": money(item.promo_price), "price": money(price), "stock_level": None,
+    }  # fmt: skip
+
+
+def search_again(*, item: ListItem, text: str) -> ListItem:
+    """Replace the line's search term (cleaned like a pasted line) and pick again."""
+    item.term = clean_term(text)[:200]
+    item.status = ListItem.Status.PENDING
+    resolve_items(shopping_list=item.shopping_list, items=[item], workers=1)
+    item.save(update_fields=["term"])
+    return item
+
+
+def remember_item(*, item: ListItem, guidance_text: str = "", any_store: bool = False) -> Selection:
+    """Remember the line's product for its term (at this store unless `any_store`), optionally
+    also saving a guidance line. Raises ItemHasNoProduct when the line has none yet."""
+    if not item.product_id:
+        raise ItemHasNoProduct("Pick a product for this line first.")
+    sources = {
+        ListItem.Source.ASSISTANT: Selection.Source.ASSISTANT,
+        ListItem.Source.RULES: Selection.Source.RULES,
+    }
+    owner = item.shopping_list.owner
+    with transaction.atomic():
+        selection, _ = remember_selection(
+            owner=owner, term=item.term, location_id="" if any_store else item.shopping_list.location_id,
+            product=_current_as_dict(item), quantity=item.quantity,
+            source=sources.get(item.source, Selection.Source.USER), reason=item.reason,
+        )  # fmt: skip
+        if guidance_text.strip():
+            add_guidance(owner=owner, text=guidance_text.strip()[:500], applies_to=item.term[:100])
+        if item.status == ListItem.Status.NEEDS_CHOICE:
+            item.status, item.source, item.reason = (
+                ListItem.Status.RESOLVED,
+                ListItem.Source.USER,
+                "Your choice",
+            )
+            item.save(update_fields=["status", "source", "reason", "updated_at"])
+    return selection
+
+
+# --- Sending ------------------------------------------------------------------------------
+
+
+def plan_send(shopping_list: ShoppingList, items: list[ListItem] | None = None) -> SendPlan:
+    """What sending would add now: new lines, changed products, increased quantities."""
+    plan = SendPlan()
+    for item in shopping_list.items.all() if items is None else items:
+        if item.status != ListItem.Status.RESOLVED or not item.product_id:
+            continue
+        if not item.sent_product_id:
+            plan.lines.append(SendLine(item, item.quantity, "new"))
+        elif item.sent_product_id != item.product_id:
+            plan.lines.append(SendLine(item, item.quantity, "changed"))
+            plan.left_in_cart.append(item)
+        elif item.quantity > item.sent_quantity:
+            plan.lines.append(SendLine(item, item.quantity - item.sent_quantity, "more"))
+        elif item.quantity < item.sent_quantity:
+            plan.left_in_cart.append(item)
+    return plan
+
+
+def send_list_to_cart(*, shopping_list: ShoppingList, user, confirm: bool = False) -> SendResult:
+    """Add what changed since the last send to the shopper's Kroger cart, through the ledger.
+
+    Raises ConfirmationRequired when the list was sent before and `confirm` is false, and
+    kroger.errors.* (after marking whatever Kroger did add) when the cart add fails.
+    """
+    items = list(shopping_list.items.all())
+    plan = plan_send(shopping_list, items)
+    if not plan.lines:
+        return SendResult(plan=plan)
+    if shopping_list.last_sent_at and not confirm:
+        raise ConfirmationRequired(plan)
+    totals: dict[str, int] = {}
+    for line in plan.lines:
+        totals[line.item.product_id] = totals.get(line.item.product_id, 0) + line.quantity
+    cart_items = [CartItem(upc=upc, quantity=quantity) for upc, quantity in totals.items()]
+    # The same list state always gets the same key, so a double click never adds twice.
+    fingerprint = json.dumps([shopping_list.pk, str(shopping_list.last_sent_at), sorted(totals.items())])
+    key = "list-" + hashlib.sha256(fingerprint.encode()).hexdigest()[:40]
+    try:
+        cart_send = send_items_to_cart(
+            user=user, items=cart_items, idempotency_key=key, shopping_list=shopping_list
+        )
+    except KrogerError:
+        sent = CartSend.objects.filter(owner=user, idempotency_key=key).first()
+        _mark_sent(shopping_list, plan, sent)
+        raise
+    _mark_sent(shopping_list, plan, cart_send)
+    return SendResult(plan=plan, cart_send=cart_send)
+
+
+def _mark_sent(shopping_list: ShoppingList, plan: SendPlan, cart_send: CartSend | None) -> None:
+    if cart_send is None:
+        return
+    added = {row["upc"] for row in cart_send.items if row.get("added")}
+    if cart_send.status == CartSend.Status.SUCCEEDED:
+        added |= {row["upc"] for row in cart_send.items}
+    marked = [line.item for line in plan.lines if line.item.product_id in added]
+    for item in marked:
+        item.sent_product_id, item.sent_quantity = item.product_id, item.quantity
+    if marked:
+        ListItem.objects.bulk_update(marked, ["sent_product_id", "sent_quantity"])
+        shopping_list.last_sent_at = timezone.now()
+        shopping_list.save(update_fields=["last_sent_at", "updated_at"])

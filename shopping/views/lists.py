@@ -1,0 +1,219 @@
+"""The list pages: paste a list, watch it resolve, fix lines, send to the Kroger cart.
+
+Plain forms work without JavaScript ("Find products" resolves every line and re-renders);
+static/js/lists.js resolves lines one by one through `item_resolve` for visible progress.
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kroger.errors import KrogerError, KrogerReconnectRequired
+from shopping.models import Guidance, ListItem, ShoppingList
+from shopping.picking import read_guidance
+from shopping.serializers.lists import MAX_LIST_TEXT
+from shopping.services import lists as list_services
+from shopping.services.cart import CartSendInProgress, IdempotencyKeyReused
+
+# Lines without an answer yet: never looked up, or Kroger could not be reached last time.
+WAITING = (ListItem.Status.PENDING, ListItem.Status.ERROR)
+
+
+class NewListForm(forms.Form):
+    name = forms.CharField(max_length=100, required=False, label="Name (optional)")
+    text = forms.CharField(
+        max_length=MAX_LIST_TEXT,
+        label="Your list",
+        help_text="One item per line, or separated by commas: “milk, 2 lb ground beef, a dozen eggs”.",
+        widget=forms.Textarea(
+            attrs={"rows": 8, "placeholder": "milk\n2 lb ground beef\na dozen eggs\nbananas"}
+        ),
+    )
+
+
+class ItemForm(forms.Form):
+    quantity = forms.IntegerField(min_value=1, max_value=99, required=False)
+    product_id = forms.RegexField(r"^[0-9]{13}$", required=False)
+    term = forms.CharField(max_length=200, required=False)
+
+
+class RememberForm(forms.Form):
+    guidance_text = forms.CharField(max_length=500, required=False)
+    any_store = forms.BooleanField(required=False)
+
+
+def _get_list(request, pk: int) -> ShoppingList:
+    lists = ShoppingList.objects.for_user(request.user).prefetch_related(
+        Prefetch("items", queryset=ListItem.objects.order_by("position", "id"))
+    )
+    return get_object_or_404(lists, pk=pk)
+
+
+def _get_item(request, pk: int, item_id: int) -> ListItem:
+    items = ListItem.objects.filter(shopping_list__owner=request.user).select_related("shopping_list")
+    return get_object_or_404(items, pk=item_id, shopping_list_id=pk)
+
+
+def _total(items) -> Decimal:
+    return sum(
+        (i.line_total for i in items if i.status == ListItem.Status.RESOLVED and i.line_total), Decimal(0)
+    )
+
+
+def _kroger_message(request, exc: KrogerError) -> None:
+    if isinstance(exc, KrogerReconnectRequired):
+        messages.error(request, "Your Kroger connection has expired. Reconnect Kroger, then send again.")
+    else:
+        messages.error(request, exc.message)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def list_index(request):
+    form = NewListForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            shopping_list = list_services.create_list_from_text(owner=request.user, **form.cleaned_data)
+        except list_services.NoStoreChosen as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("list-detail", pk=shopping_list.pk)
+    lists = ShoppingList.objects.for_user(request.user).with_counts()
+    context = {"form": form, "lists": lists, "has_store": bool(request.user.preferred_location_id)}
+    return render(request, "shopping/lists/index.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def list_detail(request, pk: int):
+    shopping_list = _get_list(request, pk)
+    items = list(shopping_list.items.all())
+    guidance = read_guidance(Guidance.objects.for_user(request.user))
+    context = {
+        "list": shopping_list,
+        "items": items,
+        "total": _total(items),
+        "ready": sum(1 for item in items if item.status not in WAITING),
+        "pending": sum(1 for item in items if item.status in WAITING),
+        "not_understood": guidance.not_understood,
+        "to_send": list_services.plan_send(shopping_list, items).lines,
+    }
+    return render(request, "shopping/lists/detail.html", context)
+
+
+@login_required
+@require_POST
+def list_resolve(request, pk: int):
+    shopping_list = _get_list(request, pk)
+    list_services.resolve_list(shopping_list=shopping_list)
+    return redirect("list-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def item_resolve(request, pk: int, item_id: int):
+    """Resolve one line; answers its re-rendered row (for lists.js) or redirects."""
+    item = _get_item(request, pk, item_id)
+    if item.status in (ListItem.Status.PENDING, ListItem.Status.ERROR):
+        list_services.resolve_items(shopping_list=item.shopping_list, items=[item], workers=1)
+    if "application/json" not in request.headers.get("Accept", ""):
+        return redirect("list-detail", pk=pk)
+    items = list(ListItem.objects.filter(shopping_list_id=pk))
+    return JsonResponse(
+        {
+            "id": item.pk,
+            "status": item.status,
+            "html": render_to_string(
+                "shopping/lists/_item.html", {"item": item, "list": item.shopping_list}, request
+            ),
+            "total": f"{_total(items):.2f}",
+            "ready": sum(1 for i in items if i.status not in WAITING),
+            "count": len(items),
+        }
+    )
+
+
+@login_required
+@require_POST
+def item_update(request, pk: int, item_id: int):
+    item = _get_item(request, pk, item_id)
+    form = ItemForm(request.POST)
+    if not form.is_valid():
+        problems = {
+            "quantity": "Quantity must be a whole number from 1 to 99.",
+            "product_id": "Unknown product.",
+        }
+        messages.error(
+            request, " ".join(problems.get(field, "That change was not understood.") for field in form.errors)
+        )
+        return redirect(_row_url(pk, item_id))
+    data = form.cleaned_data
+    try:
+        if data["term"]:
+            list_services.search_again(item=item, text=data["term"])
+        elif data["product_id"]:
+            list_services.choose_product(item=item, product_id=data["product_id"])
+        if data["quantity"]:
+            item.quantity = data["quantity"]
+            item.save(update_fields=["quantity", "updated_at"])
+    except list_services.ProductNotAvailable as exc:
+        messages.error(request, str(exc))
+    except KrogerError as exc:
+        _kroger_message(request, exc)
+    return redirect(_row_url(pk, item_id))
+
+
+def _row_url(pk: int, item_id: int) -> str:
+    return reverse("list-detail", args=[pk]) + f"#item-{item_id}"
+
+
+@login_required
+@require_POST
+def item_remember(request, pk: int, item_id: int):
+    item = _get_item(request, pk, item_id)
+    form = RememberForm(request.POST)
+    if form.is_valid():
+        try:
+            list_services.remember_item(item=item, **form.cleaned_data)
+        except (list_services.ItemHasNoProduct, ValidationError) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            saved = " and saved your guidance" if form.cleaned_data["guidance_text"] else ""
+            messages.success(request, f"Remembered “{item.description}” for “{item.term}”{saved}.")
+    return redirect(_row_url(pk, item_id))
+
+
+@login_required
+@require_POST
+def list_send(request, pk: int):
+    shopping_list = _get_list(request, pk)
+    try:
+        result = list_services.send_list_to_cart(
+            shopping_list=shopping_list, user=request.user, confirm=request.POST.get("confirm") == "1"
+        )
+    except list_services.ConfirmationRequired as exc:
+        return render(request, "shopping/lists/confirm_send.html", {"list": shopping_list, "plan": exc.plan})
+    except (CartSendInProgress, IdempotencyKeyReused) as exc:
+        messages.error(request, exc.message)
+    except KrogerError as exc:
+        _kroger_message(request, exc)
+    else:
+        messages.success(request, result.detail)
+    return redirect("list-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def list_delete(request, pk: int):
+    shopping_list = get_object_or_404(ShoppingList.objects.for_user(request.user), pk=pk)
+    shopping_list.delete()
+    messages.success(request, f"Deleted “{shopping_list}”.")
+    return redirect("list-index")

@@ -1,0 +1,220 @@
+"""The list pages without JavaScript: paste, find products, swap, remember, send (and resend)."""
+
+import pytest
+from django.test import Client
+
+from shopping.models import Guidance, ListItem, Selection, ShoppingList
+from tests.factories import GuidanceFactory, ListItemFactory, ShoppingListFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+STORE = "01400943"
+
+
+@pytest.fixture
+def shopper(user):
+    user.preferred_location_id = STORE
+    user.preferred_location_name = "Kroger On the Rhine"
+    user.save()
+    return user
+
+
+@pytest.fixture
+def browser_client(shopper):
+    client = Client()
+    client.force_login(shopper)
+    return client
+
+
+def paste(client, text="milk\nbananas\na dozen eggs"):
+    response = client.post("/lists/", {"text": text, "name": "Weekly"})
+    assert response.status_code == 302
+    return ShoppingList.objects.get(pk=response.url.split("/")[2]), response
+
+
+def test_pasting_a_list_creates_it_and_opens_it(browser_client):
+    shopping_list, response = paste(browser_client)
+    assert response.url == f"/lists/{shopping_list.pk}/"
+    page = browser_client.get(response.url).content.decode()
+    assert "0 of 3 ready" in page and 'aria-live="polite"' in page
+    assert "Find products" in page
+    assert "Looking for “bananas”" in page
+
+
+def test_the_lists_page_shows_my_lists_and_the_new_list_form(browser_client, shopper):
+    ShoppingListFactory(owner=shopper, name="Party")
+    ShoppingListFactory(owner=UserFactory(), name="Not mine")
+    page = browser_client.get("/lists/").content.decode()
+    assert "Party" in page and "Not mine" not in page
+    assert '<label for="id_text">Your list</label>' in page
+
+
+def test_without_a_store_the_page_says_to_choose_one(browser_client, shopper):
+    shopper.preferred_location_id = ""
+    shopper.save()
+    response = browser_client.post("/lists/", {"text": "milk"})
+    assert response.status_code == 400
+    assert "Choose your store first" in response.content.decode()
+    assert 'href="/stores/"' in response.content.decode()
+
+
+def test_an_empty_paste_is_a_field_error(browser_client):
+    response = browser_client.post("/lists/", {"text": ""})
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+
+
+def test_find_products_resolves_every_line_and_shows_the_picks(browser_client, kroger_sandbox):
+    shopping_list, _ = paste(browser_client)
+    response = browser_client.post(f"/lists/{shopping_list.pk}/resolve")
+    assert response.status_code == 302
+    page = browser_client.get(f"/lists/{shopping_list.pk}/").content.decode()
+    assert "3 of 3 ready" in page
+    milk = shopping_list.items.get(term="milk")
+    assert milk.description in page.replace("&reg;", "®") and milk.reason.replace('"', "&quot;") in page
+    assert "Basket total at today's prices" in page
+    assert f"${shopping_list.basket_total:.2f}" in page
+    assert "Swap or search again" in page and "Remember this choice" in page
+
+
+def test_one_line_resolves_for_the_script_and_returns_its_row(browser_client, kroger_sandbox):
+    shopping_list, _ = paste(browser_client)
+    item = shopping_list.items.get(term="bananas")
+    response = browser_client.post(
+        f"/lists/{shopping_list.pk}/items/{item.pk}/resolve", headers={"accept": "application/json"}
+    )
+    body = response.json()
+    assert (body["id"], body["status"], body["ready"], body["count"]) == (item.pk, "resolved", 1, 3)
+    assert f'id="item-{item.pk}"' in body["html"] and "Bananas" in body["html"]
+
+
+def test_guidance_that_is_not_understood_is_shown(browser_client, shopper):
+    GuidanceFactory(owner=shopper, text="buy whatever looks nice; organic milk")
+    shopping_list, _ = paste(browser_client, "milk")
+    page = browser_client.get(f"/lists/{shopping_list.pk}/").content.decode()
+    assert "not understood: “buy whatever looks nice”" in page
+    assert "organic milk" not in page.split("Guidance not understood")[1].split("</div>")[0]
+
+
+def test_a_line_that_needs_a_choice_says_so(browser_client, shopper):
+    shopping_list = ShoppingListFactory(owner=shopper, location_id=STORE)
+    ListItemFactory(
+        shopping_list=shopping_list,
+        status="needs_choice",
+        product_id="0004300020540",
+        description="Jell-O Banana Cream Pudding",
+        reason='Not sure this is the "banana" you want: please choose',
+    )
+    page = browser_client.get(f"/lists/{shopping_list.pk}/").content.decode()
+    assert "Needs your choice" in page and "Use this" in page
+    assert "Also save as guidance" in page
+
+
+def test_swapping_changing_quantity_and_remembering(browser_client, shopper, kroger_sandbox):
+    shopping_list, _ = paste(browser_client, "milk")
+    browser_client.post(f"/lists/{shopping_list.pk}/resolve")
+    item = shopping_list.items.get()
+    alternative = item.alternatives[0]["product_id"]
+    url = f"/lists/{shopping_list.pk}/items/{item.pk}"
+
+    assert browser_client.post(url, {"product_id": alternative}).status_code == 302
+    assert browser_client.post(url, {"quantity": "2"}).status_code == 302
+    item.refresh_from_db()
+    assert (item.product_id, item.quantity, item.reason) == (alternative, 2, "Your choice")
+
+    response = browser_client.post(url + "/remember", {"guidance_text": "whole milk"}, follow=True)
+    assert "Remembered" in response.content.decode()
+    assert Selection.objects.get(owner=shopper).product_id == alternative
+    assert Guidance.objects.get(owner=shopper).text == "whole milk"
+
+
+def test_a_made_up_product_cannot_be_swapped_in(browser_client, kroger_sandbox):
+    shopping_list, _ = paste(browser_client, "milk")
+    browser_client.post(f"/lists/{shopping_list.pk}/resolve")
+    item = shopping_list.items.get()
+    response = browser_client.post(
+        f"/lists/{shopping_list.pk}/items/{item.pk}", {"product_id": "9999999999999"}, follow=True
+    )
+    assert "Kroger does not sell that product at your store." in response.content.decode()
+    assert ListItem.objects.get().product_id == item.product_id
+
+
+def test_send_then_resend_only_the_changes_after_a_confirmation_step(
+    browser_client, shopper, kroger_sandbox, connect_kroger
+):
+    profile_id = connect_kroger(shopper)
+    shopping_list, _ = paste(browser_client, "milk\nbananas")
+    browser_client.post(f"/lists/{shopping_list.pk}/resolve")
+
+    page = browser_client.post(f"/lists/{shopping_list.pk}/send", follow=True).content.decode()
+    assert "Added 2 lines to your Kroger cart." in page
+    assert page.count(">In cart<") == 2
+    assert len(kroger_sandbox.cart_for(profile_id)) == 2
+
+    milk = shopping_list.items.get(term="milk")
+    browser_client.post(f"/lists/{shopping_list.pk}/items/{milk.pk}", {"quantity": "3"})
+    confirm = browser_client.post(f"/lists/{shopping_list.pk}/send").content.decode()
+    assert "Send the changes to your Kroger cart?" in confirm
+    assert "2 × " in confirm and "more of it" in confirm and "Bananas" not in confirm
+    assert len(kroger_sandbox.cart_for(profile_id)) == 2
+
+    page = browser_client.post(
+        f"/lists/{shopping_list.pk}/send", {"confirm": "1"}, follow=True
+    ).content.decode()
+    assert "Added 1 line to your Kroger cart." in page
+    quantities = {row["upc"]: row["quantity"] for row in kroger_sandbox.cart_for(profile_id)}
+    assert quantities[milk.product_id] == 3
+
+
+def test_sending_without_a_kroger_connection_says_what_to_do(browser_client, kroger_sandbox):
+    shopping_list, _ = paste(browser_client, "milk")
+    browser_client.post(f"/lists/{shopping_list.pk}/resolve")
+    response = browser_client.post(f"/lists/{shopping_list.pk}/send", follow=True)
+    assert response.status_code == 200
+    assert (
+        "Your Kroger connection has expired. Reconnect Kroger, then send again." in response.content.decode()
+    )
+
+
+def test_deleting_a_list(browser_client, shopper):
+    shopping_list = ShoppingListFactory(owner=shopper)
+    assert browser_client.post(f"/lists/{shopping_list.pk}/delete").url == "/lists/"
+    assert not ShoppingList.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("method", "route"),
+    [
+        ("get", "/lists/{list}/"),
+        ("post", "/lists/{list}/resolve"),
+        ("post", "/lists/{list}/send"),
+        ("post", "/lists/{list}/delete"),
+        ("post", "/lists/{list}/items/{item}"),
+        ("post", "/lists/{list}/items/{item}/resolve"),
+        ("post", "/lists/{list}/items/{item}/remember"),
+    ],
+)
+def test_a_strangers_list_pages_are_404(browser_client, method, route):
+    theirs = ShoppingListFactory(owner=UserFactory(), location_id=STORE)
+    item = ListItemFactory(shopping_list=theirs, product_id="0001111041700", status="resolved")
+    response = getattr(browser_client, method)(route.format(list=theirs.pk, item=item.pk), {"quantity": "5"})
+    assert response.status_code == 404
+    assert ShoppingList.objects.filter(pk=theirs.pk).exists()
+    item.refresh_from_db()
+    assert item.quantity == 1
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(db):
+    response = Client().get("/lists/")
+    assert response.status_code == 302 and response.url.startswith("/?next=")
+
+
+def test_a_bad_quantity_gets_a_plain_message(browser_client, shopper):
+    shopping_list = ShoppingListFactory(owner=shopper, location_id=STORE)
+    item = ListItemFactory(shopping_list=shopping_list, status="resolved", product_id="0001111041700")
+    response = browser_client.post(
+        f"/lists/{shopping_list.pk}/items/{item.pk}", {"quantity": "0"}, follow=True
+    )
+    assert "Quantity must be a whole number from 1 to 99." in response.content.decode()
+    item.refresh_from_db()
+    assert item.quantity == 1

@@ -1,0 +1,425 @@
+"""List workflows: create, resolve (memory first, then the store), swap, remember, send the difference."""
+
+import json
+import re
+from decimal import Decimal
+
+import pytest
+import responses
+
+from shopping.models import Guidance, ListItem, Selection
+from shopping.services import lists as list_services
+from tests.factories import GuidanceFactory, SelectionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+STORE = "01400943"
+OTHER_STORE = "01400376"
+KROGER = "https://kroger.sandbox.test"
+MILK_GALLON = "0001111041700"  # Kroger® 2% Reduced Fat Milk, 1 gal
+ORGANIC_MILK = "0001111042908"  # Simple Truth Organic® Whole Milk, 1/2 gal
+
+
+TWENTY_FIVE_TERMS = [
+    *("milk", "eggs", "bananas", "ground beef", "bread", "butter", "coffee", "chicken breast", "apples"),
+    *("cheddar cheese", "yogurt", "rice", "pasta", "orange juice", "paper towels", "cereal", "tomatoes"),
+    *("onions", "potatoes", "bacon", "lettuce", "carrots", "broccoli", "spinach", "salmon"),
+]
+
+
+@pytest.fixture
+def shopper(db):
+    return UserFactory(preferred_location_id=STORE)
+
+
+def new_list(owner, text, **kwargs):
+    return list_services.create_list_from_text(owner=owner, text=text, **kwargs)
+
+
+def resolved(shopping_list):
+    list_services.resolve_list(shopping_list=shopping_list)
+    return {item.term: item for item in shopping_list.items.all()}
+
+
+@pytest.fixture
+def fake_kroger(settings):
+    """Kroger at the HTTP boundary, for answers the sandbox cannot give (empty results, failures)."""
+    settings.KROGER_MAX_RETRIES = 0
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.post(f"{KROGER}/v1/connect/oauth2/token", json={"access_token": "app", "expires_in": 1800})
+        yield mock
+
+
+def search_answers(mock, answers):
+    """Answer /v1/products by term: {term: [product payloads]}; anything else finds nothing."""
+
+    def reply(request):
+        term = re.search(r"filter\.term=([^&]+)", request.url).group(1).replace("+", " ")
+        return 200, {}, json.dumps({"data": answers.get(term, []), "meta": {"pagination": {"total": 0}}})
+
+    mock.add_callback("GET", re.compile(f"{KROGER}/v1/products.*"), callback=reply)
+
+
+def payload(product_id, description, price="1.99", brand="", size="1 ct"):
+    return {
+        "productId": product_id,
+        "upc": product_id,
+        "description": description,
+        "brand": brand,
+        "items": [
+            {
+                "size": size,
+                "price": {"regular": float(price), "promo": 0},
+                "inventory": {"stockLevel": "HIGH"},
+                "fulfillment": {"curbside": True, "delivery": True, "inStore": True, "shipToHome": False},
+            }
+        ],
+    }
+
+
+# --- Creating -------------------------------------------------------------------------------
+
+
+def test_pasted_text_becomes_pending_lines_for_the_preferred_store(shopper):
+    shopping_list = new_list(shopper, "milk, 2 lb ground beef\n- [ ] a dozen eggs\n\neggs x2", name="Weekly")
+    assert (shopping_list.name, shopping_list.location_id) == ("Weekly", STORE)
+    lines = [(i.raw_text, i.term, i.quantity, i.amount, i.unit, i.status) for i in shopping_list.items.all()]
+    assert lines == [
+        ("milk", "milk", 1, None, "", "pending"),
+        ("2 lb ground beef", "ground beef", 1, Decimal("2.00"), "lb", "pending"),
+        ("- [ ] a dozen eggs", "eggs", 1, Decimal("1.00"), "dozen", "pending"),
+        ("eggs x2", "eggs", 2, None, "", "pending"),
+    ]
+
+
+def test_a_list_can_be_for_another_store(shopper):
+    assert new_list(shopper, "milk", location_id=OTHER_STORE).location_id == OTHER_STORE
+
+
+def test_without_a_store_no_list_is_created():
+    with pytest.raises(list_services.NoStoreChosen):
+        new_list(UserFactory(preferred_location_id=""), "milk")
+
+
+# --- Picking order --------------------------------------------------------------------------
+
+
+def test_a_remembered_pick_wins_with_no_kroger_call_at_all(shopper):
+    SelectionFactory(owner=shopper, term="Milk", location_id=STORE, product_id=MILK_GALLON, quantity=2)
+    shopping_list = new_list(shopper, "milk")
+    with responses.RequestsMock() as kroger:  # no routes: any Kroger call would fail the line
+        item = resolved(shopping_list)["milk"]
+        assert len(kroger.calls) == 0
+    assert (item.status, item.source, item.product_id) == ("resolved", "memory", MILK_GALLON)
+    assert item.reason == 'Remembered pick for "milk" at this store'
+    assert (item.confidence, item.quantity) == (1.0, 2)
+    assert Selection.objects.get().last_used_at is not None
+
+
+def test_a_store_specific_pick_beats_an_any_store_pick(shopper):
+    SelectionFactory(owner=shopper, term="milk", location_id="", product_id=ORGANIC_MILK)
+    SelectionFactory(owner=shopper, term="milk", location_id=STORE, product_id=MILK_GALLON)
+    with responses.RequestsMock():
+        assert resolved(new_list(shopper, "milk"))["milk"].product_id == MILK_GALLON
+
+
+def test_an_any_store_pick_is_used_when_this_store_has_none(shopper):
+    SelectionFactory(owner=shopper, term="milk", location_id="", product_id=ORGANIC_MILK)
+    SelectionFactory(owner=shopper, term="milk", location_id=OTHER_STORE, product_id=MILK_GALLON)
+    with responses.RequestsMock():
+        item = resolved(new_list(shopper, "Milk"))["milk"]
+    assert (item.product_id, item.reason) == (ORGANIC_MILK, 'Remembered pick for "milk" (any store)')
+
+
+def test_another_shoppers_picks_are_never_used(shopper, kroger_sandbox):
+    SelectionFactory(owner=UserFactory(), term="milk", location_id=STORE, product_id=ORGANIC_MILK)
+    item = resolved(new_list(shopper, "milk"))["milk"]
+    assert item.source == "rules"
+
+
+def test_unremembered_lines_are_searched_at_the_store_and_ranked(shopper, kroger_sandbox):
+    items = resolved(new_list(shopper, "milk, bananas, a dozen eggs"))
+    assert {item.status for item in items.values()} == {"resolved"}
+    assert "Milk" in items["milk"].description and "Chocolate" not in items["milk"].description
+    assert items["eggs"].size == "12 ct"
+    assert items["milk"].regular_price is not None and items["milk"].image_url.startswith("http")
+    assert 1 <= len(items["milk"].alternatives) <= 5
+    assert all(alt["product_id"] != items["milk"].product_id for alt in items["milk"].alternatives)
+
+
+def test_guidance_decides_and_the_reason_names_it(shopper, kroger_sandbox):
+    GuidanceFactory(owner=shopper, text="Free-range eggs; organic bananas")
+    items = resolved(new_list(shopper, "eggs, bananas"))
+    assert "Free Range" in items["eggs"].description
+    assert items["eggs"].reason.startswith("Matches your guidance: Free-range eggs")
+    assert "Organic" in items["bananas"].description
+
+
+def test_a_poor_match_needs_the_shoppers_choice(shopper, fake_kroger):
+    search_answers(fake_kroger, {"banana": [payload("0004300020540", "Jell-O Banana Cream Pudding")]})
+    item = resolved(new_list(shopper, "banana"))["banana"]
+    assert (item.status, item.get_status_display()) == ("needs_choice", "Needs your choice")
+    assert item.product_id == "0004300020540"
+
+
+def test_when_nothing_matches_the_head_noun_is_tried(shopper, fake_kroger):
+    search_answers(fake_kroger, {"spinach": [payload("0001111091234", "Simple Truth Organic Baby Spinach")]})
+    item = resolved(new_list(shopper, "organic baby spinach leaves"))["organic baby spinach leaves"]
+    assert item.product_id == "0001111091234"
+    assert item.status == "needs_choice"
+    assert (
+        item.reason
+        == 'Nothing matched "organic baby spinach leaves", so searched for "spinach": please check'
+    )
+
+
+def test_nothing_found_is_said_plainly(shopper, fake_kroger):
+    search_answers(fake_kroger, {})
+    item = resolved(new_list(shopper, "dragonfruit"))["dragonfruit"]
+    assert (item.status, item.reason, item.product_id) == (
+        "not_found",
+        'Nothing for "dragonfruit" at this store',
+        "",
+    )
+
+
+def test_a_kroger_failure_marks_the_line_and_a_later_resolve_retries_it(shopper, fake_kroger):
+    fake_kroger.get(re.compile(f"{KROGER}/v1/products.*"), status=503, json={"errors": {"reason": "down"}})
+    shopping_list = new_list(shopper, "milk")
+    item = resolved(shopping_list)["milk"]
+    assert item.status == "error"
+    assert item.reason == "Kroger is not responding right now. Please try again in a few minutes."
+    fake_kroger.replace(
+        responses.GET,
+        re.compile(f"{KROGER}/v1/products.*"),
+        json={"data": [payload(MILK_GALLON, "Kroger 2% Milk")]},
+    )
+    assert resolved(shopping_list)["milk"].status == "resolved"
+
+
+@pytest.mark.parametrize("lines", [3, 25])
+def test_resolving_takes_a_constant_number_of_queries(
+    shopper, kroger_sandbox, django_assert_max_num_queries, lines
+):
+    terms = TWENTY_FIVE_TERMS
+    for term in terms[:lines:2]:
+        SelectionFactory(owner=shopper, term=term, location_id=STORE, product_id=MILK_GALLON)
+    GuidanceFactory(owner=shopper, text="organic milk")
+    shopping_list = new_list(shopper, "\n".join(terms[:lines]))
+    with django_assert_max_num_queries(8):
+        list_services.resolve_list(shopping_list=shopping_list)
+    assert not shopping_list.items.filter(status="pending").exists()
+
+
+# --- Changing a line ------------------------------------------------------------------------
+
+
+def test_choosing_an_alternative_swaps_and_keeps_the_old_pick_as_an_alternative(shopper, kroger_sandbox):
+    item = resolved(new_list(shopper, "milk"))["milk"]
+    old, new = item.product_id, item.alternatives[2]["product_id"]
+    list_services.choose_product(item=item, product_id=new)
+    item.refresh_from_db()
+    assert (item.product_id, item.source, item.status, item.reason) == (
+        new,
+        "user",
+        "resolved",
+        "Your choice",
+    )
+    assert old in [alt["product_id"] for alt in item.alternatives]
+    assert new not in [alt["product_id"] for alt in item.alternatives]
+
+
+def test_a_product_outside_the_alternatives_is_checked_with_kroger_for_the_store(shopper, kroger_sandbox):
+    item = resolved(new_list(shopper, "bananas"))["bananas"]
+    list_services.choose_product(item=item, product_id=MILK_GALLON)
+    item.refresh_from_db()
+    assert (item.product_id, item.description) == (MILK_GALLON, "Kroger® 2% Reduced Fat Milk")
+    assert item.regular_price is not None
+
+
+@pytest.mark.parametrize("product_id", ["9999999999999", "12345", "0001111041700; DROP TABLE"])
+def test_a_product_kroger_does_not_sell_here_cannot_be_chosen(shopper, kroger_sandbox, product_id):
+    item = resolved(new_list(shopper, "milk"))["milk"]
+    before = item.product_id
+    with pytest.raises(list_services.ProductNotAvailable):
+        list_services.choose_product(item=item, product_id=product_id)
+    item.refresh_from_db()
+    assert item.product_id == before
+
+
+def test_confirming_a_needs_choice_pick_resolves_it(shopper, fake_kroger):
+    search_answers(fake_kroger, {"banana": [payload("0004300020540", "Jell-O Banana Cream Pudding")]})
+    item = resolved(new_list(shopper, "banana"))["banana"]
+    list_services.choose_product(item=item, product_id="0004300020540")
+    item.refresh_from_db()
+    assert (item.status, item.reason) == ("resolved", "Your choice")
+
+
+def test_searching_again_uses_the_new_term(shopper, kroger_sandbox):
+    item = resolved(new_list(shopper, "milk"))["milk"]
+    list_services.search_again(item=item, text="Chopped Bananas!")
+    item.refresh_from_db()
+    assert item.term == "bananas"
+    assert "Banana" in item.description
+
+
+def test_remembering_a_line_makes_the_next_list_skip_the_search(shopper, kroger_sandbox):
+    item = resolved(new_list(shopper, "milk"))["milk"]
+    list_services.choose_product(item=item, product_id=item.alternatives[0]["product_id"])
+    selection = list_services.remember_item(item=item, guidance_text="Prefer whole milk")
+    assert (selection.term, selection.location_id, selection.product_id) == ("milk", STORE, item.product_id)
+    assert Guidance.objects.get(owner=shopper).applies_to == "milk"
+    with responses.RequestsMock():
+        again = resolved(new_list(shopper, "Milk"))["milk"]
+    assert (again.product_id, again.source) == (item.product_id, "memory")
+
+
+def test_a_line_without_a_product_cannot_be_remembered(shopper):
+    item = new_list(shopper, "milk").items.get()
+    with pytest.raises(list_services.ItemHasNoProduct):
+        list_services.remember_item(item=item)
+
+
+# --- Sending --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sent_list(shopper, kroger_sandbox, connect_kroger):
+    profile_id = connect_kroger(shopper)
+    shopping_list = new_list(shopper, "milk x2\nbananas\na dozen eggs")
+    list_services.resolve_list(shopping_list=shopping_list)
+    list_services.send_list_to_cart(shopping_list=shopping_list, user=shopper)
+    shopping_list.refresh_from_db()
+    return shopping_list, profile_id
+
+
+def cart(kroger_sandbox, profile_id):
+    return {row["upc"]: row["quantity"] for row in kroger_sandbox.cart_for(profile_id)}
+
+
+def test_sending_puts_exactly_the_picked_products_in_the_cart(sent_list, kroger_sandbox):
+    shopping_list, profile_id = sent_list
+    picked = {item.product_id: item.quantity for item in shopping_list.items.all()}
+    assert cart(kroger_sandbox, profile_id) == picked
+    assert all(item.in_cart for item in shopping_list.items.all())
+    assert shopping_list.last_sent_at is not None
+    assert shopping_list.cart_sends.get().status == "succeeded"
+
+
+def test_lines_that_need_a_choice_are_not_sent(shopper, fake_kroger, connect_kroger):
+    search_answers(fake_kroger, {"banana": [payload("0004300020540", "Jell-O Banana Cream Pudding")]})
+    shopping_list = new_list(shopper, "banana")
+    list_services.resolve_list(shopping_list=shopping_list)
+    result = list_services.send_list_to_cart(shopping_list=shopping_list, user=shopper)
+    assert (result.plan.lines, result.cart_send) == ([], None)
+    assert result.detail.startswith("Nothing new to send")
+
+
+def test_sending_again_needs_confirmation_and_sends_only_the_difference(sent_list, kroger_sandbox):
+    shopping_list, profile_id = sent_list
+    items = {item.term: item for item in shopping_list.items.all()}
+    items["milk"].quantity = 3  # one more
+    items["milk"].save()
+    list_services.choose_product(item=items["eggs"], product_id=items["eggs"].alternatives[0]["product_id"])
+    new_eggs = items["eggs"].product_id
+    ListItem.objects.create(shopping_list=shopping_list, raw_text="coffee", term="coffee", position=9)
+    list_services.resolve_list(shopping_list=shopping_list)
+    coffee = shopping_list.items.get(term="coffee").product_id
+    before = cart(kroger_sandbox, profile_id)
+
+    with pytest.raises(list_services.ConfirmationRequired) as asked:
+        list_services.send_list_to_cart(shopping_list=shopping_list, user=shopper_of(shopping_list))
+    changes = [(line.item.term, line.quantity, line.change) for line in asked.value.plan.lines]
+    assert changes == [("milk", 1, "more"), ("eggs", 1, "changed"), ("coffee", 1, "new")]
+    assert [item.term for item in asked.value.plan.left_in_cart] == ["eggs"]
+    assert cart(kroger_sandbox, profile_id) == before
+
+    list_services.send_list_to_cart(shopping_list=shopping_list, user=shopper_of(shopping_list), confirm=True)
+    after = cart(kroger_sandbox, profile_id)
+    assert after[items["milk"].product_id] == before[items["milk"].product_id] + 1
+    assert after[new_eggs] == 1 and after[coffee] == 1
+    assert list_services.plan_send(shopping_list).lines == []
+
+
+def shopper_of(shopping_list):
+    return shopping_list.owner
+
+
+def test_a_second_send_with_nothing_changed_adds_nothing(sent_list, kroger_sandbox):
+    shopping_list, profile_id = sent_list
+    before = cart(kroger_sandbox, profile_id)
+    result = list_services.send_list_to_cart(
+        shopping_list=shopping_list, user=shopping_list.owner, confirm=True
+    )
+    assert result.cart_send is None
+    assert cart(kroger_sandbox, profile_id) == before
+
+
+def test_two_lines_with_the_same_product_go_as_one_cart_item(shopper, kroger_sandbox, connect_kroger):
+    profile_id = connect_kroger(shopper)
+    SelectionFactory(owner=shopper, term="milk", location_id=STORE, product_id=MILK_GALLON)
+    SelectionFactory(owner=shopper, term="2% milk", location_id=STORE, product_id=MILK_GALLON)
+    shopping_list = new_list(shopper, "milk\n2% milk x2")
+    list_services.resolve_list(shopping_list=shopping_list)
+    list_services.send_list_to_cart(shopping_list=shopping_list, user=shopper)
+    assert kroger_sandbox.cart_for(profile_id) == [{"upc": MILK_GALLON, "quantity": 3, "modality": "PICKUP"}]
+
+
+def test_the_assistant_picks_among_the_stores_candidates_when_configured(shopper, fake_kroger, settings):
+    from tests.shopping.test_picking_assistant import StandIn
+
+    llm = StandIn()
+    llm.thread.start()
+    try:
+        settings.LLM_API_BASE_URL, settings.LLM_MODEL, settings.LLM_API_KEY = llm.url, "test-model", ""
+        fake_kroger.add_passthru(llm.url)
+        search_answers(
+            fake_kroger,
+            {
+                "eggs": [
+                    payload("0001111060933", "Kroger Grade A Large Eggs", "2.49"),
+                    payload("0007797502101", "Vital Farms Pasture-Raised Large Eggs", "6.49"),
+                ]
+            },
+        )
+        llm.answer("0007797502101", "Pasture-raised, as you like.")
+        item = resolved(new_list(shopper, "eggs"))["eggs"]
+    finally:
+        llm.release.set()
+        llm.server.shutdown()
+        llm.server.server_close()
+    assert (item.product_id, item.source, item.status) == ("0007797502101", "assistant", "resolved")
+    assert item.reason == "Assistant's pick: Pasture-raised, as you like."
+    assert [alt["product_id"] for alt in item.alternatives] == ["0001111060933"]
+
+
+def test_searching_again_for_symbols_only_says_the_term_is_too_short(shopper, kroger_sandbox):
+    item = resolved(new_list(shopper, "milk"))["milk"]
+    list_services.search_again(item=item, text="%%&&")
+    item.refresh_from_db()
+    assert (item.term, item.status, item.product_id) == ("", "not_found", "")
+    assert item.reason == "Too short to search for: type a longer name"
+
+
+def test_the_amount_on_the_line_sets_how_many_packages_to_buy(shopper, fake_kroger):
+    beef = [payload("0001111097777", "Kroger 80% Lean Ground Beef", "4.99", size="1 lb")]
+    search_answers(fake_kroger, {"ground beef": beef})
+    item = resolved(new_list(shopper, "2 lb ground beef"))["ground beef"]
+    assert (item.size, item.quantity) == ("1 lb", 2)
+
+
+@pytest.mark.parametrize(
+    ("amount", "unit", "size", "packages"),
+    [
+        (Decimal(2), "lb", "1 lb", 2),
+        (Decimal("1.5"), "lb", "1.4 lb", 1),
+        (Decimal("1.5"), "lb", "3 lb", 1),
+        (Decimal(16), "oz", "8 oz", 2),
+        (Decimal(1), "gal", "1/2 gal", 2),
+        (Decimal(1), "cup", "5 lb", 1),
+        (None, "", "1 lb", 1),
+        (Decimal(3), "", "1 lb", 1),
+    ],
+)
+def test_packages_for_the_amount_on_the_line(amount, unit, size, packages):
+    assert list_services.packages_for(amount, unit, size) == packages
