@@ -2,8 +2,9 @@
 
 Settings are read at call time (never at import), so `override_settings` and the pytest
 `settings` fixture take effect. The client shares Django's cache across processes (app
-token, quota counters, searches) and reuses one `requests.Session` per thread, which
-keeps connections pooled while staying safe for thread-pooled concurrent searches.
+token, quota counters, searches) and one `requests.Session` per process: its connection
+pool is thread-safe and bounded, so concurrent searches from a thread pool reuse a few
+kept-alive connections instead of each short-lived thread leaving one open.
 """
 
 from __future__ import annotations
@@ -16,14 +17,22 @@ from django.core.cache import cache
 
 from .client import KrogerClient
 
-_local = threading.local()
+# Enough pooled connections for the list resolver's search pool plus request threads.
+POOL_SIZE = 16
+_session: requests.Session | None = None
+_session_lock = threading.Lock()
 
 
-def _thread_session() -> requests.Session:
-    session = getattr(_local, "session", None)
-    if session is None:
-        session = _local.session = requests.Session()
-    return session
+def _shared_session() -> requests.Session:
+    global _session
+    with _session_lock:
+        if _session is None:
+            session = requests.Session()
+            adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=POOL_SIZE)
+            session.mount("https://", adapter)
+            session.mount("http://", adapter)
+            _session = session
+        return _session
 
 
 def get_client() -> KrogerClient:
@@ -34,7 +43,7 @@ def get_client() -> KrogerClient:
         client_secret=settings.KROGER_CLIENT_SECRET,
         timeout=settings.KROGER_TIMEOUT_SECONDS,
         max_retries=settings.KROGER_MAX_RETRIES,
-        session=_thread_session(),
+        session=_shared_session(),
         cache=cache,
         product_cache_seconds=settings.KROGER_PRODUCT_CACHE_SECONDS,
         location_cache_seconds=settings.KROGER_LOCATION_CACHE_SECONDS,

@@ -1,6 +1,5 @@
 """A real browser through the whole list journey: paste → resolve → swap → remember → send → paste again."""
 
-import gc
 import re
 
 import pytest
@@ -14,15 +13,6 @@ pytestmark = pytest.mark.browser
 
 SAM = "53990804-cfd1-43f3-8256-bdc9817a4fd0"  # the sandbox's first test shopper
 LIST = "milk\nbananas\na dozen eggs"
-
-
-@pytest.fixture(autouse=True)
-def _close_lingering_connections():
-    yield
-    # The site's own Kroger calls (to the sandbox on this live server) leave keep-alive
-    # connections in per-thread sessions that only a garbage collection closes; close them now,
-    # while the live server can still clean up the threads serving them.
-    gc.collect()
 
 
 def row(page, term):
