@@ -273,15 +273,23 @@ class KrogerClient:
 
     # --- Cart -----------------------------------------------------------------------------
 
-    def add_to_cart(self, *, token: str, items: Iterable[CartItem | dict]) -> None:
-        """Add items to the shopper's cart (204). Raises KrogerCartOutcomeUnknown if Kroger never answered."""
+    def add_to_cart(
+        self, *, token: str, items: Iterable[CartItem | dict], retry_unknown: bool = False
+    ) -> None:
+        """Add items to the shopper's cart (204). Raises KrogerCartOutcomeUnknown if Kroger never answered.
+
+        `retry_unknown=True` is the caller's say-so to retry even when Kroger may already have
+        added the items (a duplicate add is then the caller's accepted risk).
+        """
         # Reference: Kroger "Cart API" PUT /v1/cart/add (204, no body); kroger-api.md §7.1, §9 item 17
         cart_items = [item if isinstance(item, CartItem) else CartItem(**item) for item in items]
         if not cart_items:
             raise KrogerBadRequest("There is nothing to add to the cart.")
         body = {"items": [item.to_api() for item in cart_items]}
         # The cart has no idempotency key and no read: a retry after an unknown outcome could add twice.
-        self._request("PUT", "/v1/cart/add", group="cart", token=token, json=body, outcome_matters=True)
+        self._request(
+            "PUT", "/v1/cart/add", group="cart", token=token, json=body, outcome_matters=not retry_unknown
+        )
 
     # --- Accounting and diagnostics -------------------------------------------------------
 

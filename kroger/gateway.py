@@ -35,6 +35,15 @@ def _shared_session() -> requests.Session:
         return _session
 
 
+def close_shared_session() -> None:
+    """Close the pooled connections (e.g. before the server they point at goes away); reopens on demand."""
+    global _session
+    with _session_lock:
+        if _session is not None:
+            _session.close()
+            _session = None
+
+
 def get_client() -> KrogerClient:
     """A KrogerClient for the configured Kroger (or sandbox) base URL and app credentials."""
     return KrogerClient(

@@ -138,7 +138,12 @@ def live_site(live_server, settings):
     settings.KROGER_API_BASE_URL = f"{live_server.url}/sandbox/kroger"
     settings.KROGER_REDIRECT_URI = f"{live_server.url}/auth/callback"
     settings.SITE_URL = live_server.url
-    return live_server
+    yield live_server
+    # Our Kroger client keeps connections to the live server's sandbox alive; close them while
+    # the server can still end those request threads cleanly (else they fail at shutdown).
+    from kroger.gateway import close_shared_session
+
+    close_shared_session()
 
 
 @pytest.fixture

@@ -1,11 +1,13 @@
 """KrogerClient endpoints: request shapes, parsing, caching and batching (HTTP faked with `responses`)."""
 
 import json
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import responses
+import time_machine
 
 from kroger import CartItem, KrogerBadRequest, KrogerNotFound
 
@@ -104,6 +106,29 @@ def test_search_cache_is_shared_by_clients_on_one_cache(http):
     make_client(cache=cache).search_products(term="ground beef", location_id="01400943")
 
     assert len(calls_to(http, "/v1/products")) == 1
+
+
+def test_searches_expire_after_the_configured_time_and_store_lookups_last_longer(http):
+    add_token(http, expires_in=86400 * 2)
+    http.add(responses.GET, f"{BASE}/v1/products", json=payload("product_search.json"))
+    http.add(responses.GET, f"{BASE}/v1/locations/62000005", json=payload("location.json"))
+    client = make_client(product_cache_seconds=600, location_cache_seconds=3600)
+
+    with time_machine.travel(datetime(2026, 5, 1, 12, 0, tzinfo=UTC), tick=False) as clock:
+        client.search_products(term="milk", location_id="01400943")
+        client.get_location("62000005")
+        clock.shift(timedelta(seconds=599))
+        client.search_products(term="milk", location_id="01400943")
+        assert len(calls_to(http, "/v1/products")) == 1
+        clock.shift(timedelta(seconds=2))  # the search is stale, the store is not
+        client.search_products(term="milk", location_id="01400943")
+        client.get_location("62000005")
+        assert len(calls_to(http, "/v1/products")) == 2
+        assert len(calls_to(http, "/v1/locations/62000005")) == 1
+        clock.shift(timedelta(seconds=3000))
+        client.get_location("62000005")
+
+    assert len(calls_to(http, "/v1/locations/62000005")) == 2
 
 
 def test_get_product_asks_for_the_store_and_caches(http):

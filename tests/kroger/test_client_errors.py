@@ -309,6 +309,24 @@ def test_cart_add_that_never_left_is_retried(http, never_sent):
     assert len(calls_to(http, "/v1/cart/add")) == 2
 
 
+@pytest.mark.parametrize(
+    "failure",
+    [{"body": requests.exceptions.ReadTimeout("read timed out")}, {"status": 503}],
+    ids=["read-timeout", "503"],
+)
+def test_cart_add_with_unknown_outcome_is_retried_only_with_the_callers_say_so(http, failure):
+    http.add(responses.PUT, CART, **failure)
+    http.add(responses.PUT, CART, status=204)
+    sleeps = Sleeps()
+
+    make_client(sleep=sleeps, max_retries=3).add_to_cart(
+        token="user-token-1", items=ITEMS, retry_unknown=True
+    )
+
+    assert len(calls_to(http, "/v1/cart/add")) == 2
+    assert len(sleeps) == 1  # backed off before the second try
+
+
 def test_cart_add_refused_with_429_is_retried_because_nothing_was_added(http):
     http.add(responses.PUT, CART, status=429, headers={"Retry-After": "1"})
     http.add(responses.PUT, CART, status=204)

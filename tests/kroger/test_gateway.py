@@ -1,12 +1,14 @@
 """kroger.gateway.get_client(): built from settings at call time, sharing Django's cache."""
 
+import json
 import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import responses
 
 from kroger import KrogerUnavailable
-from kroger.gateway import get_client
+from kroger.gateway import close_shared_session, get_client
 
 from .kroger_fakes import add_token, calls_to, payload
 
@@ -88,3 +90,48 @@ def test_concurrent_searches_from_threads_all_succeed(kroger_settings, http):
 
     assert errors == []
     assert len(results) == 6
+
+
+def test_closing_the_shared_session_ends_its_kept_alive_connections(kroger_settings):
+    closed = threading.Event()
+
+    class KrogerOnLoopback(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, like Kroger
+
+        def handle(self):
+            super().handle()
+            closed.set()  # the client closed the connection
+
+        def _answer(self, body):
+            data = json.dumps(body).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self._answer({"access_token": "app", "token_type": "bearer", "expires_in": 1800})
+
+        def do_GET(self):
+            self._answer(payload("product_search.json"))
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), KrogerOnLoopback)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
+    kroger_settings.KROGER_API_BASE_URL = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        get_client().search_products(term="gateway milk", location_id="01400943")
+        assert not closed.is_set()  # kept alive in the shared pool
+
+        close_shared_session()
+
+        assert closed.wait(timeout=5)
+        assert get_client().search_products(term="gateway eggs", location_id="01400943").products
+    finally:
+        close_shared_session()
+        server.shutdown()
+        server.server_close()
