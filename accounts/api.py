@@ -5,8 +5,11 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shopping.api.schema import error_response
+
 from .services import (
     CONNECTED,
+    LOCATION_FORMAT_MESSAGE,
     NOT_CONNECTED,
     RECONNECT_NEEDED,
     InvalidLocation,
@@ -50,9 +53,6 @@ class LocationRequestSerializer(serializers.Serializer):
             raise serializers.ValidationError(error.message) from None
 
 
-ErrorSerializer = inline_serializer(
-    "Error", fields={"code": serializers.CharField(), "detail": serializers.CharField()}
-)
 FieldErrorSerializer = inline_serializer(
     "LocationFieldError",
     fields={
@@ -61,7 +61,17 @@ FieldErrorSerializer = inline_serializer(
         "non_field_errors": serializers.ListField(child=serializers.CharField(), required=False),
     },
 )
-UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="Not signed in.")
+UNAUTHENTICATED = error_response(
+    "Not signed in (no session and no valid personal API token).",
+    code="not_authenticated",
+    detail="Authentication credentials were not provided.",
+)
+FORBIDDEN = error_response("Not allowed (for a session: a missing CSRF token on a write).")
+KROGER_UNAVAILABLE = error_response(
+    "Kroger is unreachable; nothing was saved. See Retry-After.",
+    code="kroger_unavailable",
+    detail="Kroger is not responding right now. Please try again in a few minutes.",
+)
 
 
 def user_payload(user) -> dict:
@@ -88,7 +98,7 @@ class CurrentUserView(APIView):
     @extend_schema(
         operation_id="user_retrieve",
         summary="The signed-in shopper",
-        responses={200: UserSerializer, 401: UNAUTHENTICATED, 403: UNAUTHENTICATED},
+        responses={200: UserSerializer, 401: UNAUTHENTICATED, 403: FORBIDDEN},
         tags=["user"],
     )
     def get(self, request):
@@ -103,11 +113,30 @@ class PreferredLocationView(APIView):
         request=LocationRequestSerializer,
         responses={
             200: UserSerializer,
-            400: OpenApiResponse(FieldErrorSerializer, description="Malformed or unknown location ID."),
+            400: OpenApiResponse(
+                FieldErrorSerializer,
+                description="Malformed or unknown location ID; nothing was saved.",
+                examples=[
+                    OpenApiExample(
+                        "Unknown store",
+                        value={"location_id": ["No Kroger store has the location ID 99999999."]},
+                        response_only=True,
+                    ),
+                    OpenApiExample(
+                        "Malformed",
+                        value={"location_id": [LOCATION_FORMAT_MESSAGE]},
+                        response_only=True,
+                    ),
+                ],
+            ),
             401: UNAUTHENTICATED,
-            403: UNAUTHENTICATED,
-            429: OpenApiResponse(ErrorSerializer, description="Kroger's rate limit was reached."),
-            503: OpenApiResponse(ErrorSerializer, description="Kroger is unreachable; nothing was saved."),
+            403: FORBIDDEN,
+            429: error_response(
+                "Kroger's rate limit was reached; nothing was saved. See Retry-After.",
+                code="kroger_rate_limited",
+                detail="Kroger is receiving too many requests right now. Please try again in a minute.",
+            ),
+            503: KROGER_UNAVAILABLE,
         },
         examples=[OpenApiExample("Cincinnati store", value={"location_id": "01400943"}, request_only=True)],
         tags=["user"],
@@ -132,9 +161,13 @@ class KrogerConnectionView(APIView):
         ),
         responses={
             200: KrogerConnectionSerializer,
-            401: OpenApiResponse(ErrorSerializer, description="Not signed in, or Kroger reconnect needed."),
-            403: UNAUTHENTICATED,
-            503: OpenApiResponse(ErrorSerializer, description="Kroger is unreachable."),
+            401: error_response(
+                "Not signed in, or the Kroger connection must be renewed (code kroger_reconnect_required).",
+                code="kroger_reconnect_required",
+                detail="Your Kroger connection has expired. Please reconnect your Kroger account.",
+            ),
+            403: FORBIDDEN,
+            503: KROGER_UNAVAILABLE,
         },
         tags=["user"],
     )

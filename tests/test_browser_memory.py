@@ -1,4 +1,4 @@
-"""A real browser on the memory pages: add a guidance line and forget a pick, with memory.js."""
+"""A real browser on the memory pages (with memory.js): guidance add, move, delete; pick quantity, forget."""
 
 import pytest
 from django.test import Client
@@ -52,8 +52,17 @@ def test_add_a_guidance_line_and_forget_a_pick(signed_in_page, shopper):
     page.reload()
     expect(page.locator("#guidance-lines input[name=text]").first).to_have_value("Store brand for staples")
 
+    page.get_by_role("button", name="Delete").nth(1).click()
+    expect(page.locator("#memory-status")).to_have_text("Guidance deleted.")
+    expect(page.get_by_text("(1 of 100 lines)")).to_be_visible()
+    assert list(Guidance.objects.values_list("text", flat=True)) == ["Store brand for staples"]
+
     page.get_by_role("link", name="Picks").click()
     expect(page.get_by_text("Simple Truth Organic Bananas")).to_be_visible()
+    page.get_by_label("Quantity").fill("3")
+    page.get_by_role("button", name="Save quantity for bananas").click()
+    expect(page.locator("#memory-status")).to_have_text("Quantity for bananas is now 3.")
+    assert Selection.objects.get().quantity == 3
     page.get_by_role("button", name="Forget bananas").click()
     expect(page.locator("#memory-status")).to_have_text("Forgot the pick for bananas.")
     expect(page.get_by_text("Simple Truth Organic Bananas")).to_have_count(0)

@@ -129,3 +129,70 @@ def test_docs_page_works_offline_from_our_static_files(db):
     assert all(url.startswith("/static/") for url in urls), urls
     assert "/api/schema/" in page
     assert "cdn" not in page.lower() and "https://" not in page
+
+
+def test_one_error_component_serves_every_endpoint(schema):
+    components = schema["components"]["schemas"]
+    code_and_detail_only = [
+        name
+        for name, component in components.items()
+        if set(component.get("properties", {})) == {"code", "detail"}
+    ]
+
+    assert code_and_detail_only == ["Error"]
+    refs = {
+        content["schema"].get("$ref")
+        for operations in schema["paths"].values()
+        for operation in operations.values()
+        for code, response in operation["responses"].items()
+        if code in ("401", "404", "503")
+        for content in response.get("content", {}).values()
+    }
+    assert refs == {"#/components/schemas/Error"}
+
+
+def test_every_error_of_the_user_endpoints_has_an_example(schema):
+    checked = 0
+    for path in ("/api/user", "/api/user/location", "/api/user/kroger"):
+        for method, operation in schema["paths"][path].items():
+            for code, response in operation["responses"].items():
+                if int(code) < 400:
+                    continue
+                content = response["content"]["application/json"]
+                assert content.get("examples"), f"{method.upper()} {path} {code} has no example"
+                if code in ("429", "503"):
+                    assert "Retry-After" in response["headers"], f"{method.upper()} {path} {code}"
+                checked += 1
+    location_errors = schema["paths"]["/api/user/location"]["put"]["responses"]
+    assert {"400", "401", "403", "429", "503"} <= location_errors.keys()
+    assert checked >= 12
+
+
+def test_an_error_component_under_another_name_is_folded_into_error():
+    from shopping.api.schema import add_error_responses
+
+    error_ref = {"$ref": "#/components/schemas/ApiError"}
+    result = {
+        "paths": {
+            "/api/x": {
+                "get": {"responses": {"404": {"content": {"application/json": {"schema": error_ref}}}}}
+            }
+        },
+        "components": {
+            "schemas": {
+                "ApiError": {
+                    "type": "object",
+                    "properties": {"code": {"type": "string"}, "detail": {"type": "string"}},
+                },
+                "Other": {"type": "object", "properties": {"code": {"type": "string"}}},
+            }
+        },
+    }
+
+    add_error_responses(result, None, None, True)
+
+    schemas = result["components"]["schemas"]
+    assert "ApiError" not in schemas and "Other" in schemas
+    content = result["paths"]["/api/x"]["get"]["responses"]["404"]["content"]["application/json"]
+    assert content["schema"] == {"$ref": "#/components/schemas/Error"}
+    assert content["examples"]["Example"]["value"]["code"] == "not_found"

@@ -3,12 +3,23 @@
 Authentication, permissions, throttling, validation and routing errors come from DRF itself and
 look the same on every endpoint, so they are added here once rather than on each view.
 Responses a view documents itself are left alone.
+
+`{code, detail}` is defined once, here, as the `Error` component. Views document an error with
+`error_response("...")`; a serializer elsewhere that has exactly that shape (e.g. `ApiError`) is
+folded into `Error` by the hook, so clients see one error type.
 """
 
+from copy import deepcopy
+from typing import Any
+
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+
+ERROR_COMPONENT = "Error"
+ERROR_REF = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
 ERROR_SCHEMA = {
     "type": "object",
     "properties": {
-        "code": {"type": "string", "description": "Stable machine-readable code."},
+        "code": {"type": "string", "description": "Stable machine-readable code, e.g. kroger_unavailable."},
         "detail": {"type": "string", "description": "A message you can show to a person."},
     },
     "required": ["code", "detail"],
@@ -21,6 +32,8 @@ VALIDATION_ERROR_SCHEMA = {
     ),
     "additionalProperties": {},
 }
+# Throttling and Kroger outages tell the client when to come back.
+RETRY_AFTER_CODES = ("429", "503")
 RETRY_AFTER = {
     "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait before trying again."}
 }
@@ -29,27 +42,27 @@ STANDARD_ERRORS = {
     "400": ("Invalid input.", "ValidationError", {"text": ["This field may not be blank."]}),
     "401": (
         "Not authenticated, or the token is invalid, revoked or expired.",
-        "Error",
+        ERROR_COMPONENT,
         {"code": "authentication_failed", "detail": "This token has been revoked."},
     ),
     "403": (
         "Not allowed (for a session: a missing CSRF token).",
-        "Error",
+        ERROR_COMPONENT,
         {"code": "permission_denied", "detail": "CSRF Failed: CSRF token missing."},
     ),
     "404": (
         "Not found, or not yours.",
-        "Error",
+        ERROR_COMPONENT,
         {"code": "not_found", "detail": "No Guidance matches the given query."},
     ),
     "415": (
         "The body must be JSON (or a form).",
-        "Error",
+        ERROR_COMPONENT,
         {"code": "unsupported_media_type", "detail": 'Unsupported media type "text/plain" in request.'},
     ),
     "429": (
         "Too many requests; see Retry-After.",
-        "Error",
+        ERROR_COMPONENT,
         {"code": "throttled", "detail": "Request was throttled. Expected available in 42 seconds."},
     ),
 }
@@ -70,15 +83,68 @@ def _applicable_errors(path: str, method: str, operation: dict) -> list[str]:
     return codes
 
 
+def error_response(description: str, *, code: str = "", detail: str = "") -> OpenApiResponse:
+    """An OpenAPI response documented with the shared `Error` component (and an example, if given)."""
+    examples = (
+        [OpenApiExample(code, value={"code": code, "detail": detail}, response_only=True)] if code else []
+    )
+    return OpenApiResponse(ERROR_REF, description=description, examples=examples)
+
+
+def _is_error_shape(component: dict) -> bool:
+    properties = component.get("properties", {})
+    return (
+        component.get("type") == "object"
+        and properties.keys() == {"code", "detail"}
+        and all(prop.get("type") == "string" for prop in properties.values())
+    )
+
+
+def _replace_refs(node: Any, renamed: dict[str, str]) -> None:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref in renamed:
+            node["$ref"] = renamed[ref]
+        for value in node.values():
+            _replace_refs(value, renamed)
+    elif isinstance(node, list):
+        for item in node:
+            _replace_refs(item, renamed)
+
+
+def _unify_error_components(result: dict, schemas: dict) -> None:
+    # Every {code, detail} component becomes the one `Error`, whatever serializer named it.
+    duplicates = [
+        name for name, component in schemas.items() if name != ERROR_COMPONENT and _is_error_shape(component)
+    ]
+    for name in duplicates:
+        del schemas[name]
+    schemas[ERROR_COMPONENT] = deepcopy(ERROR_SCHEMA)  # a copy: the result may be edited later
+    _replace_refs(result, {f"#/components/schemas/{name}": ERROR_REF["$ref"] for name in duplicates})
+
+
+def _complete_documented_error(code: str, response: dict) -> None:
+    # A view documented this error itself: give it the standard example and header if it has none.
+    content = response.get("content", {}).get("application/json")
+    if not content or content.get("schema") != ERROR_REF:
+        return
+    if code in STANDARD_ERRORS and not content.get("examples"):
+        content["examples"] = {"Example": {"value": STANDARD_ERRORS[code][2]}}
+    if code in RETRY_AFTER_CODES:
+        response.setdefault("headers", RETRY_AFTER)
+
+
 def add_error_responses(result, generator, request, public):
     """drf-spectacular POSTPROCESSING_HOOK: add the standard error responses to each operation."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
-    schemas.setdefault("Error", ERROR_SCHEMA)
+    _unify_error_components(result, schemas)
     schemas.setdefault("ValidationError", VALIDATION_ERROR_SCHEMA)
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
+            for code, response in operation["responses"].items():
+                _complete_documented_error(code, response)
             for code in _applicable_errors(path, method, operation):
                 if code in operation["responses"]:
                     continue
@@ -92,7 +158,7 @@ def add_error_responses(result, generator, request, public):
                         }
                     },
                 }
-                if code == "429":
+                if code in RETRY_AFTER_CODES:
                     response["headers"] = RETRY_AFTER
                 operation["responses"][code] = response
     return result

@@ -194,6 +194,24 @@ def test_kroger_down_is_a_503_with_a_clear_message_and_nothing_saved(
     assert (user.preferred_location_id, user.preferred_location_name) == ("", "")
 
 
+def test_kroger_rate_limiting_is_a_429_with_retry_after_and_nothing_saved(api_client, user, kroger_locations):
+    kroger_locations.replace(
+        responses.GET,
+        kroger_locations.locations_url,
+        status=429,
+        headers={"Retry-After": "42"},
+        json={"errors": {"reason": "rate limit exceeded"}},
+    )
+
+    response = api_client.put("/api/user/location", {"location_id": "01400943"}, format="json")
+
+    assert response.status_code == 429
+    assert response.json()["code"] == "kroger_rate_limited"
+    assert response["Retry-After"] == "42"
+    user.refresh_from_db()
+    assert user.preferred_location_id == ""
+
+
 # --- GET /api/user/kroger: the token path through the API ------------------------------------
 
 

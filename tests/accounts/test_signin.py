@@ -119,6 +119,16 @@ def test_offsite_next_is_not_followed_after_sign_in(client, fake_kroger):
     assert "evil.example" not in response["Location"]
 
 
+def test_a_relative_next_survives_and_never_changes_the_redirect_uri(client, settings, fake_kroger):
+    response = client.get("/auth/login", {"next": "/picks/"})
+    params = {key: values[0] for key, values in parse_qs(urlsplit(response["Location"]).query).items()}
+
+    assert params["redirect_uri"] == settings.KROGER_REDIRECT_URI
+    assert "?" not in params["redirect_uri"] and "next" not in params
+    assert callback(client, code="c0de", state=params["state"])["Location"] == "/picks/"
+    assert form(fake_kroger.token_requests[0])["redirect_uri"] == settings.KROGER_REDIRECT_URI
+
+
 # --- B. The callback: happy path --------------------------------------------------------------
 
 
@@ -231,6 +241,13 @@ def test_signing_in_as_another_kroger_shopper_switches_user_instead_of_merging(c
 # --- B. The callback: every failure is a friendly page -------------------------------------
 
 
+@pytest.fixture(params=[False, True], ids=["debug-off", "debug-on"])
+def debug(request, settings):
+    """Runs a failure test with DEBUG off and on: neither may turn a failure into a 500 or a traceback."""
+    settings.DEBUG = request.param
+    return request.param
+
+
 def assert_friendly_failure(client, response, *, status: int) -> None:
     assert response.status_code == status
     page = response.content.decode()
@@ -243,9 +260,7 @@ def assert_friendly_failure(client, response, *, status: int) -> None:
     assert signed_in_user_id(client) is None
 
 
-@pytest.mark.parametrize("debug", [False, True])
-def test_denied_consent_is_a_friendly_page(client, settings, fake_kroger, debug):
-    settings.DEBUG = debug
+def test_denied_consent_is_a_friendly_page(client, fake_kroger, debug):
     params = start_login(client)
 
     response = callback(
@@ -260,9 +275,7 @@ def test_denied_consent_is_a_friendly_page(client, settings, fake_kroger, debug)
     assert len(fake_kroger.mock.calls) == 0
 
 
-@pytest.mark.parametrize("debug", [False, True])
-def test_missing_state_is_rejected_without_asking_kroger(client, settings, fake_kroger, debug):
-    settings.DEBUG = debug
+def test_missing_state_is_rejected_without_asking_kroger(client, fake_kroger, debug):
     start_login(client)
 
     response = callback(client, code="c0de")
@@ -271,7 +284,7 @@ def test_missing_state_is_rejected_without_asking_kroger(client, settings, fake_
     assert len(fake_kroger.mock.calls) == 0
 
 
-def test_wrong_state_is_rejected_without_asking_kroger(client, fake_kroger):
+def test_wrong_state_is_rejected_without_asking_kroger(client, fake_kroger, debug):
     start_login(client)
 
     response = callback(client, code="c0de", state="x" * 43)
@@ -280,7 +293,7 @@ def test_wrong_state_is_rejected_without_asking_kroger(client, fake_kroger):
     assert len(fake_kroger.mock.calls) == 0
 
 
-def test_a_state_started_in_another_browser_is_rejected(client, fake_kroger):
+def test_a_state_started_in_another_browser_is_rejected(client, fake_kroger, debug):
     attacker = Client()
     params = start_login(attacker)
 
@@ -290,7 +303,7 @@ def test_a_state_started_in_another_browser_is_rejected(client, fake_kroger):
     assert len(fake_kroger.mock.calls) == 0
 
 
-def test_a_used_state_cannot_be_replayed(client, fake_kroger):
+def test_a_used_state_cannot_be_replayed(client, fake_kroger, debug):
     params = start_login(client)
     assert callback(client, code="c0de", state=params["state"]).status_code == 302
     client.post("/auth/logout")
@@ -314,7 +327,7 @@ def test_two_requests_sharing_one_session_cannot_both_claim_the_state(client, fa
     assert len(fake_kroger.token_requests) == 1
 
 
-def test_an_expired_state_is_rejected(client, fake_kroger):
+def test_an_expired_state_is_rejected(client, fake_kroger, debug):
     params = start_login(client)
 
     with time_machine.travel(timezone.now() + timedelta(minutes=31)):
@@ -345,7 +358,7 @@ def test_an_expired_state_is_rejected(client, fake_kroger):
         "no-access-token",
     ],
 )
-def test_token_endpoint_failures_are_friendly_pages(client, fake_kroger, status, body, expected):
+def test_token_endpoint_failures_are_friendly_pages(client, fake_kroger, debug, status, body, expected):
     fake_kroger.token_status, fake_kroger.token_body = status, body
     params = start_login(client)
 
@@ -355,9 +368,7 @@ def test_token_endpoint_failures_are_friendly_pages(client, fake_kroger, status,
     assert fake_kroger.profile_requests == []
 
 
-@pytest.mark.parametrize("debug", [False, True])
-def test_token_endpoint_timeout_is_a_friendly_page(client, settings, fake_kroger, debug):
-    settings.DEBUG = debug
+def test_token_endpoint_timeout_is_a_friendly_page(client, fake_kroger, debug):
     fake_kroger.mock.replace("POST", token_url(), body=requests.exceptions.ReadTimeout("slow"))
     params = start_login(client)
 
@@ -367,7 +378,7 @@ def test_token_endpoint_timeout_is_a_friendly_page(client, settings, fake_kroger
     assert "try again" in response.content.decode().lower()
 
 
-def test_kroger_unreachable_at_the_token_endpoint_is_a_friendly_page(client, fake_kroger):
+def test_kroger_unreachable_at_the_token_endpoint_is_a_friendly_page(client, fake_kroger, debug):
     fake_kroger.mock.replace("POST", token_url(), body=requests.exceptions.ConnectionError("refused"))
 
     response = callback(client, code="c0de", state=start_login(client)["state"])
@@ -380,7 +391,7 @@ def test_kroger_unreachable_at_the_token_endpoint_is_a_friendly_page(client, fak
     [{"data": {}}, {"data": {"id": ""}}, {"data": None}, {}, "not json"],
     ids=["no-id", "empty-id", "null-data", "empty", "not-json"],
 )
-def test_a_profile_without_an_id_signs_nobody_in(client, fake_kroger, profile_body):
+def test_a_profile_without_an_id_signs_nobody_in(client, fake_kroger, debug, profile_body):
     fake_kroger.profile_body = profile_body
     params = start_login(client)
 
@@ -389,7 +400,7 @@ def test_a_profile_without_an_id_signs_nobody_in(client, fake_kroger, profile_bo
     assert_friendly_failure(client, response, status=502)
 
 
-def test_profile_endpoint_error_is_a_friendly_page(client, fake_kroger):
+def test_profile_endpoint_error_is_a_friendly_page(client, fake_kroger, debug):
     fake_kroger.profile_status = 500
     fake_kroger.profile_body = {"errors": {"reason": "Internal server error", "code": "IDENTITY-4500"}}
 

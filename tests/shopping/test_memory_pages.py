@@ -172,3 +172,17 @@ class TestAdmin:
 
         assert response.status_code == 200
         assert response.context["cl"].result_count == 1
+
+    def test_memory_admin_filters_narrow_the_list(self, admin_client, user):
+        SelectionFactory(owner=user, term="milk", source="assistant")
+        SelectionFactory(owner=user, term="eggs", source="user")
+        GuidanceFactory(owner=user, text="kept")
+
+        picks = admin_client.get("/admin/shopping/selection/", {"source__exact": "assistant"})
+        lines = admin_client.get("/admin/shopping/guidance/")
+
+        assert [pick.term for pick in picks.context["cl"].result_list] == ["milk"]
+        assert {spec.title for spec in picks.context["cl"].filter_specs} >= {"source", "location id"}
+        assert lines.context["cl"].filter_specs and lines.context["cl"].result_count == 1
+        for page in (picks, lines):
+            assert "ps_" not in page.content.decode() and "gAAAAA" not in page.content.decode()
