@@ -1,5 +1,6 @@
 """Shopping lists and their lines, with the pick made for each line."""
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
@@ -42,10 +43,15 @@ class ShoppingList(models.Model):
     @property
     def basket_total(self) -> Decimal:
         """Today's price of every picked line (promos applied); uses prefetched items."""
-        return sum(
-            (item.line_total for item in self.items.all() if item.status == "resolved" and item.line_total),
-            Decimal("0.00"),
-        )
+        return basket_total(self.items.all())
+
+
+def basket_total(items: Iterable["ListItem"]) -> Decimal:
+    """What the picked lines cost at their current prices (promos applied)."""
+    return sum(
+        (item.line_total for item in items if item.status == "resolved" and item.line_total),
+        Decimal("0.00"),
+    )
 
 
 class ListItem(models.Model):

@@ -187,9 +187,20 @@ class SendPlanSerializer(serializers.Serializer):
     )
 
 
+class HeldBackSerializer(serializers.Serializer):
+    item_id = serializers.IntegerField(source="pk")
+    description = serializers.CharField()
+    product_id = serializers.CharField()
+
+
 class SendResultSerializer(serializers.Serializer):
     sent = SendLineSerializer(many=True, source="plan.lines")
     left_in_cart = LeftInCartSerializer(many=True, source="plan.left_in_cart")
+    held_back = HeldBackSerializer(
+        many=True,
+        source="plan.held_back",
+        help_text="Remembered picks Kroger does not sell at this store: not sent, now need your choice.",
+    )
     cart_send_id = serializers.IntegerField(source="cart_send.pk", allow_null=True, default=None)
     status = serializers.CharField(source="cart_send.status", allow_null=True, default=None)
     detail = serializers.CharField()

@@ -1,34 +1,38 @@
 """Shopping-list workflows: create from pasted text, resolve every line to a product, change
-a line, remember a line's pick, and send the list (only what changed) to the Kroger cart.
+a line, remember a line's pick. Sending lives in `list_sending` (re-exported here).
 
 Resolving runs the Kroger searches on a bounded thread pool while every database read and
 write stays in the calling thread: the remembered picks for all terms come from one query and
 the items are saved with one bulk update, so the query count does not grow with the lines.
 """
 
-import hashlib
-import json
 import math
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from kroger.errors import KrogerError, KrogerNotFound
+from kroger.errors import KrogerNotFound
 from kroger.gateway import get_client
-from kroger.schemas import CartItem, Product
-from shopping.models import CartSend, Guidance, ListItem, Selection, ShoppingList, normalize_term
+from kroger.schemas import Product
+from shopping.models import Guidance, ListItem, Selection, ShoppingList, normalize_term
 from shopping.parsing import clean_term, parse_line, split_list_text
 from shopping.picking import LinePick, Pick, Remembered, pick_line, read_guidance
 from shopping.picking.assistant import assistant_configured
 from shopping.picking.candidates import candidate_from_dict, candidate_to_dict
 from shopping.picking.pick import remembered_pick
 from shopping.picking.scoring import measure, not_sold_here, requested_measure
-from shopping.services.cart import send_items_to_cart
+from shopping.services.list_sending import (  # noqa: F401  (re-exported: the lists API of services)
+    ConfirmationRequired,
+    SendLine,
+    SendPlan,
+    SendResult,
+    plan_send,
+    send_list_to_cart,
+)
 from shopping.services.memory import add_guidance, remember_selection
 
 RESOLVE_WORKERS = 8
@@ -51,41 +55,6 @@ class ProductNotAvailable(ValueError):
 
 class ItemHasNoProduct(ValueError):
     """Remembering needs a product on the line."""
-
-
-class ConfirmationRequired(Exception):
-    """The list went to the cart before; sending again needs the shopper's confirmation."""
-
-    def __init__(self, plan: "SendPlan"):
-        super().__init__("This list was sent before: confirm to send only what changed.")
-        self.plan = plan
-
-
-@dataclass
-class SendLine:
-    item: ListItem
-    quantity: int
-    change: str  # new, changed, more
-
-
-@dataclass
-class SendPlan:
-    lines: list[SendLine] = field(default_factory=list)
-    # Lines whose earlier product stays in the cart: Kroger's cart can only add.
-    left_in_cart: list[ListItem] = field(default_factory=list)
-
-
-@dataclass
-class SendResult:
-    plan: SendPlan
-    cart_send: CartSend | None = None
-
-    @property
-    def detail(self) -> str:
-        if not self.plan.lines:
-            return "Nothing new to send: your Kroger cart already has this list."
-        count = len(self.plan.lines)
-        return f"Added {count} line{'s' if count != 1 else ''} to your Kroger cart."
 
 
 # --- Creating -----------------------------------------------------------------------------
@@ -263,7 +232,9 @@ def choose_product(*, item: ListItem, product_id: str) -> ListItem:
     Raises ProductNotAvailable otherwise: only products from Kroger for this store can be picked.
     """
     product_id = product_id.strip()
-    if product_id == item.product_id and item.product_id:
+    same = bool(item.product_id) and product_id == item.product_id
+    # Confirming a remembered pick checks it with Kroger: memory never searched this store.
+    if same and item.source != ListItem.Source.MEMORY:
         product = None
     else:
         stored = next((a for a in item.alternatives if a.get("product_id") == product_id), None)
@@ -272,7 +243,7 @@ def choose_product(*, item: ListItem, product_id: str) -> ListItem:
             if stored
             else _fetch_for_store(product_id, item.shopping_list.location_id)
         )
-    previous = [] if not item.product_id or product is None else [_current_as_dict(item)]
+    previous = [] if not item.product_id or same else [_current_as_dict(item)]
     others = [a for a in item.alternatives if a.get("product_id") != product_id]
     if product is not None:
         _apply_pick(item, LinePick(pick=Pick(product=product, reason="", confidence=1.0)))
@@ -340,70 +311,3 @@ def remember_item(*, item: ListItem, guidance_text: str = "", any_store: bool = 
             )
             item.save(update_fields=["status", "source", "reason", "updated_at"])
     return selection
-
-
-# --- Sending ------------------------------------------------------------------------------
-
-
-def plan_send(shopping_list: ShoppingList, items: list[ListItem] | None = None) -> SendPlan:
-    """What sending would add now: new lines, changed products, increased quantities."""
-    plan = SendPlan()
-    for item in shopping_list.items.all() if items is None else items:
-        if item.status != ListItem.Status.RESOLVED or not item.product_id:
-            continue
-        if not item.sent_product_id:
-            plan.lines.append(SendLine(item, item.quantity, "new"))
-        elif item.sent_product_id != item.product_id:
-            plan.lines.append(SendLine(item, item.quantity, "changed"))
-            plan.left_in_cart.append(item)
-        elif item.quantity > item.sent_quantity:
-            plan.lines.append(SendLine(item, item.quantity - item.sent_quantity, "more"))
-        elif item.quantity < item.sent_quantity:
-            plan.left_in_cart.append(item)
-    return plan
-
-
-def send_list_to_cart(*, shopping_list: ShoppingList, user, confirm: bool = False) -> SendResult:
-    """Add what changed since the last send to the shopper's Kroger cart, through the ledger.
-
-    Raises ConfirmationRequired when the list was sent before and `confirm` is false, and
-    kroger.errors.* (after marking whatever Kroger did add) when the cart add fails.
-    """
-    items = list(shopping_list.items.all())
-    plan = plan_send(shopping_list, items)
-    if not plan.lines:
-        return SendResult(plan=plan)
-    if shopping_list.last_sent_at and not confirm:
-        raise ConfirmationRequired(plan)
-    totals: dict[str, int] = {}
-    for line in plan.lines:
-        totals[line.item.product_id] = totals.get(line.item.product_id, 0) + line.quantity
-    cart_items = [CartItem(upc=upc, quantity=quantity) for upc, quantity in totals.items()]
-    # The same list state always gets the same key, so a double click never adds twice.
-    fingerprint = json.dumps([shopping_list.pk, str(shopping_list.last_sent_at), sorted(totals.items())])
-    key = "list-" + hashlib.sha256(fingerprint.encode()).hexdigest()[:40]
-    try:
-        cart_send = send_items_to_cart(
-            user=user, items=cart_items, idempotency_key=key, shopping_list=shopping_list
-        )
-    except KrogerError:
-        sent = CartSend.objects.filter(owner=user, idempotency_key=key).first()
-        _mark_sent(shopping_list, plan, sent)
-        raise
-    _mark_sent(shopping_list, plan, cart_send)
-    return SendResult(plan=plan, cart_send=cart_send)
-
-
-def _mark_sent(shopping_list: ShoppingList, plan: SendPlan, cart_send: CartSend | None) -> None:
-    if cart_send is None:
-        return
-    added = {row["upc"] for row in cart_send.items if row.get("added")}
-    if cart_send.status == CartSend.Status.SUCCEEDED:
-        added |= {row["upc"] for row in cart_send.items}
-    marked = [line.item for line in plan.lines if line.item.product_id in added]
-    for item in marked:
-        item.sent_product_id, item.sent_quantity = item.product_id, item.quantity
-    if marked:
-        ListItem.objects.bulk_update(marked, ["sent_product_id", "sent_quantity"])
-        shopping_list.last_sent_at = timezone.now()
-        shopping_list.save(update_fields=["last_sent_at", "updated_at"])

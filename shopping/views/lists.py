@@ -4,8 +4,6 @@ Plain forms work without JavaScript ("Find products" resolves every line and re-
 static/js/lists.js resolves lines one by one through `item_resolve` for visible progress.
 """
 
-from decimal import Decimal
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kroger.errors import KrogerError, KrogerReconnectRequired
 from shopping.models import Guidance, ListItem, ShoppingList
+from shopping.models.lists import basket_total
 from shopping.picking import read_guidance
 from shopping.serializers.lists import MAX_LIST_TEXT
 from shopping.services import lists as list_services
@@ -63,12 +62,6 @@ def _get_item(request, pk: int, item_id: int) -> ListItem:
     return get_object_or_404(items, pk=item_id, shopping_list_id=pk)
 
 
-def _total(items) -> Decimal:
-    return sum(
-        (i.line_total for i in items if i.status == ListItem.Status.RESOLVED and i.line_total), Decimal(0)
-    )
-
-
 def _kroger_message(request, exc: KrogerError) -> None:
     if isinstance(exc, KrogerReconnectRequired):
         messages.error(request, "Your Kroger connection has expired. Reconnect Kroger, then send again.")
@@ -100,7 +93,7 @@ def list_detail(request, pk: int):
     context = {
         "list": shopping_list,
         "items": items,
-        "total": _total(items),
+        "total": basket_total(items),
         "ready": sum(1 for item in items if item.status not in WAITING),
         "pending": sum(1 for item in items if item.status in WAITING),
         "not_understood": guidance.not_understood,
@@ -134,7 +127,7 @@ def item_resolve(request, pk: int, item_id: int):
             "html": render_to_string(
                 "shopping/lists/_item.html", {"item": item, "list": item.shopping_list}, request
             ),
-            "total": f"{_total(items):.2f}",
+            "total": f"{basket_total(items):.2f}",
             "ready": sum(1 for i in items if i.status not in WAITING),
             "count": len(items),
         }

@@ -21,15 +21,6 @@ def add(client, items, key=None):
     return client.post("/api/cart", {"items": items}, format="json", headers=headers)
 
 
-@pytest.fixture
-def kroger_cart(settings, user):
-    """`responses` for the cart endpoint; the shopper has a live access token."""
-    settings.KROGER_MAX_RETRIES = 0
-    KrogerTokenFactory(user=user)
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
 def cart_calls(mock):
     return [call for call in mock.calls if call.request.url == CART_URL]
 
@@ -152,6 +143,21 @@ def test_an_expired_access_token_is_refreshed_and_the_add_goes_through(
     assert kroger_sandbox.cart_for(profile_id) == [{"upc": MILK, "quantity": 1, "modality": "PICKUP"}]
     user.kroger_token.refresh_from_db()
     assert user.kroger_token.refresh_token != old_refresh  # rotated and saved
+
+
+def test_a_cart_add_kroger_rejects_for_a_revoked_token_refreshes_and_adds_once(
+    api_client, user, connect_kroger, kroger_sandbox
+):
+    profile_id = connect_kroger(user)  # looks fresh to us...
+    user.kroger_token.access_token = "revoked-by-kroger"  # ...but Kroger answers 401
+    user.kroger_token.save()
+
+    response = add(api_client, [{"upc": MILK, "quantity": 1}], key="k-refresh")
+
+    assert response.status_code == 201
+    assert kroger_sandbox.cart_for(profile_id) == [{"upc": MILK, "quantity": 1, "modality": "PICKUP"}]
+    user.kroger_token.refresh_from_db()
+    assert user.kroger_token.access_token != "revoked-by-kroger"
 
 
 def test_a_rejected_refresh_asks_the_shopper_to_reconnect(api_client, user, kroger_sandbox):

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+import responses
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
@@ -30,10 +31,8 @@ def shopper(user):
 
 
 @pytest.fixture
-def api(shopper):
-    client = APIClient()
-    client.force_authenticate(shopper)
-    return client
+def api(shopper, api_client):
+    return api_client
 
 
 def create(api, text="milk, bananas\na dozen eggs", **extra):
@@ -235,8 +234,29 @@ def test_send_to_cart_without_a_kroger_connection_is_a_clear_401(api, resolved_l
 def test_a_remembered_list_resolves_with_no_kroger_call(api, shopper):
     SelectionFactory(owner=shopper, term="milk", location_id=STORE, product_id=MILK_GALLON)
     body = create(api, "milk").json()
-    line = api.post(f"/api/lists/{body['id']}/resolve", {}, format="json").json()["items"][0]
+    with responses.RequestsMock() as kroger:  # no routes: any Kroger call would fail the line
+        line = api.post(f"/api/lists/{body['id']}/resolve", {}, format="json").json()["items"][0]
+        assert len(kroger.calls) == 0
     assert (line["source"], line["product_id"]) == ("memory", MILK_GALLON)
+
+
+def test_a_made_up_product_remembered_through_the_api_is_never_sent(
+    api, shopper, kroger_sandbox, connect_kroger
+):
+    profile_id = connect_kroger(shopper)
+    made_up = {"term": "milk", "product_id": "1234567890123", "description": "Free milk"}
+    assert api.post("/api/selections", made_up, format="json").status_code == 201
+    list_id = create(api, "milk\nbananas").json()["id"]
+    api.post(f"/api/lists/{list_id}/resolve", {}, format="json")
+
+    response = api.post(f"/api/lists/{list_id}/send-to-cart", {}, format="json")
+
+    assert response.status_code == 200
+    assert [line["product_id"] for line in response.json()["held_back"]] == ["1234567890123"]
+    assert "1234567890123" not in {row["upc"] for row in kroger_sandbox.cart_for(profile_id)}
+    assert len(kroger_sandbox.cart_for(profile_id)) == 1  # the bananas
+    milk = api.get(f"/api/lists/{list_id}").json()["items"][0]
+    assert (milk["status"], milk["needs_choice"], milk["in_cart"]) == ("needs_choice", True, False)
 
 
 STRANGER_ROUTES = [

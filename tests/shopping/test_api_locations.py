@@ -2,24 +2,11 @@
 
 import pytest
 import requests
-import responses
 
 pytestmark = pytest.mark.django_db
 
 BASE = "https://kroger.sandbox.test"
 CINCINNATI = "01400943"
-
-
-@pytest.fixture
-def kroger_http(settings):
-    """Plain `responses` for failure cases, with an app token that always works."""
-    settings.KROGER_MAX_RETRIES = 0  # one attempt, so nothing backs off (no sleeping)
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        mock.post(
-            f"{BASE}/v1/connect/oauth2/token",
-            json={"access_token": "app-token", "token_type": "bearer", "expires_in": 1800},
-        )
-        yield mock
 
 
 def kroger_calls(mock, path):

@@ -2,7 +2,6 @@
 
 import pytest
 import requests
-import responses
 
 from tests.factories import UserFactory
 
@@ -11,18 +10,6 @@ pytestmark = pytest.mark.django_db
 BASE = "https://kroger.sandbox.test"
 CINCINNATI = "01400943"
 OTHER_STORE = "01400376"
-
-
-@pytest.fixture
-def kroger_http(settings):
-    """Plain `responses` for failure cases, with an app token that always works."""
-    settings.KROGER_MAX_RETRIES = 0  # one attempt, so nothing backs off (no sleeping)
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        mock.post(
-            f"{BASE}/v1/connect/oauth2/token",
-            json={"access_token": "app-token", "token_type": "bearer", "expires_in": 1800},
-        )
-        yield mock
 
 
 def product_calls(mock):

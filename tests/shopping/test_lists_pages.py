@@ -20,10 +20,8 @@ def shopper(user):
 
 
 @pytest.fixture
-def browser_client(shopper):
-    client = Client()
-    client.force_login(shopper)
-    return client
+def browser_client(shopper, logged_in_client):
+    return logged_in_client
 
 
 def paste(client, text="milk\nbananas\na dozen eggs"):
@@ -47,6 +45,22 @@ def test_the_lists_page_shows_my_lists_and_the_new_list_form(browser_client, sho
     page = browser_client.get("/lists/").content.decode()
     assert "Party" in page and "Not mine" not in page
     assert '<label for="id_text">Your list</label>' in page
+
+
+@pytest.mark.parametrize("lines", [2, 20])
+def test_the_list_pages_take_a_constant_number_of_queries(
+    browser_client, shopper, django_assert_max_num_queries, lines
+):
+    for _ in range(3):
+        shopping_list = ShoppingListFactory(owner=shopper, location_id=STORE)
+        ListItemFactory.create_batch(
+            lines, shopping_list=shopping_list, status="resolved", regular_price="1.00"
+        )
+    with django_assert_max_num_queries(8):
+        assert browser_client.get("/lists/").status_code == 200
+    with django_assert_max_num_queries(8):
+        page = browser_client.get(f"/lists/{shopping_list.pk}/").content.decode()
+    assert page.count('class="list-line"') == lines
 
 
 def test_without_a_store_the_page_says_to_choose_one(browser_client, shopper):
@@ -94,6 +108,18 @@ def test_guidance_that_is_not_understood_is_shown(browser_client, shopper):
     page = browser_client.get(f"/lists/{shopping_list.pk}/").content.decode()
     assert "not understood: “buy whatever looks nice”" in page
     assert "organic milk" not in page.split("Guidance not understood")[1].split("</div>")[0]
+
+
+def test_a_remembered_price_is_labelled_as_such(browser_client, shopper):
+    shopping_list = ShoppingListFactory(owner=shopper, location_id=STORE)
+    remembered = dict(status="resolved", product_id="0001111041700", description="Kroger® 2% Milk")
+    ListItemFactory(shopping_list=shopping_list, source="memory", regular_price="2.39", **remembered)
+    searched = ListItemFactory(
+        shopping_list=shopping_list, source="rules", regular_price="3.49", **remembered
+    )
+    page = browser_client.get(f"/lists/{shopping_list.pk}/").content.decode()
+    assert page.count("price when remembered") == 1
+    assert page.index("price when remembered") < page.index(f'id="item-{searched.pk}"')
 
 
 def test_a_line_that_needs_a_choice_says_so(browser_client, shopper):

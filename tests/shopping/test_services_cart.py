@@ -4,13 +4,12 @@ import json
 
 import pytest
 import requests
-import responses
 
 from kroger.errors import KrogerBadRequest, KrogerCartOutcomeUnknown
 from kroger.schemas import CartItem
 from shopping.models import CartSend
 from shopping.services.cart import BATCH_SIZE, CartSendInProgress, IdempotencyKeyReused, send_items_to_cart
-from tests.factories import CartSendFactory, KrogerTokenFactory, ShoppingListFactory
+from tests.factories import CartSendFactory, ShoppingListFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,14 +18,6 @@ CART_URL = "https://kroger.sandbox.test/v1/cart/add"
 
 def items(count):
     return [CartItem(upc=f"{n:013d}", quantity=1) for n in range(1, count + 1)]
-
-
-@pytest.fixture
-def kroger_cart(settings, user):
-    settings.KROGER_MAX_RETRIES = 0
-    KrogerTokenFactory(user=user)
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
 
 
 def sent_upcs(mock):

@@ -42,12 +42,9 @@ def resolved(shopping_list):
 
 
 @pytest.fixture
-def fake_kroger(settings):
+def fake_kroger(kroger_http):
     """Kroger at the HTTP boundary, for answers the sandbox cannot give (empty results, failures)."""
-    settings.KROGER_MAX_RETRIES = 0
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        mock.post(f"{KROGER}/v1/connect/oauth2/token", json={"access_token": "app", "expires_in": 1800})
-        yield mock
+    return kroger_http
 
 
 def search_answers(mock, answers):
@@ -363,6 +360,43 @@ def test_two_lines_with_the_same_product_go_as_one_cart_item(shopper, kroger_san
     list_services.resolve_list(shopping_list=shopping_list)
     list_services.send_list_to_cart(shopping_list=shopping_list, user=shopper)
     assert kroger_sandbox.cart_for(profile_id) == [{"upc": MILK_GALLON, "quantity": 3, "modality": "PICKUP"}]
+
+
+def test_a_remembered_product_kroger_does_not_sell_here_is_held_back_not_sent(
+    shopper, kroger_sandbox, connect_kroger
+):
+    profile_id = connect_kroger(shopper)
+    # A pick typed into the selections API with a made-up UPC, and a real one from memory.
+    SelectionFactory(owner=shopper, term="unicorn milk", location_id="", product_id="0000000000042")
+    SelectionFactory(owner=shopper, term="milk", location_id="", product_id=MILK_GALLON, price="0.01")
+    shopping_list = new_list(shopper, "unicorn milk\nmilk")
+    with responses.RequestsMock():  # remembered: resolving makes no Kroger call
+        list_services.resolve_list(shopping_list=shopping_list)
+
+    result = list_services.send_list_to_cart(shopping_list=shopping_list, user=shopper)
+
+    assert kroger_sandbox.cart_for(profile_id) == [{"upc": MILK_GALLON, "quantity": 1, "modality": "PICKUP"}]
+    unicorn = shopping_list.items.get(term="unicorn milk")
+    assert (unicorn.status, unicorn.sent_product_id) == ("needs_choice", "")
+    assert "not sell the remembered product at this store" in unicorn.reason
+    assert [item.term for item in result.plan.held_back] == ["unicorn milk"]
+    assert "1 remembered product is not sold at this store" in result.detail
+    milk = shopping_list.items.get(term="milk")
+    assert milk.in_cart and milk.price > Decimal("0.01")  # today's price, not the remembered one
+
+
+def test_confirming_a_remembered_pick_checks_it_with_kroger_for_the_store(shopper, kroger_sandbox):
+    SelectionFactory(owner=shopper, term="unicorn milk", location_id="", product_id="0000000000042")
+    SelectionFactory(owner=shopper, term="milk", location_id="", product_id=MILK_GALLON, description="old")
+    items = resolved(new_list(shopper, "unicorn milk\nmilk"))
+
+    with pytest.raises(list_services.ProductNotAvailable):
+        list_services.choose_product(item=items["unicorn milk"], product_id="0000000000042")
+    milk = list_services.choose_product(item=items["milk"], product_id=MILK_GALLON)
+
+    assert (milk.source, milk.description) == ("user", "Kroger® 2% Reduced Fat Milk")  # fresh from Kroger
+    assert milk.regular_price is not None
+    assert MILK_GALLON not in [a["product_id"] for a in milk.alternatives]
 
 
 def test_the_assistant_picks_among_the_stores_candidates_when_configured(shopper, fake_kroger, settings):

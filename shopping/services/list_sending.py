@@ -1,0 +1,162 @@
+"""Sending a shopping list to the Kroger cart: only what changed since the last send, after
+the shopper confirms a repeat, in batched cart calls through the ledger (`services.cart`).
+
+Remembered picks never searched this store, so they are checked with Kroger (one batched
+lookup) before anything is sent: only products Kroger sells at the list's store reach the cart.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from kroger.errors import KrogerError
+from kroger.gateway import get_client
+from kroger.schemas import CartItem
+from shopping.models import CartSend, ListItem, ShoppingList
+from shopping.picking.scoring import not_sold_here
+from shopping.services.cart import send_items_to_cart
+
+
+class ConfirmationRequired(Exception):
+    """The list went to the cart before; sending again needs the shopper's confirmation."""
+
+    def __init__(self, plan: "SendPlan"):
+        super().__init__("This list was sent before: confirm to send only what changed.")
+        self.plan = plan
+
+
+@dataclass
+class SendLine:
+    item: ListItem
+    quantity: int
+    change: str  # new, changed, more
+
+
+@dataclass
+class SendPlan:
+    lines: list[SendLine] = field(default_factory=list)
+    # Lines whose earlier product stays in the cart: Kroger's cart can only add.
+    left_in_cart: list[ListItem] = field(default_factory=list)
+    # Remembered picks Kroger no longer sells at this store: held back for the shopper to choose.
+    held_back: list[ListItem] = field(default_factory=list)
+
+
+@dataclass
+class SendResult:
+    plan: SendPlan
+    cart_send: CartSend | None = None
+
+    @property
+    def detail(self) -> str:
+        held = len(self.plan.held_back)
+        held_note = (
+            f" {held} remembered product{'s are' if held != 1 else ' is'} not sold at this store:"
+            " choose another."
+            if held
+            else ""
+        )
+        if not self.plan.lines:
+            return "Nothing new to send: your Kroger cart already has this list." + held_note
+        count = len(self.plan.lines)
+        return f"Added {count} line{'s' if count != 1 else ''} to your Kroger cart." + held_note
+
+
+def plan_send(shopping_list: ShoppingList, items: list[ListItem] | None = None) -> SendPlan:
+    """What sending would add now: new lines, changed products, increased quantities."""
+    plan = SendPlan()
+    for item in shopping_list.items.all() if items is None else items:
+        if item.status != ListItem.Status.RESOLVED or not item.product_id:
+            continue
+        if not item.sent_product_id:
+            plan.lines.append(SendLine(item, item.quantity, "new"))
+        elif item.sent_product_id != item.product_id:
+            plan.lines.append(SendLine(item, item.quantity, "changed"))
+            plan.left_in_cart.append(item)
+        elif item.quantity > item.sent_quantity:
+            plan.lines.append(SendLine(item, item.quantity - item.sent_quantity, "more"))
+        elif item.quantity < item.sent_quantity:
+            plan.left_in_cart.append(item)
+    return plan
+
+
+def send_list_to_cart(*, shopping_list: ShoppingList, user, confirm: bool = False) -> SendResult:
+    """Add what changed since the last send to the shopper's Kroger cart, through the ledger.
+
+    Raises ConfirmationRequired when the list was sent before and `confirm` is false, and
+    kroger.errors.* (after marking whatever Kroger did add) when the cart add fails.
+    """
+    items = list(shopping_list.items.all())
+    plan = plan_send(shopping_list, items)
+    if not plan.lines:
+        return SendResult(plan=plan)
+    if shopping_list.last_sent_at and not confirm:
+        raise ConfirmationRequired(plan)
+    _hold_back_unverified(shopping_list, plan)
+    if not plan.lines:
+        return SendResult(plan=plan)
+    totals: dict[str, int] = {}
+    for line in plan.lines:
+        totals[line.item.product_id] = totals.get(line.item.product_id, 0) + line.quantity
+    cart_items = [CartItem(upc=upc, quantity=quantity) for upc, quantity in totals.items()]
+    # The same list state always gets the same key, so a double click never adds twice.
+    fingerprint = json.dumps([shopping_list.pk, str(shopping_list.last_sent_at), sorted(totals.items())])
+    key = "list-" + hashlib.sha256(fingerprint.encode()).hexdigest()[:40]
+    try:
+        cart_send = send_items_to_cart(
+            user=user, items=cart_items, idempotency_key=key, shopping_list=shopping_list
+        )
+    except KrogerError:
+        sent = CartSend.objects.filter(owner=user, idempotency_key=key).first()
+        _mark_sent(shopping_list, plan, sent)
+        raise
+    _mark_sent(shopping_list, plan, cart_send)
+    return SendResult(plan=plan, cart_send=cart_send)
+
+
+def _hold_back_unverified(shopping_list: ShoppingList, plan: SendPlan) -> None:
+    """Check remembered picks with Kroger for this store before sending them.
+
+    Memory wins without a search, so a remembered product (from another store, or typed into
+    the selections API) never came from Kroger for this store; one batched lookup per 50 ids
+    makes sure only products Kroger sells here reach the cart.
+    """
+    remembered = [line for line in plan.lines if line.item.source == ListItem.Source.MEMORY]
+    if not remembered:
+        return
+    ids = {line.item.product_id for line in remembered}
+    sold = {
+        product.product_id: product
+        for product in get_client().get_products(ids, location_id=shopping_list.location_id)
+        if product.price is not None and not not_sold_here(product)
+    }
+    held = []
+    for line in remembered:
+        item, product = line.item, sold.get(line.item.product_id)
+        if product is None:
+            item.status, item.confidence = ListItem.Status.NEEDS_CHOICE, 0.0
+            item.reason = "Kroger does not sell the remembered product at this store: choose another"
+            held.append(item)
+        else:  # today's price replaces the one remembered
+            item.regular_price = product.regular_price
+            item.promo_price = product.promo_price if product.on_sale else None
+    fields = ["status", "confidence", "reason", "regular_price", "promo_price"]
+    ListItem.objects.bulk_update([line.item for line in remembered], fields)
+    plan.lines = [line for line in plan.lines if line.item not in held]
+    plan.held_back = held
+
+
+def _mark_sent(shopping_list: ShoppingList, plan: SendPlan, cart_send: CartSend | None) -> None:
+    if cart_send is None:
+        return
+    added = {row["upc"] for row in cart_send.items if row.get("added")}
+    if cart_send.status == CartSend.Status.SUCCEEDED:
+        added |= {row["upc"] for row in cart_send.items}
+    marked = [line.item for line in plan.lines if line.item.product_id in added]
+    for item in marked:
+        item.sent_product_id, item.sent_quantity = item.product_id, item.quantity
+    if marked:
+        ListItem.objects.bulk_update(marked, ["sent_product_id", "sent_quantity"])
+        shopping_list.last_sent_at = timezone.now()
+        shopping_list.save(update_fields=["last_sent_at", "updated_at"])

@@ -1,0 +1,27 @@
+"""Kroger at the HTTP boundary for the catalogue, cart and list tests (answers the sandbox cannot give)."""
+
+import pytest
+import responses
+
+from tests.factories import KrogerTokenFactory
+
+
+@pytest.fixture
+def kroger_http(settings):
+    """Plain `responses` for failure cases, with an app token that always works."""
+    settings.KROGER_MAX_RETRIES = 0  # one attempt, so nothing backs off (no sleeping)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.post(
+            f"{settings.KROGER_API_BASE_URL}/v1/connect/oauth2/token",
+            json={"access_token": "app-token", "token_type": "bearer", "expires_in": 1800},
+        )
+        yield mock
+
+
+@pytest.fixture
+def kroger_cart(settings, user):
+    """`responses` for the cart endpoint; the shopper has a live access token."""
+    settings.KROGER_MAX_RETRIES = 0
+    KrogerTokenFactory(user=user)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock
