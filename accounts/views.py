@@ -16,6 +16,8 @@ from social_django.utils import psa
 from social_django.views import _do_login
 
 from kroger.errors import KrogerError, KrogerRateLimited
+from shopping.models import ShoppingList
+from shopping.views.lists import NewListForm
 
 from .services import InvalidLocation, connection_status, kroger_token_for, set_preferred_location
 
@@ -30,6 +32,7 @@ SESSION_MESSAGE = (
 )
 UNAVAILABLE_MESSAGE = "Kroger didn't complete the sign-in just now. Please try again in a moment."
 REJECTED_MESSAGE = "Kroger didn't accept that sign-in. Please start again."
+RECENT_LISTS = 5  # lists shown on the signed-in home page
 
 
 def _auth_error(request: HttpRequest, message: str, *, status: int) -> HttpResponse:
@@ -94,7 +97,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Signed out: what the site does. Signed in: who you are, your store, what's next."""
+    """Signed out: what the site does. Signed in: paste a list, recent lists, store, connection."""
     return _render_home(request)
 
 
@@ -118,6 +121,13 @@ def choose_location(request: HttpRequest) -> HttpResponse:
 def _render_home(request: HttpRequest, *, location_error="", location_value="", status=200) -> HttpResponse:
     context = {"location_error": location_error, "location_value": location_value[:20]}
     if request.user.is_authenticated:
+        # Signed in, home is the review-and-send starting point: paste a list, reopen a recent one.
         token = kroger_token_for(request.user)
-        context |= {"connection_status": connection_status(token), "kroger_token": token}
+        recent = ShoppingList.objects.for_user(request.user).with_counts()[:RECENT_LISTS]
+        context |= {
+            "connection_status": connection_status(token),
+            "kroger_token": token,
+            "list_form": NewListForm(),
+            "recent_lists": list(recent),
+        }
     return render(request, "accounts/home.html", context, status=status)

@@ -6,9 +6,11 @@ import pytest
 import requests
 import responses
 from django.test import RequestFactory
+from django.utils import timezone
 
 from accounts.context_processors import kroger_connection
-from tests.factories import KrogerTokenFactory, UserFactory
+from shopping.models import ShoppingList
+from tests.factories import KrogerTokenFactory, ListItemFactory, ShoppingListFactory, UserFactory
 
 from .conftest import token_url
 
@@ -53,10 +55,80 @@ def test_signed_in_home_shows_who_you_are_and_what_to_do_next(connected_client, 
     assert user.kroger_profile_id[:10] in page
     assert "Kroger connected" in page
     assert 'action="/auth/logout"' in page and "Sign out" in page
-    assert 'href="/lists/"' in page and "Start a shopping list" in page
+    assert '<label for="id_text">Your list</label>' in page and "Create list" in page
+    assert "Choose your store first" in page
     assert 'href="/stores/"' in page
     assert 'action="/account/location"' in page and "Choose store" in page
+    assert "No lists yet" in page
     assert "Reconnect Kroger" not in page
+
+
+def test_with_a_store_home_shows_it_and_a_change_link_instead_of_the_id_form(connected_client, user):
+    user.preferred_location_id = "01400943"
+    user.preferred_location_name = "Kroger - Over-the-Rhine"
+    user.preferred_location_address = "1400 Vine St, Cincinnati, OH 45202"
+    user.save()
+
+    page = connected_client.get("/").content.decode()
+
+    assert '<strong id="store-name">Kroger - Over-the-Rhine</strong>' in page
+    assert "1400 Vine St, Cincinnati, OH 45202" in page
+    assert '<a href="/stores/">Change store</a>' in page
+    assert 'action="/account/location"' not in page
+    assert "Choose your store first" not in page
+
+
+def test_the_paste_form_on_home_creates_a_list_and_opens_it(connected_client, user):
+    user.preferred_location_id = "01400943"
+    user.save()
+    page = connected_client.get("/").content.decode()
+    form = page[: page.index('<label for="id_text">Your list</label>')]
+    action = re.search(r'<form method="post" action="([^"]+)"', form[form.rindex("<form") :])
+
+    response = connected_client.post(action.group(1), {"text": "milk, 2 lb ground beef, bananas", "name": ""})
+
+    shopping_list = ShoppingList.objects.get(owner=user)
+    assert response.status_code == 302 and response["Location"] == f"/lists/{shopping_list.pk}/"
+    assert [item.term for item in shopping_list.items.order_by("position")] == [
+        "milk",
+        "ground beef",
+        "bananas",
+    ]
+
+
+def test_home_lists_my_five_latest_lists_with_their_status(connected_client, user, other_user):
+    oldest = ShoppingListFactory(owner=user, name="Oldest list")
+    for name in ("Party", "Picnic", "Weekly"):
+        ShoppingListFactory(owner=user, name=name)
+    ready = ShoppingListFactory(owner=user, name="All picked")
+    ListItemFactory.create_batch(2, shopping_list=ready, status="resolved")
+    half = ShoppingListFactory(owner=user, name="Half picked", last_sent_at=None)
+    ListItemFactory(shopping_list=half, status="resolved")
+    ListItemFactory(shopping_list=half, status="needs_choice")
+    sent = ShoppingListFactory(owner=user, name="Sent list", last_sent_at=timezone.now())
+    ShoppingListFactory(owner=other_user, name="Not mine")
+
+    page = connected_client.get("/").content.decode()
+
+    recent = page[page.index('id="recent-title"') :]
+    assert f'href="/lists/{sent.pk}/">Sent list</a>' in recent
+    assert re.search(r"Sent list</a>\s*<span class=\"badge\">Sent just now</span>", recent)
+    assert re.search(r"All picked</a>\s*<span class=\"badge\">Ready to send</span>", recent)
+    assert re.search(r"Half picked</a>\s*<span class=\"badge badge-warn\">1 of 2 ready</span>", recent)
+    assert "Oldest list" not in page and f"/lists/{oldest.pk}/" not in page  # only the latest five
+    assert "Not mine" not in page
+    assert '<a href="/lists/">All lists</a>' in recent
+
+
+@pytest.mark.parametrize("lists", [1, 8])
+def test_the_signed_in_home_takes_a_constant_number_of_queries(
+    connected_client, user, django_assert_max_num_queries, lists
+):
+    for _ in range(lists):
+        ListItemFactory.create_batch(3, shopping_list=ShoppingListFactory(owner=user))
+
+    with django_assert_max_num_queries(6):
+        assert connected_client.get("/").status_code == 200
 
 
 def test_choosing_a_store_on_the_home_page(connected_client, user, kroger_store):
