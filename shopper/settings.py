@@ -134,6 +134,10 @@ DATABASES = {
         conn_max_age=env.int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The list page resolves lines concurrently: take SQLite's write lock up front and wait
+    # for it, instead of failing with "database is locked" mid-transaction.
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 # The application token, quota counters and search results live here; every process that
 # shares this cache shares them. Use Redis in production (redis://host:6379/0).
 _cache_url = env.str("CACHE_URL", "locmem://")

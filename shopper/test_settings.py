@@ -1,6 +1,7 @@
 """Test settings: the real settings plus speed and safety overrides."""
 
 import os
+import tempfile
 
 # Fixed, test-only values (never used outside the test suite).
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdef")
@@ -19,6 +20,10 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SECURE_SSL_REDIRECT = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not shared in-memory SQLite: the live server's threads then get connections of
+    # their own and wait on SQLite's lock, as in production, instead of "table is locked".
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), "shopper-tests.sqlite3")}  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
