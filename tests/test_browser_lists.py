@@ -70,7 +70,7 @@ def test_paste_resolve_swap_remember_send_and_paste_again(page):
     cache.clear()
     sandbox_store.set_fault("products", error_rate=1.0, status=500)
     paste(page, LIST)
-    expect(page.locator("#list-progress")).to_have_text("1 of 3 ready")
+    expect(page.locator("#list-progress")).to_have_text("1 of 3 ready · 2 to try again")
     expect(page.get_by_role("button", name="Try again")).to_be_visible()
     milk = row(page, "milk")
     expect(milk.locator(".list-line-reason")).to_have_text('Remembered pick for "milk" at this store')

@@ -35,9 +35,14 @@ def test_add_a_guidance_line_and_forget_a_pick(signed_in_page, shopper):
     page.get_by_label("New guidance line").fill("Free-range eggs; organic doesn't matter")
     page.get_by_role("button", name="Add", exact=True).click()
     # memory.js saved it through the API and updated the page in place, announcing it.
-    expect(page.locator("#memory-status")).to_have_text("Guidance added.")
+    expect(page.locator("#memory-status")).to_have_text(
+        "Guidance added. Prefers: free-range (eggs). Doesn't mind: organic or not"
+    )
     expect(page.locator("#guidance-lines input[name=text]")).to_have_value(
         "Free-range eggs; organic doesn't matter"
+    )
+    expect(page.locator("#guidance-lines .guidance-understood")).to_have_text(
+        "Prefers: free-range (eggs) · Doesn't mind: organic or not"
     )
     expect(page.get_by_text("(1 of 100 lines)")).to_be_visible()
     assert list(Guidance.objects.values_list("text", flat=True)) == [
@@ -51,6 +56,18 @@ def test_add_a_guidance_line_and_forget_a_pick(signed_in_page, shopper):
     expect(page.locator("#memory-status")).to_have_text("Moved up.")
     page.reload()
     expect(page.locator("#guidance-lines input[name=text]").first).to_have_value("Store brand for staples")
+
+    # Rewording a line re-reads it in place: the picker cannot use this one and says so.
+    page.get_by_label("Guidance", exact=True).nth(1).fill("buy whatever looks nice")
+    page.get_by_role("button", name="Save").nth(1).click()
+    expect(page.locator("#memory-status")).to_have_text(
+        "Guidance saved. Not understood as a rule — the picker will ignore this line"
+    )
+    second = page.locator("#guidance-lines > li").nth(1)
+    expect(second.locator(".guidance-understood")).to_be_hidden()
+    expect(second.locator(".guidance-not-understood")).to_have_text(
+        "Not understood as a rule — the picker will ignore this line"
+    )
 
     page.get_by_role("button", name="Delete").nth(1).click()
     expect(page.locator("#memory-status")).to_have_text("Guidance deleted.")

@@ -1,10 +1,66 @@
 """Shopping lists and their lines, with the pick made for each line."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+
+OUT_OF_STOCK = "TEMPORARILY_OUT_OF_STOCK"  # Kroger's stock level for an item the store has run out of
+
+
+def is_ready(prefix: str = "") -> models.Q:
+    """The one definition of a ready line: picked, so "Send to Kroger cart" sends it (or sent it)."""
+    return models.Q(**{f"{prefix}status": "resolved"}) & ~models.Q(**{f"{prefix}product_id": ""})
+
+
+@dataclass(frozen=True)
+class ListProgress:
+    """Where a list's lines stand, for the list page, the lists index, the home page and the API."""
+
+    total: int
+    ready: int
+    needs_choice: int = 0
+    not_found: int = 0
+    failed: int = 0  # Kroger could not be reached: "Try again"
+
+    @property
+    def looking(self) -> int:
+        """Lines not looked up yet."""
+        return self.total - self.ready - self.needs_choice - self.not_found - self.failed
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.ready == self.total
+
+    @property
+    def summary(self) -> str:
+        """ "8 of 10 ready · 2 need your choice" (only the parts that apply)."""
+        parts = [f"{self.ready} of {self.total} ready"]
+        if self.needs_choice:
+            parts.append(f"{self.needs_choice} need{'s' if self.needs_choice == 1 else ''} your choice")
+        if self.not_found:
+            parts.append(f"{self.not_found} not found at this store")
+        if self.failed:
+            parts.append(f"{self.failed} to try again")
+        if self.looking:
+            parts.append(f"{self.looking} to look up")
+        return " · ".join(parts)
+
+    def __str__(self) -> str:
+        return self.summary
+
+    @classmethod
+    def of_items(cls, items: Iterable["ListItem"]) -> "ListProgress":
+        statuses = [("ready" if item.is_ready else item.status) for item in items]
+        return cls(
+            total=len(statuses),
+            ready=statuses.count("ready"),
+            needs_choice=statuses.count(ListItem.Status.NEEDS_CHOICE),
+            not_found=statuses.count(ListItem.Status.NOT_FOUND),
+            failed=statuses.count(ListItem.Status.ERROR),
+        )
 
 
 class ShoppingListQuerySet(models.QuerySet):
@@ -12,11 +68,15 @@ class ShoppingListQuerySet(models.QuerySet):
         return self.filter(owner=user)
 
     def with_counts(self):
-        """Annotate item_count and ready_count (resolved lines) in the same query."""
+        """Annotate the counts `ShoppingList.progress` reads, in the same query."""
+        count = lambda condition: models.Count("items", filter=condition)  # noqa: E731
         # Meta.ordering is not applied to GROUP BY queries, so order explicitly.
         return self.annotate(
             item_count=models.Count("items"),
-            ready_count=models.Count("items", filter=models.Q(items__status="resolved")),
+            ready_count=count(is_ready("items__")),
+            needs_choice_count=count(models.Q(items__status="needs_choice")),
+            not_found_count=count(models.Q(items__status="not_found")),
+            failed_count=count(models.Q(items__status="error")),
         ).order_by("-updated_at", "-id")
 
 
@@ -41,6 +101,19 @@ class ShoppingList(models.Model):
         return self.name or f"List {self.pk}"
 
     @property
+    def progress(self) -> ListProgress:
+        """From the `with_counts()` annotations when present, else from the (prefetched) items."""
+        if hasattr(self, "ready_count"):
+            return ListProgress(
+                total=self.item_count,
+                ready=self.ready_count,
+                needs_choice=self.needs_choice_count,
+                not_found=self.not_found_count,
+                failed=self.failed_count,
+            )
+        return ListProgress.of_items(self.items.all())
+
+    @property
     def basket_total(self) -> Decimal:
         """Today's price of every picked line (promos applied); uses prefetched items."""
         return basket_total(self.items.all())
@@ -49,7 +122,7 @@ class ShoppingList(models.Model):
 def basket_total(items: Iterable["ListItem"]) -> Decimal:
     """What the picked lines cost at their current prices (promos applied)."""
     return sum(
-        (item.line_total for item in items if item.status == "resolved" and item.line_total),
+        (item.line_total for item in items if item.is_ready and item.line_total),
         Decimal("0.00"),
     )
 
@@ -122,3 +195,14 @@ class ListItem(models.Model):
     @property
     def needs_choice(self) -> bool:
         return self.status == self.Status.NEEDS_CHOICE
+
+    @property
+    def suggested_alternative_id(self) -> str:
+        """The alternative offered first when swapping: the best one Kroger has in stock."""
+        in_stock = (a for a in self.alternatives if a.get("stock_level") != OUT_OF_STOCK)
+        return next((a.get("product_id", "") for a in in_stock), "")
+
+    @property
+    def is_ready(self) -> bool:
+        """Picked, so sending the list sends it (the Python twin of `is_ready()`)."""
+        return self.status == self.Status.RESOLVED and bool(self.product_id)

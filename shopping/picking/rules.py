@@ -90,14 +90,74 @@ def read_guidance(lines: Iterable) -> GuidanceRules:
     rules: list[Rule] = []
     not_understood: list[str] = []
     for line in lines:
-        text, applies_to = _text_and_scope(line)
-        for clause in split_clauses(text):
-            found = read_clause(clause, applies_to=applies_to)
-            if found:
-                rules.extend(found)
-            else:
-                not_understood.append(clause)
+        reading = read_line(line)
+        rules.extend(reading.rules)
+        not_understood.extend(reading.not_understood)
     return GuidanceRules(rules=tuple(rules), not_understood=tuple(not_understood))
+
+
+def read_line(line) -> GuidanceRules:
+    """The rules of one guidance line, and its clauses that state none."""
+    text, applies_to = _text_and_scope(line)
+    rules: list[Rule] = []
+    not_understood: list[str] = []
+    for clause in split_clauses(text):
+        found = read_clause(clause, applies_to=applies_to)
+        if found:
+            rules.extend(found)
+        else:
+            not_understood.append(clause)
+    return GuidanceRules(rules=tuple(rules), not_understood=tuple(not_understood))
+
+
+def describe_rule(rule: Rule) -> str:
+    """What the picker does with a rule, in the shopper's terms: "Prefers: free-range (eggs, poultry)"."""
+    if rule.kind == "indifferent":
+        return "Doesn't mind: " + ("which brand" if rule.value == "brand" else f"{rule.value} or not")
+    if rule.kind == "exclude":
+        verb = "Never buys"
+    elif rule.prefer:
+        verb = "Insists on" if rule.strong else "Prefers"
+    else:
+        verb = "Never buys" if rule.strong else "Avoids"
+    what = {
+        "brand": f"{rule.value.title()} brand",
+        "store_brand": "the store brand",
+        "on_sale": "what is on sale",
+        "price": "the lowest price" if rule.value == "cheapest" else "the best price per unit",
+    }.get(rule.kind, rule.value)
+    if rule.kind == "size":
+        what = f"the {rule.value} size" if rule.size_target is None else f"a {rule.value} size"
+    scope = f" ({', '.join(rule.scope)})" if rule.scope else " (every item)"
+    unless = ""
+    if rule.kind == "store_brand" and rule.margin is not None:
+        unless = f", unless a name brand costs less than ${rule.margin:.2f} more"
+    return f"{verb}: {what}{scope}{unless}"
+
+
+@dataclass(frozen=True)
+class LineReading:
+    """One guidance line as the picker reads it, worded for the guidance page."""
+
+    understood: tuple[str, ...]
+    not_understood: tuple[str, ...]
+
+    @property
+    def note(self) -> str:
+        """What the picker leaves out ("" when it understood every part)."""
+        if not self.not_understood:
+            return ""
+        if not self.understood:
+            return "Not understood as a rule — the picker will ignore this line"
+        quoted = "; ".join(f"“{clause}”" for clause in self.not_understood)
+        return f"Not understood, so ignored: {quoted}"
+
+
+def explain_line(line) -> LineReading:
+    """What the picker makes of one guidance line: a description per rule, and what it ignores."""
+    reading = read_line(line)
+    described = dict.fromkeys(describe_rule(rule) for rule in reading.rules)
+    return LineReading(understood=tuple(described), not_understood=reading.not_understood)
 
 
 def _text_and_scope(line) -> tuple[str, str]:

@@ -46,9 +46,22 @@ class ListItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ListProgressSerializer(serializers.Serializer):
+    total = serializers.IntegerField(help_text="Lines on the list.")
+    ready = serializers.IntegerField(help_text="Lines with a product picked: sending the list sends them.")
+    needs_choice = serializers.IntegerField(help_text="Lines with a suggestion you must confirm or swap.")
+    not_found = serializers.IntegerField(help_text="Lines with nothing suitable at this store.")
+    failed = serializers.IntegerField(help_text="Lines Kroger could not be asked about: resolve again.")
+    looking = serializers.IntegerField(help_text="Lines not looked up yet.")
+    summary = serializers.CharField(help_text="As the pages say it: “8 of 10 ready · 2 need your choice”.")
+
+
 class ShoppingListSerializer(serializers.ModelSerializer):
     item_count = serializers.IntegerField(read_only=True)
-    ready_count = serializers.IntegerField(read_only=True, help_text="Lines with a product picked.")
+    ready_count = serializers.IntegerField(
+        read_only=True, help_text="Lines with a product picked: sending the list sends them."
+    )
+    progress = ListProgressSerializer(read_only=True)
 
     class Meta:
         model = ShoppingList
@@ -58,6 +71,7 @@ class ShoppingListSerializer(serializers.ModelSerializer):
             "location_id",
             "item_count",
             "ready_count",
+            "progress",
             "created_at",
             "updated_at",
             "last_sent_at",
@@ -77,6 +91,7 @@ class ShoppingListDetailSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="Basket total of the picked lines at today's prices (promos applied).",
     )
+    progress = ListProgressSerializer(read_only=True)
 
     class Meta:
         model = ShoppingList
@@ -89,6 +104,7 @@ class ShoppingListDetailSerializer(serializers.ModelSerializer):
             "updated_at",
             "last_sent_at",
             "total",
+            "progress",
             "guidance_not_understood",
             "items",
         ]

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shopping.models import Guidance, Selection, normalize_term
+from shopping.picking.rules import explain_line
 
 MAX_ID = 2**63 - 1
 LOCATION_ID_PATTERN = r"^([0-9A-Za-z]{8})?$"
@@ -43,14 +44,29 @@ class LocationIdField(TextField):
         return "" if data == "" else super().run_validation(data)
 
 
+class GuidanceReadingSerializer(serializers.Serializer):
+    understood = serializers.ListField(
+        child=serializers.CharField(), help_text="Each rule the picker took from the line, in words."
+    )
+    not_understood = serializers.ListField(
+        child=serializers.CharField(), help_text="Parts of the line the picker cannot use (it ignores them)."
+    )
+    note = serializers.CharField(help_text="What the picker ignores, as the guidance page says it, or blank.")
+
+
 class GuidanceSerializer(serializers.ModelSerializer):
     text = TextField(min_length=1, max_length=500)
     applies_to = TextField(max_length=100, required=False, allow_blank=True, default="")
+    reading = serializers.SerializerMethodField(help_text="What the picker understood from this line.")
 
     class Meta:
         model = Guidance
-        fields = ["id", "text", "applies_to", "position", "created_at", "updated_at"]
+        fields = ["id", "text", "applies_to", "position", "reading", "created_at", "updated_at"]
         read_only_fields = ["position", "created_at", "updated_at"]
+
+    @extend_schema_field(GuidanceReadingSerializer)
+    def get_reading(self, line) -> dict:
+        return GuidanceReadingSerializer(explain_line(line)).data
 
 
 class GuidanceReorderSerializer(serializers.Serializer):

@@ -67,7 +67,7 @@ def plan_send(shopping_list: ShoppingList, items: list[ListItem] | None = None) 
     """What sending would add now: new lines, changed products, increased quantities."""
     plan = SendPlan()
     for item in shopping_list.items.all() if items is None else items:
-        if item.status != ListItem.Status.RESOLVED or not item.product_id:
+        if not item.is_ready:
             continue
         if not item.sent_product_id:
             plan.lines.append(SendLine(item, item.quantity, "new"))

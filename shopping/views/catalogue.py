@@ -21,7 +21,8 @@ from shopping.services.cart import CartSendInProgress, IdempotencyKeyReused, sen
 from shopping.services.memory import remember_selection
 
 PAGE_SIZE = 12
-STOCK_BADGES = {"LOW": "Low stock", "TEMPORARILY_OUT_OF_STOCK": "Out of stock"}
+# Out of stock is said beside the (disabled) add button instead.
+STOCK_BADGES = {"LOW": "Low stock"}
 CART_UNKNOWN_MESSAGE = (
     "Kroger did not confirm the update, so {item} may or may not be in your Kroger cart. "
     "Please check your Kroger cart before adding it again."
@@ -123,7 +124,13 @@ def product_search(request):
             else:
                 context["page"] = page
                 context["products"] = [
-                    {"product": p, "stock_badge": STOCK_BADGES.get(p.stock_level or ""), "key": uuid.uuid4()}
+                    {
+                        "product": p,
+                        "stock_badge": STOCK_BADGES.get(p.stock_level or ""),
+                        # Kroger says the store has run out: the page offers no add button for it.
+                        "can_add": p.in_stock is not False,
+                        "key": uuid.uuid4(),
+                    }
                     for p in page.products
                 ]
                 if start > 0:

@@ -16,15 +16,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kroger.errors import KrogerError, KrogerReconnectRequired
-from shopping.models import Guidance, ListItem, ShoppingList
+from shopping.models import Guidance, ListItem, ListProgress, ShoppingList
 from shopping.models.lists import basket_total
 from shopping.picking import read_guidance
 from shopping.serializers.lists import MAX_LIST_TEXT
 from shopping.services import lists as list_services
 from shopping.services.cart import CartSendInProgress, IdempotencyKeyReused
-
-# Lines without an answer yet: never looked up, or Kroger could not be reached last time.
-WAITING = (ListItem.Status.PENDING, ListItem.Status.ERROR)
 
 
 class NewListForm(forms.Form):
@@ -90,12 +87,13 @@ def list_detail(request, pk: int):
     shopping_list = _get_list(request, pk)
     items = list(shopping_list.items.all())
     guidance = read_guidance(Guidance.objects.for_user(request.user))
+    progress = ListProgress.of_items(items)
     context = {
         "list": shopping_list,
         "items": items,
         "total": basket_total(items),
-        "ready": sum(1 for item in items if item.status not in WAITING),
-        "pending": sum(1 for item in items if item.status in WAITING),
+        "progress": progress,
+        "pending": progress.looking + progress.failed,
         "not_understood": guidance.not_understood,
         "to_send": list_services.plan_send(shopping_list, items).lines,
     }
@@ -120,6 +118,7 @@ def item_resolve(request, pk: int, item_id: int):
     if "application/json" not in request.headers.get("Accept", ""):
         return redirect("list-detail", pk=pk)
     items = list(ListItem.objects.filter(shopping_list_id=pk))
+    progress = ListProgress.of_items(items)
     return JsonResponse(
         {
             "id": item.pk,
@@ -128,8 +127,9 @@ def item_resolve(request, pk: int, item_id: int):
                 "shopping/lists/_item.html", {"item": item, "list": item.shopping_list}, request
             ),
             "total": f"{basket_total(items):.2f}",
-            "ready": sum(1 for i in items if i.status not in WAITING),
-            "count": len(items),
+            "ready": progress.ready,
+            "count": progress.total,
+            "progress": progress.summary,
         }
     )
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shopping.forms import GuidanceForm, MoveForm, QuantityForm
 from shopping.models import Guidance, Selection
+from shopping.picking.rules import explain_line
 from shopping.services import memory as memory_services
 
 PICKS_PER_PAGE = 50
@@ -16,6 +17,8 @@ PICKS_PER_PAGE = 50
 
 def _guidance_page(request, form, status=200):
     lines = list(Guidance.objects.for_user(request.user))
+    for line in lines:
+        line.reading = explain_line(line)  # what the picker understood, shown beside the line
     context = {
         "lines": lines,
         "form": form,

@@ -44,6 +44,7 @@
         return;
       }
       button.disabled = true;
+      button.setAttribute("aria-busy", "true");
       announce("Adding " + label + " to your Kroger cart\u2026");
       fetch("/api/cart", {
         method: "POST",
@@ -78,6 +79,7 @@
         announce("We couldn't reach the site. Check your connection and try again.", "error");
       }).then(function () {
         button.disabled = false;
+        button.removeAttribute("aria-busy");
       });
     });
   });

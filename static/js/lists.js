@@ -7,6 +7,21 @@
   var progress = document.getElementById("list-progress");
   if (!list || !progress) return;
 
+  // Sending can take a moment: show the button busy (and not clickable twice) until the page changes.
+  var sendButton = document.getElementById("send-to-cart");
+  if (sendButton) {
+    sendButton.form.addEventListener("submit", function () {
+      sendButton.setAttribute("aria-busy", "true");
+      window.setTimeout(function () { sendButton.disabled = true; }, 0);
+    });
+    // Back from the next page: the button was clickable when it was pressed, so it is again.
+    window.addEventListener("pageshow", function () {
+      if (!sendButton.hasAttribute("aria-busy")) return;
+      sendButton.removeAttribute("aria-busy");
+      sendButton.disabled = false;
+    });
+  }
+
   var pending = Array.prototype.slice.call(list.querySelectorAll('[data-status="pending"], [data-status="error"]'));
   if (!pending.length) return;
   var csrf = (document.querySelector("input[name=csrfmiddlewaretoken]") || {}).value || "";
@@ -14,9 +29,6 @@
   // The no-JS button resolves everything at once; the script does it line by line instead.
   if (resolveAll) resolveAll.style.display = "none";
 
-  function showProgress(ready, count) {
-    progress.textContent = ready + " of " + count + " ready";
-  }
 
   function resolveOne(row) {
     return fetch(row.dataset.resolveUrl, {
@@ -30,7 +42,7 @@
       })
       .then(function (data) {
         row.outerHTML = data.html;
-        showProgress(data.ready, data.count);
+        progress.textContent = data.progress;
         var total = document.getElementById("list-total");
         if (total) total.textContent = "$" + data.total;
       })

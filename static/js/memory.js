@@ -61,6 +61,22 @@
     if (empty) empty.hidden = count > 0;
   }
 
+  // What the picker understood from a line, as the API reads it (the page renders the same).
+  function showReading(item, reading) {
+    if (!reading) return "";
+    var understood = item.querySelector("[data-understood]");
+    var ignored = item.querySelector("[data-not-understood]");
+    if (understood) {
+      understood.textContent = reading.understood.join(" \u00b7 ");
+      understood.hidden = !reading.understood.length;
+    }
+    if (ignored) {
+      ignored.textContent = reading.note;
+      ignored.hidden = !reading.note;
+    }
+    return [reading.understood.join(". "), reading.note].filter(Boolean).join(". ");
+  }
+
   function addGuidanceLine(line) {
     var template = document.getElementById("guidance-line-template");
     var holder = document.createElement("div");
@@ -70,6 +86,7 @@
     item.querySelector("[name=applies_to]").value = line.applies_to;
     lines.appendChild(item);
     refreshGuidanceCount();
+    return showReading(item, line.reading);
   }
 
   var handlers = {
@@ -87,8 +104,8 @@
         }
         errors.innerHTML = "";
         form.reset();
-        addGuidanceLine(result.data);
-        announce("Guidance added.");
+        var reading = addGuidanceLine(result.data);
+        announce("Guidance added. " + reading);
         form.elements.text.focus();
       });
     },
@@ -99,7 +116,8 @@
         if (!result.ok) return announce("Not saved. " + errorText(result.data));
         form.elements.text.value = result.data.text;
         form.elements.applies_to.value = result.data.applies_to;
-        announce("Guidance saved.");
+        var reading = showReading(form.closest("[data-guidance-id]"), result.data.reading);
+        announce("Guidance saved. " + reading);
       });
     },
     "guidance-move": function (form) {

@@ -101,10 +101,10 @@ def test_home_lists_my_five_latest_lists_with_their_status(connected_client, use
     for name in ("Party", "Picnic", "Weekly"):
         ShoppingListFactory(owner=user, name=name)
     ready = ShoppingListFactory(owner=user, name="All picked")
-    ListItemFactory.create_batch(2, shopping_list=ready, status="resolved")
+    ListItemFactory.create_batch(2, shopping_list=ready, status="resolved", product_id="0001111041700")
     half = ShoppingListFactory(owner=user, name="Half picked", last_sent_at=None)
-    ListItemFactory(shopping_list=half, status="resolved")
-    ListItemFactory(shopping_list=half, status="needs_choice")
+    ListItemFactory(shopping_list=half, status="resolved", product_id="0001111041700")
+    ListItemFactory(shopping_list=half, status="needs_choice", product_id="0004300020540")
     sent = ShoppingListFactory(owner=user, name="Sent list", last_sent_at=timezone.now())
     ShoppingListFactory(owner=other_user, name="Not mine")
 
@@ -114,7 +114,8 @@ def test_home_lists_my_five_latest_lists_with_their_status(connected_client, use
     assert f'href="/lists/{sent.pk}/">Sent list</a>' in recent
     assert re.search(r"Sent list</a>\s*<span class=\"badge\">Sent just now</span>", recent)
     assert re.search(r"All picked</a>\s*<span class=\"badge\">Ready to send</span>", recent)
-    assert re.search(r"Half picked</a>\s*<span class=\"badge badge-warn\">1 of 2 ready</span>", recent)
+    half_badge = '<span class="badge badge-warn">1 of 2 ready · 1 needs your choice</span>'
+    assert re.search(r"Half picked</a>\s*" + re.escape(half_badge), recent)
     assert "Oldest list" not in page and f"/lists/{oldest.pk}/" not in page  # only the latest five
     assert "Not mine" not in page
     assert '<a href="/lists/">All lists</a>' in recent

@@ -27,6 +27,23 @@ def test_owner_adds_a_line_and_it_is_trimmed_and_appended(api_client, user):
     assert Guidance.objects.get(pk=response.json()["id"]).owner == user
 
 
+def test_each_line_comes_with_what_the_picker_understood(api_client, user):
+    created = api_client.post(LIST, {"text": "Free-range eggs; whatever looks nice"}, format="json")
+    line_id = created.json()["id"]
+    edited = api_client.patch(detail(line_id), {"text": "buy whatever looks nice"}, format="json")
+
+    assert created.json()["reading"] == {
+        "understood": ["Prefers: free-range (eggs)"],
+        "not_understood": ["whatever looks nice"],
+        "note": "Not understood, so ignored: “whatever looks nice”",
+    }
+    assert edited.json()["reading"] == {
+        "understood": [],
+        "not_understood": ["buy whatever looks nice"],
+        "note": "Not understood as a rule — the picker will ignore this line",
+    }
+
+
 def test_list_is_in_position_order_and_paginated(api_client, user):
     GuidanceFactory(owner=user, text="second", position=2)
     GuidanceFactory(owner=user, text="first", position=1)

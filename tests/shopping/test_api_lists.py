@@ -78,13 +78,31 @@ def test_bad_input_gets_field_errors(api, body, field):
 
 def test_the_list_of_lists_shows_only_mine_with_counts(api, shopper):
     mine = ShoppingListFactory(owner=shopper)
-    ListItemFactory(shopping_list=mine, status="resolved")
+    ListItemFactory(shopping_list=mine, status="resolved", product_id="0001111041700")
+    ListItemFactory(shopping_list=mine, status="needs_choice", product_id="0004300020540")
+    ListItemFactory(shopping_list=mine, status="not_found")
     ListItemFactory(shopping_list=mine)
     ShoppingListFactory(owner=UserFactory())
     body = api.get("/api/lists").json()
     assert [(row["id"], row["item_count"], row["ready_count"]) for row in body["results"]] == [
-        (mine.pk, 2, 1)
+        (mine.pk, 4, 1)
     ]
+    assert body["results"][0]["progress"] == {
+        "total": 4, "ready": 1, "needs_choice": 1, "not_found": 1, "failed": 0, "looking": 1,
+        "summary": "1 of 4 ready · 1 needs your choice · 1 not found at this store · 1 to look up",
+    }  # fmt: skip
+
+
+def test_a_line_that_needs_a_choice_is_not_counted_ready_anywhere(api, shopper):
+    """The list, the index and sending agree: only picked lines are sent, so only they are ready."""
+    shopping_list = ShoppingListFactory(owner=shopper)
+    ListItemFactory.create_batch(
+        2, shopping_list=shopping_list, status="resolved", product_id="0001111041700"
+    )
+    ListItemFactory(shopping_list=shopping_list, status="needs_choice", product_id="0004300020540")
+    summary = "2 of 3 ready · 1 needs your choice"
+    assert api.get("/api/lists").json()["results"][0]["progress"]["summary"] == summary
+    assert api.get(f"/api/lists/{shopping_list.pk}").json()["progress"]["summary"] == summary
 
 
 @pytest.mark.parametrize("lines", [3, 25])

@@ -112,6 +112,21 @@ class TestProductSearch:
         assert "Out of stock" in page
         assert "Prices and stock at Kroger - Over-the-Rhine" in page
 
+    def test_an_out_of_stock_product_cannot_be_added_from_the_page(
+        self, shopper, logged_in_client, kroger_sandbox
+    ):
+        response = logged_in_client.get("/products/", {"term": "milk"})
+
+        cards = response.content.decode().split('<li class="card">')[1:]
+        out = [card for card in cards if "Out of stock at this store" in card]
+        available = [card for card in cards if "Out of stock" not in card]
+        assert out and available
+        for card in out:
+            assert 'action="/products/add-to-cart"' not in card
+            assert re.search(r'<button type="button" class="button button-small" disabled', card)
+        for card in available:
+            assert 'action="/products/add-to-cart"' in card and " disabled" not in card
+
     def test_a_sale_price_is_highlighted_with_the_regular_price_struck_through(
         self, shopper, logged_in_client, kroger_sandbox
     ):

@@ -1,5 +1,7 @@
 """The list pages without JavaScript: paste, find products, swap, remember, send (and resend)."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -34,7 +36,7 @@ def test_pasting_a_list_creates_it_and_opens_it(browser_client):
     shopping_list, response = paste(browser_client)
     assert response.url == f"/lists/{shopping_list.pk}/"
     page = browser_client.get(response.url).content.decode()
-    assert "0 of 3 ready" in page and 'aria-live="polite"' in page
+    assert "0 of 3 ready · 3 to look up" in page and 'aria-live="polite"' in page
     assert "Find products" in page
     assert "Looking for “bananas”" in page
 
@@ -99,6 +101,7 @@ def test_one_line_resolves_for_the_script_and_returns_its_row(browser_client, kr
     )
     body = response.json()
     assert (body["id"], body["status"], body["ready"], body["count"]) == (item.pk, "resolved", 1, 3)
+    assert body["progress"] == "1 of 3 ready · 2 to look up"
     assert f'id="item-{item.pk}"' in body["html"] and "Bananas" in body["html"]
 
 
@@ -108,6 +111,61 @@ def test_guidance_that_is_not_understood_is_shown(browser_client, shopper):
     page = browser_client.get(f"/lists/{shopping_list.pk}/").content.decode()
     assert "not understood: “buy whatever looks nice”" in page
     assert "organic milk" not in page.split("Guidance not understood")[1].split("</div>")[0]
+
+
+def test_every_page_counts_ready_lines_as_the_lines_a_send_would_add(
+    browser_client, shopper, kroger_sandbox, connect_kroger
+):
+    """Ready means "will be sent": a line that needs a choice is neither counted nor sent."""
+    profile_id = connect_kroger(shopper)
+    shopping_list = ShoppingListFactory(owner=shopper, location_id=STORE, name="Weekly")
+    milk = dict(product_id="0001111041700", description="Kroger® 2% Milk", regular_price="2.39")
+    ListItemFactory.create_batch(8, shopping_list=shopping_list, status="resolved", **milk)
+    ListItemFactory.create_batch(2, shopping_list=shopping_list, status="needs_choice", **milk)
+    summary = "8 of 10 ready · 2 need your choice"
+
+    detail = browser_client.get(f"/lists/{shopping_list.pk}/").content.decode()
+    assert f'data-count="10">{summary}</p>' in detail
+    assert summary in browser_client.get("/lists/").content.decode()
+    assert f'<span class="badge badge-warn">{summary}</span>' in browser_client.get("/").content.decode()
+
+    page = browser_client.post(f"/lists/{shopping_list.pk}/send", follow=True).content.decode()
+    assert "Added 8 lines to your Kroger cart." in page
+    assert kroger_sandbox.cart_for(profile_id) == [
+        {"upc": "0001111041700", "quantity": 8, "modality": "PICKUP"}
+    ]
+
+
+def test_the_list_says_which_store_it_is_for_and_how_to_change_it(browser_client, shopper):
+    shopper.preferred_location_address = "1400 Vine St, Cincinnati, OH 45202"
+    shopper.save()
+    shopping_list = ShoppingListFactory(owner=shopper, location_id=STORE)
+    page = browser_client.get(f"/lists/{shopping_list.pk}/").content.decode()
+    assert "At <strong>Kroger On the Rhine</strong> · 1400 Vine St, Cincinnati, OH 45202" in page
+    assert '<a href="/stores/">Change store</a>' in page
+    assert "Store Kroger" not in page
+
+    other = ShoppingListFactory(owner=shopper, location_id="01400376")
+    page = browser_client.get(f"/lists/{other.pk}/").content.decode()
+    assert "At Kroger store <strong>01400376</strong> (your new lists use Kroger On the Rhine)" in page
+
+
+def test_an_out_of_stock_alternative_is_marked_and_not_offered_first(browser_client, shopper):
+    shopping_list = ShoppingListFactory(owner=shopper, location_id=STORE)
+    gone = {"product_id": "0001111040060", "description": "Whole Milk"}
+    gone["stock_level"] = "TEMPORARILY_OUT_OF_STOCK"
+    there = {"product_id": "0001111040101", "description": "Skim Milk", "stock_level": "HIGH"}
+    ListItemFactory(
+        shopping_list=shopping_list, status="resolved", product_id="0001111041700",
+        description="2% Milk", alternatives=[gone, there],
+    )  # fmt: skip
+    page = browser_client.get(f"/lists/{shopping_list.pk}/").content.decode()
+    radios = {m[1]: m[0] for m in re.findall(r'(<input type="radio"[^>]*value="(\d+)"[^>]*>)', page)}
+    assert "checked" not in radios[gone["product_id"]]
+    assert "checked" in radios[there["product_id"]]
+    whole = page[page.index("Whole Milk") :].split("</label>")[0]
+    skim = page[page.index("Skim Milk") :].split("</label>")[0]
+    assert "Out of stock at this store" in whole and "Out of stock" not in skim
 
 
 def test_a_remembered_price_is_labelled_as_such(browser_client, shopper):

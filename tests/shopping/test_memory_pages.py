@@ -30,6 +30,29 @@ def test_guidance_page_lists_own_lines_in_order_with_count(logged_in_client, use
     assert "(2 of 7 lines)" in page
 
 
+def test_each_line_says_what_the_picker_understood_or_that_it_is_ignored(logged_in_client, user):
+    GuidanceFactory(owner=user, text="free-range eggs", position=0)
+    GuidanceFactory(owner=user, text="buy whatever looks nice", position=1)
+    GuidanceFactory(owner=user, text="no peanuts; whatever looks nice", position=2)
+
+    page = logged_in_client.get("/guidance/").content.decode()
+
+    lines = page.split('<li data-guidance-id="')[1:]
+    assert "Prefers: free-range (eggs)" in lines[0] and "Not understood" not in lines[0]
+    assert "Not understood as a rule — the picker will ignore this line" in lines[1]
+    assert "Never buys: peanuts (every item)" in lines[2]
+    assert "Not understood, so ignored: “whatever looks nice”" in lines[2]
+
+
+def test_guidance_page_query_count_does_not_grow(logged_in_client, user, django_assert_max_num_queries):
+    GuidanceFactory.create_batch(2, owner=user, text="organic milk")
+    with django_assert_max_num_queries(10) as few:
+        logged_in_client.get("/guidance/")
+    GuidanceFactory.create_batch(18, owner=user, text="buy whatever looks nice")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        logged_in_client.get("/guidance/")
+
+
 def test_adding_a_line_redirects_with_a_message(logged_in_client, user):
     response = logged_in_client.post("/guidance/", {"text": " Store brand ", "applies_to": ""}, follow=True)
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from shopping.picking.rules import read_guidance
+from shopping.picking.rules import explain_line, read_guidance
 
 from ..factories import GuidanceFactory
 
@@ -171,3 +171,47 @@ def test_rules_for_a_term_leave_out_other_items_and_indifference():
     guidance = read_guidance(["free-range eggs", "organic doesn't matter", "no peanuts", "cheapest milk"])
     assert [rule.value for rule in guidance.for_term("eggs")] == ["free-range", "peanuts"]
     assert [rule.value for rule in guidance.for_term("milk")] == ["peanuts", "cheapest"]
+
+
+@pytest.mark.parametrize(
+    ("line", "understood"),
+    [
+        (
+            "free-range eggs and poultry; organic doesn't matter; store brand for staples unless it's $1 more",  # noqa: E501
+            [
+                "Prefers: free-range (eggs, poultry)",
+                "Doesn't mind: organic or not",
+                "Prefers: the store brand (staples), unless a name brand costs less than $1.00 more",
+            ],
+        ),
+        ("Prefer Horizon milk", ["Prefers: Horizon brand (milk)"]),
+        ("never Pepsi", ["Never buys: Pepsi brand (every item)"]),
+        ("Avoid Great Value", ["Avoids: Great Value brand (every item)"]),
+        ("no peanuts or pork", ["Never buys: peanuts (every item)", "Never buys: pork (every item)"]),
+        ("only organic bananas", ["Insists on: organic (bananas)"]),
+        ("largest size coffee", ["Prefers: the largest size (coffee)"]),
+        ("gallon milk", ["Prefers: a gallon size (milk)"]),
+        ("best unit price for rice", ["Prefers: the best price per unit (rice)"]),
+        ("brand doesn't matter", ["Doesn't mind: which brand"]),
+    ],
+)
+def test_each_rule_is_described_in_the_shoppers_terms(line, understood):
+    reading = explain_line(line)
+    assert (list(reading.understood), reading.note) == (understood, "")
+
+
+def test_a_line_says_which_parts_the_picker_ignores():
+    assert explain_line("buy whatever looks nice").note == (
+        "Not understood as a rule — the picker will ignore this line"
+    )
+    partly = explain_line("organic milk; whatever looks nice")
+    assert partly.understood == ("Prefers: organic (milk)",)
+    assert partly.note == "Not understood, so ignored: “whatever looks nice”"
+
+
+def test_the_guidance_page_and_the_picker_read_a_line_the_same_way():
+    """One parser: what the page lists is exactly the rules the picker applies."""
+    line = GuidanceFactory.build(text="free-range eggs; buy whatever looks nice", applies_to="")
+    guidance = read_guidance([line])
+    assert len(explain_line(line).understood) == len(guidance.rules)
+    assert explain_line(line).not_understood == guidance.not_understood
