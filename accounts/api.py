@@ -5,8 +5,10 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from kroger.gateway import get_client
 from shopping.api.schema import error_response
 
+from .models import User
 from .services import (
     CONNECTED,
     LOCATION_FORMAT_MESSAGE,
@@ -74,7 +76,8 @@ KROGER_UNAVAILABLE = error_response(
 )
 
 
-def user_payload(user) -> dict:
+def user_payload(user: User) -> dict:
+    """The shopper as UserSerializer shows them, with connection status and expiry but no token."""
     token = kroger_token_for(user)
     location = None
     if user.preferred_location_id:
@@ -172,8 +175,6 @@ class KrogerConnectionView(APIView):
         tags=["user"],
     )
     def get(self, request):
-        from kroger.gateway import get_client
-
         client = get_client()
         call_with_access_token(request.user, lambda token: client.get_profile(token=token))
         return Response(KrogerConnectionSerializer(user_payload(request.user)["kroger"]).data)

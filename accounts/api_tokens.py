@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,7 +15,7 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from .models import ApiToken
+from .models import ApiToken, User
 
 MAX_ACTIVE_TOKENS_PER_USER = 20
 MAX_EXPIRY_DAYS = 3650
@@ -24,7 +25,7 @@ class TokenLimitReached(Exception):
     pass
 
 
-def create_api_token(*, user, name: str, expires_in_days: int | None = None) -> tuple[ApiToken, str]:
+def create_api_token(*, user: User, name: str, expires_in_days: int | None = None) -> tuple[ApiToken, str]:
     """Create a token and return it with its secret, which is never stored and cannot be shown again.
 
     Raises TokenLimitReached when the user already has the most active tokens allowed.
@@ -53,6 +54,7 @@ def revoke_api_token(token: ApiToken) -> None:
 
 
 def token_status(token: ApiToken) -> str:
+    """active, expired or revoked."""
     if token.revoked_at is not None:
         return "revoked"
     return "active" if token.is_active() else "expired"
@@ -164,7 +166,7 @@ class ApiTokenForm(forms.Form):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def api_access(request):
+def api_access(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_token = secret = None
     if request.method == "POST" and form.is_valid():
@@ -187,7 +189,7 @@ def api_access(request):
 
 @login_required
 @require_POST
-def revoke_token(request, pk: int):
+def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     revoke_api_token(token)
     messages.success(request, f"Revoked “{token.name}”. It no longer works.")

@@ -2,7 +2,9 @@
 
 import hashlib
 import secrets
-from datetime import timedelta
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -11,6 +13,7 @@ from django.utils import timezone
 from .fields import EncryptedTextField
 
 LOCATION_ID_LENGTH = 8
+DEFAULT_EXPIRES_IN = 1800
 
 
 class User(AbstractUser):
@@ -41,12 +44,32 @@ class KrogerToken(models.Model):
     def __str__(self) -> str:
         return f"Kroger tokens for {self.user}"
 
-    def expires_soon(self, now=None, *, margin: timedelta = timedelta(seconds=60)) -> bool:
+    def expires_soon(self, now: datetime | None = None, *, margin: timedelta = timedelta(seconds=60)) -> bool:
         return self.access_expires_at - margin <= (now or timezone.now())
+
+    def apply_grant(self, grant: Mapping[str, Any]) -> None:
+        """Take a token-endpoint answer (sign-in or refresh): tokens, expiry and granted scopes."""
+        self.access_token = grant["access_token"]
+        # Kroger rotates refresh tokens; an answer without one must not erase the one we hold.
+        if grant.get("refresh_token"):
+            self.refresh_token = grant["refresh_token"]
+        self.access_expires_at = timezone.now() + timedelta(seconds=expires_in_seconds(grant))
+        scope = grant.get("scope")
+        if isinstance(scope, str) and scope:
+            self.scopes = scope[:200]
+
+
+def expires_in_seconds(grant: Mapping[str, Any]) -> int:
+    """The token lifetime Kroger sent, or its documented 30 minutes when missing or odd."""
+    try:
+        seconds = int(grant.get("expires_in") or DEFAULT_EXPIRES_IN)
+    except (TypeError, ValueError):
+        return DEFAULT_EXPIRES_IN
+    return seconds if seconds > 0 else DEFAULT_EXPIRES_IN
 
 
 class ApiTokenQuerySet(models.QuerySet):
-    def active(self, now=None):
+    def active(self, now: datetime | None = None) -> "ApiTokenQuerySet":
         now = now or timezone.now()
         return self.filter(revoked_at__isnull=True).filter(
             models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
@@ -84,6 +107,6 @@ class ApiToken(models.Model):
     def new_secret(cls) -> str:
         return cls.PREFIX + secrets.token_urlsafe(32)
 
-    def is_active(self, now=None) -> bool:
+    def is_active(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

@@ -1,23 +1,8 @@
 """python-social-auth pipeline steps for Kroger: find the shopper by profile ID, store tokens encrypted."""
 
-from datetime import timedelta
-from typing import Any
-
 from django.db import transaction
-from django.utils import timezone
 
 from .models import KrogerToken, User
-
-DEFAULT_EXPIRES_IN = 1800
-
-
-def expires_in_seconds(response: dict[str, Any]) -> int:
-    """The token lifetime Kroger sent, or its documented 30 minutes when missing or odd."""
-    try:
-        seconds = int(response.get("expires_in") or DEFAULT_EXPIRES_IN)
-    except (TypeError, ValueError):
-        return DEFAULT_EXPIRES_IN
-    return seconds if seconds > 0 else DEFAULT_EXPIRES_IN
 
 
 def user_by_profile_id(backend, uid=None, user=None, *args, **kwargs) -> dict | None:
@@ -35,15 +20,8 @@ def save_kroger_tokens(backend, user=None, response=None, social=None, uid=None,
     response = response or {}
     with transaction.atomic():
         token = KrogerToken.objects.select_for_update().filter(user=user).first() or KrogerToken(user=user)
-        token.access_token = response["access_token"]
-        # A response without a refresh token must not erase the one we hold.
-        if response.get("refresh_token"):
-            token.refresh_token = response["refresh_token"]
-        token.access_expires_at = timezone.now() + timedelta(seconds=expires_in_seconds(response))
-        scope = response.get("scope")
-        if isinstance(scope, str) and scope:
-            token.scopes = scope[:200]
-        elif not token.scopes:
+        token.apply_grant(response)
+        if not token.scopes:
             token.scopes = " ".join(backend.get_scope())
         token.needs_reconnect = False
         token.save()

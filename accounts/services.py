@@ -3,6 +3,7 @@
 import re
 
 from kroger.errors import KrogerBadRequest, KrogerNotFound
+from kroger.gateway import get_client
 
 from .models import KrogerToken, User
 
@@ -36,8 +37,6 @@ def set_preferred_location(*, user: User, location_id: str) -> User:
     Raises InvalidLocation for a malformed or unknown store; other Kroger failures
     (unreachable, rate limited) propagate as kroger.errors. Nothing is saved on failure.
     """
-    from kroger.gateway import get_client  # the one Django-aware Kroger entry point
-
     location_id = validate_location_id_format(location_id)
     try:
         location = get_client().get_location(location_id)

@@ -12,14 +12,12 @@ from datetime import timedelta
 from typing import TypeVar
 
 from django.db import transaction
-from django.utils import timezone
 from social_core.exceptions import AuthCredentialError, SocialAuthBaseException
 from social_django.utils import load_strategy
 
 from kroger.errors import KrogerAuthError, KrogerReconnectRequired, KrogerUnavailable
 
 from .models import KrogerToken
-from .pipeline import expires_in_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -62,31 +60,30 @@ def _refresh(user, *, rejected_access_token: str | None) -> str:
             return token.access_token
         if rejected_access_token is not None and token.access_token != rejected_access_token:
             return token.access_token
-        if not token.refresh_token:
-            token.needs_reconnect = True
-            token.save(update_fields=["needs_reconnect", "updated_at"])
-        else:
-            try:
-                data = load_strategy().get_backend("kroger").refresh_token(token.refresh_token)
-            except AuthCredentialError as error:
-                if error.code != "reauthentication_required":
-                    raise KrogerUnavailable() from None
-                logger.info("Kroger rejected the refresh for user %s; reconnect needed", user.pk)
-                token.needs_reconnect = True
-                token.save(update_fields=["needs_reconnect", "updated_at"])
-            except SocialAuthBaseException as error:
-                # Unreachable, 5xx, timeout or an unreadable answer: the tokens stay as they are.
-                logger.warning("Kroger token refresh failed for user %s: %s", user.pk, error.code)
-                raise KrogerUnavailable() from None
-            else:
-                token.access_token = data["access_token"]
-                # Kroger rotates refresh tokens; keep the old one only if none came back.
-                token.refresh_token = data.get("refresh_token") or token.refresh_token
-                token.access_expires_at = timezone.now() + timedelta(seconds=expires_in_seconds(data))
-                if isinstance(data.get("scope"), str) and data["scope"]:
-                    token.scopes = data["scope"][:200]
-                token.save()
-                return token.access_token
+        data = _refresh_grant(user, token.refresh_token)
+        if data is not None:
+            token.apply_grant(data)
+            token.save()
+            return token.access_token
+        token.needs_reconnect = True
+        token.save(update_fields=["needs_reconnect", "updated_at"])
     # Only the "Kroger rejected the refresh" paths get here. Raised after the transaction
     # commits, so the reconnect flag is kept (and nothing else changes).
     raise KrogerReconnectRequired()
+
+
+def _refresh_grant(user, refresh_token: str) -> dict | None:
+    """Kroger's answer to a refresh, or None when Kroger rejected it (the shopper must reconnect)."""
+    if not refresh_token:
+        return None
+    try:
+        return load_strategy().get_backend("kroger").refresh_token(refresh_token)
+    except AuthCredentialError as error:
+        if error.code != "reauthentication_required":
+            raise KrogerUnavailable() from None
+        logger.info("Kroger rejected the refresh for user %s; reconnect needed", user.pk)
+        return None
+    except SocialAuthBaseException as error:
+        # Unreachable, 5xx, timeout or an unreadable answer: the tokens stay as they are.
+        logger.warning("Kroger token refresh failed for user %s: %s", user.pk, error.code)
+        raise KrogerUnavailable() from None

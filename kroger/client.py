@@ -23,7 +23,6 @@ from .errors import (
     KrogerBadRequest,
     KrogerCartOutcomeUnknown,
     KrogerNotFound,
-    KrogerReconnectRequired,
     KrogerUnavailable,
 )
 from .http import (
@@ -108,21 +107,16 @@ class KrogerClient:
             self._cache.set(key, grant.access_token, timeout=seconds)
         return grant.access_token
 
-    def refresh_user_token(self, refresh_token: str) -> TokenGrant:
-        """Swap a shopper's refresh token for a new pair. Raises KrogerReconnectRequired if refused."""
-        # Reference: Kroger "Refresh Token" tutorial; kroger-api.md §3.3-3.4 (tokens rotate, single use)
-        return self._token_grant({"grant_type": "refresh_token", "refresh_token": refresh_token}, user=True)
+    # The shopper's grants (authorization code, refresh) go through accounts.backends, which
+    # python-social-auth drives; the client only needs the app's own client-credentials grant.
 
-    def _token_grant(self, form: dict[str, str], *, user: bool = False) -> TokenGrant:
+    def _token_grant(self, form: dict[str, str]) -> TokenGrant:
         try:
             response = self._request(
                 "POST", TOKEN_PATH, group="auth", data=form, auth=(self._client_id, self._client_secret)
             )
         except (KrogerBadRequest, KrogerAuthError) as exc:
-            # Any 400/401 from a refresh means the shopper must sign in again (§3.4); for the
-            # app grant it means our own credentials are wrong, which a shopper cannot fix.
-            if user:
-                raise KrogerReconnectRequired(status=exc.status) from exc
+            # A 400/401 for the app grant means our own credentials are wrong, which a shopper cannot fix.
             raise KrogerAuthError(
                 "Kroger is not accepting this site's credentials right now.", status=exc.status
             ) from exc
@@ -296,10 +290,6 @@ class KrogerClient:
     def usage_today(self) -> dict[str, int]:
         """Kroger calls made today per endpoint group (shared across processes via the cache)."""
         return self._quota.usage_today()
-
-    def daily_limits(self) -> dict[str, int]:
-        """The daily call limit per endpoint group that the quota guard enforces."""
-        return self._quota.limits()
 
     def fetch_raw(self, path: str, *, params: dict[str, Any] | None = None) -> dict:
         """Raw JSON of an app-token GET (for the `kroger_smoke` key diff; not for app code)."""

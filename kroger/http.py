@@ -71,9 +71,6 @@ def parse_retry_after(response: requests.Response) -> int | None:
 def error_for_response(response: requests.Response) -> KrogerError:
     """The KrogerError for a non-2xx response."""
     status, reason = response.status_code, kroger_reason(response)
-    if status == 400:
-        message = f"Kroger did not accept the request: {reason}" if reason else None
-        return KrogerBadRequest(message, status=status)
     if status == 401:
         return KrogerAuthError(status=status)
     if status == 403:
@@ -84,6 +81,7 @@ def error_for_response(response: requests.Response) -> KrogerError:
     if status == 429:
         return KrogerRateLimited(status=status, retry_after=parse_retry_after(response))
     if 400 <= status < 500:
+        # 400 and every other 4xx: our request was wrong, so retrying it cannot help.
         message = f"Kroger did not accept the request: {reason}" if reason else None
         return KrogerBadRequest(message, status=status)
     return KrogerUnavailable(status=status)

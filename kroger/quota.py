@@ -54,9 +54,6 @@ class QuotaGuard:
         """Calls made today per endpoint group (for the admin and benchmarks)."""
         return {group: int(self._cache.get(self._key(group)) or 0) for group in GROUPS}
 
-    def limits(self) -> dict[str, int]:
-        return dict(self._limits)
-
     def _seconds_to_midnight(self) -> int:
         now = self._now()
         seconds = 24 * 60 * 60 - (now.hour * 3600 + now.minute * 60 + now.second)

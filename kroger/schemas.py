@@ -275,9 +275,6 @@ class Profile:
             raise PayloadError("profile has no id")
         return cls(id=profile_id)
 
-    def as_dict(self) -> dict[str, str]:
-        return {"id": self.id}
-
 
 @dataclass(frozen=True)
 class CartItem:

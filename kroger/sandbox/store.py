@@ -12,7 +12,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 ENDPOINTS = ("token", "profile", "products", "locations", "cart")
 # Kroger's public daily limits (kroger-api.md §8.1); the window restarts 24 h after its first call.
@@ -50,7 +50,6 @@ class Grant:
     expires_at: float = 0.0
     redirect_uri: str = ""
     code_challenge: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 _lock = threading.Lock()

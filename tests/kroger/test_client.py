@@ -14,12 +14,6 @@ from kroger import CartItem, KrogerBadRequest, KrogerNotFound
 from .kroger_fakes import APP_TOKEN, BASE, add_token, calls_to, make_client, new_cache, payload
 
 
-@pytest.fixture
-def http():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
 def query(call) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(call.request.url).query).items()}
 

@@ -1,13 +1,13 @@
-"""The shared app token, user token refresh, and the daily quota guard."""
+"""The shared app token and the daily quota guard."""
 
 from datetime import UTC, datetime, timedelta
-from urllib.parse import parse_qs
 
 import pytest
 import responses
 import time_machine
 
 from kroger import KrogerAuthError, KrogerDailyLimitReached, KrogerReconnectRequired, KrogerUnavailable
+from kroger.quota import QuotaGuard
 
 from .kroger_fakes import (
     APP_TOKEN,
@@ -22,12 +22,6 @@ from .kroger_fakes import (
 
 PRODUCTS = f"{BASE}/v1/products"
 START = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def http():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
 
 
 def token_calls(http) -> int:
@@ -134,41 +128,6 @@ def test_token_endpoint_down_is_unavailable(http):
         make_client(max_retries=1).get_app_token()
 
 
-# --- User token refresh -------------------------------------------------------------------
-
-
-def test_refresh_sends_only_the_grant_and_returns_the_new_pair(http):
-    http.add(
-        responses.POST,
-        TOKEN_URL,
-        json={
-            "access_token": "new-access",
-            "token_type": "bearer",
-            "expires_in": 1800,
-            "refresh_token": "new-refresh",
-        },
-    )
-
-    grant = make_client().refresh_user_token("old-refresh")
-
-    [call] = http.calls
-    assert parse_qs(call.request.body) == {"grant_type": ["refresh_token"], "refresh_token": ["old-refresh"]}
-    assert call.request.headers["Authorization"].startswith("Basic ")
-    assert (grant.access_token, grant.refresh_token, grant.expires_in) == ("new-access", "new-refresh", 1800)
-
-
-def test_rejected_refresh_means_the_shopper_must_reconnect(http):
-    http.add(
-        responses.POST,
-        TOKEN_URL,
-        status=400,
-        json={"error": "invalid_request", "error_description": "invalid refresh_token"},
-    )
-
-    with pytest.raises(KrogerReconnectRequired):
-        make_client().refresh_user_token("used-refresh")
-
-
 # --- Daily quota guard --------------------------------------------------------------------
 
 
@@ -225,10 +184,14 @@ def test_retries_count_against_the_quota(http):
     assert client.usage_today()["products"] == 3
 
 
-def test_default_limits_are_krogers_published_ones():
-    assert make_client().daily_limits() == {
-        "products": 10_000,
-        "locations": 1_600,
-        "cart": 5_000,
-        "identity": 5_000,
-    }
+@pytest.mark.parametrize(
+    ("group", "limit"), [("products", 10_000), ("locations", 1_600), ("cart", 5_000), ("identity", 5_000)]
+)
+def test_default_limits_are_krogers_published_ones(group, limit):
+    guard = QuotaGuard(new_cache())
+    for _ in range(limit):
+        guard.spend(group)
+
+    with pytest.raises(KrogerDailyLimitReached):
+        guard.spend(group)
+    assert guard.usage_today()[group] == limit

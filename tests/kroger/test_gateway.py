@@ -25,12 +25,6 @@ def kroger_settings(settings):
     return settings
 
 
-@pytest.fixture
-def http():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
 def test_client_uses_the_configured_base_url_and_timeout(kroger_settings, http):
     add_token(http)
     http.add(responses.GET, f"{BASE}/v1/products", json=payload("product_search.json"))

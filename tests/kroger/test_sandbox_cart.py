@@ -206,15 +206,20 @@ def test_daily_limits_are_counted_per_endpoint():
     )
 
 
-def test_the_documented_limits_are_the_defaults():
-    assert store.DEFAULT_DAILY_LIMITS == {
-        "products": 10_000,
-        "locations": 1_600,
-        "chains": 1_600,
-        "departments": 1_600,
-        "cart": 5_000,
-        "profile": 5_000,
-    }
+@pytest.mark.parametrize(
+    ("endpoint", "limit"),
+    [
+        ("products", 10_000),
+        ("locations", 1_600),
+        ("chains", 1_600),
+        ("departments", 1_600),
+        ("cart", 5_000),
+        ("profile", 5_000),
+    ],
+)
+def test_the_documented_limits_are_the_defaults(endpoint, limit):
+    assert all(store.count_call(endpoint) for _ in range(limit))
+    assert store.count_call(endpoint) is False
 
 
 # --- Faults ---------------------------------------------------------------------------------

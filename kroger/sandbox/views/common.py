@@ -48,7 +48,7 @@ def not_found() -> JsonResponse:
     return JsonResponse({}, status=404)
 
 
-def rate_limited(endpoint: str, retry_after: int) -> JsonResponse:
+def rate_limited(retry_after: int) -> JsonResponse:
     """429 with Retry-After (the body is invented; Kroger documents none)."""
     response = wrapped_error(429, "Too Many Requests", "rate limit exceeded")
     response["Retry-After"] = str(retry_after)
@@ -58,7 +58,7 @@ def rate_limited(endpoint: str, retry_after: int) -> JsonResponse:
 def server_error(endpoint: str, status: int) -> JsonResponse:
     """A 5xx (or 429) in Kroger's wrapped envelope with an area-prefixed code."""
     if status == 429:
-        return rate_limited(endpoint, 60)
+        return rate_limited(60)
     reason = "Internal server error" if status == 500 else "Service unavailable"
     return wrapped_error(status, f"{AREAS[endpoint]}-4{status}-{status}", reason)
 
@@ -96,7 +96,7 @@ def apply_faults(endpoint: str) -> HttpResponse | None:
     if fault.latency_ms and not fault.timeout:
         store.sleep(fault.latency_ms / 1000)
     if fault.rate_limited:
-        return rate_limited(endpoint, 60)
+        return rate_limited(60)
     if store.should_fail(endpoint):
         return server_error(endpoint, fault.status)
     return None
@@ -133,7 +133,7 @@ def kroger_api(
             if response is not None:
                 return response
             if not store.count_call(counter):
-                return rate_limited(endpoint, store.seconds_until_reset(counter))
+                return rate_limited(store.seconds_until_reset(counter))
             return finish_timeout(endpoint, view(request, grant, *args, **kwargs))
 
         return wrapper
