@@ -23,7 +23,9 @@ SECURE_SSL_REDIRECT = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared in-memory SQLite: the live server's threads then get connections of
     # their own and wait on SQLite's lock, as in production, instead of "table is locked".
-    DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), "shopper-tests.sqlite3")}  # noqa: F405
+    # One file per process, so two test runs on one machine never share a database.
+    _test_db = os.path.join(tempfile.gettempdir(), f"shopper-tests-{os.getpid()}.sqlite3")
+    DATABASES["default"]["TEST"] = {"NAME": _test_db}  # noqa: F405
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
