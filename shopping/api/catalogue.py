@@ -24,7 +24,7 @@ from shopping.serializers.catalogue import (
 
 NO_STORE_NOTICE = "Choose a store to see prices and availability."
 LOCATION_ID_PATTERN = r"^[0-9A-Za-z]{8}$"
-PRODUCT_ID_PATTERN = r"^\d{13}$"
+PRODUCT_ID_PATTERN = r"^[0-9]{13}$"
 
 
 def error_doc(description: str, code: str, detail: str) -> OpenApiResponse:
@@ -107,7 +107,7 @@ class KrogerProxyView(APIView):
 
 def _check_path_id(value: str, *, pattern: str, field: str, message: str) -> None:
     # A malformed ID is our caller's mistake: say so, without spending a Kroger call.
-    if not re.match(pattern, value):
+    if not re.fullmatch(pattern, value):
         raise ValidationError({field: [message]})
 
 

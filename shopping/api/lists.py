@@ -4,7 +4,6 @@ Every query is scoped to the caller, so another shopper's list or line answers 4
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -57,10 +56,6 @@ CREATE_EXAMPLE = OpenApiExample(
 )
 
 
-def _items_prefetch() -> Prefetch:
-    return Prefetch("items", queryset=ListItem.objects.order_by("position", "id"))
-
-
 @extend_schema_view(
     list=extend_schema(summary="Your shopping lists, newest first", tags=["lists"]),
     retrieve=extend_schema(
@@ -91,7 +86,7 @@ class ShoppingListViewSet(
         lists = ShoppingList.objects.for_user(self.request.user)
         if self.action == "list":
             return lists.with_counts()
-        return lists.prefetch_related(_items_prefetch())
+        return lists.with_items()
 
     def get_serializer_class(self):
         if self.action == "list":
@@ -202,10 +197,11 @@ class ShoppingListViewSet(
 
 class ListItemMixin:
     def get_item(self) -> ListItem:
-        items = ListItem.objects.filter(shopping_list__owner=self.request.user).select_related(
-            "shopping_list"
+        return get_object_or_404(
+            ListItem.objects.for_user(self.request.user),
+            pk=self.kwargs["item_id"],
+            shopping_list_id=self.kwargs["list_id"],
         )
-        return get_object_or_404(items, pk=self.kwargs["item_id"], shopping_list_id=self.kwargs["list_id"])
 
 
 class ListItemView(ListItemMixin, GenericAPIView):
@@ -233,17 +229,10 @@ class ListItemView(ListItemMixin, GenericAPIView):
         item = self.get_item()
         serializer = ListItemUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        if "term" in data:
-            list_services.search_again(item=item, text=data["term"])
-        if "product_id" in data:
-            try:
-                list_services.choose_product(item=item, product_id=data["product_id"])
-            except list_services.ProductNotAvailable as exc:
-                raise ValidationError({"product_id": [str(exc)]}) from exc
-        if "quantity" in data:
-            item.quantity = data["quantity"]
-            item.save(update_fields=["quantity", "updated_at"])
+        try:
+            list_services.change_item(item=item, **serializer.validated_data)
+        except list_services.ProductNotAvailable as exc:
+            raise ValidationError({"product_id": [str(exc)]}) from exc
         return Response(ListItemSerializer(item).data)
 
     @extend_schema(

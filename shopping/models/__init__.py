@@ -2,6 +2,15 @@
 
 from .cart import CartSend
 from .lists import ListItem, ListProgress, ShoppingList
-from .memory import Guidance, Selection, normalize_term
+from .memory import Guidance, Selection, is_product_id, normalize_term
 
-__all__ = ["CartSend", "Guidance", "ListItem", "ListProgress", "Selection", "ShoppingList", "normalize_term"]
+__all__ = [
+    "CartSend",
+    "Guidance",
+    "ListItem",
+    "ListProgress",
+    "Selection",
+    "ShoppingList",
+    "is_product_id",
+    "normalize_term",
+]

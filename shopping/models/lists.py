@@ -31,6 +31,14 @@ class ListProgress:
         return self.total - self.ready - self.needs_choice - self.not_found - self.failed
 
     @property
+    def stage(self) -> int:
+        """Lines looked up plus lines answered. Resolving only ever moves lines on (pending ->
+        failed or answered, failed -> answered), so of two snapshots of one list the later has
+        the larger stage, or the same stage and the same counts. lists.js orders answers by it."""
+        looked_up = self.total - self.looking
+        return looked_up + (looked_up - self.failed)
+
+    @property
     def complete(self) -> bool:
         return self.total > 0 and self.ready == self.total
 
@@ -66,6 +74,10 @@ class ListProgress:
 class ShoppingListQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(owner=user)
+
+    def with_items(self):
+        """Prefetch each list's lines (in list order, from ListItem.Meta.ordering)."""
+        return self.prefetch_related("items")
 
     def with_counts(self):
         """Annotate the counts `ShoppingList.progress` reads, in the same query."""
@@ -127,6 +139,12 @@ def basket_total(items: Iterable["ListItem"]) -> Decimal:
     )
 
 
+class ListItemQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Lines of the user's own lists, each with its list loaded."""
+        return self.filter(shopping_list__owner=user).select_related("shopping_list")
+
+
 class ListItem(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Looking…"
@@ -167,6 +185,8 @@ class ListItem(models.Model):
     sent_quantity = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ListItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]

@@ -7,6 +7,11 @@ from django.conf import settings
 from django.db import models
 
 
+def is_product_id(value: str) -> bool:
+    """A Kroger product ID: exactly 13 ASCII digits (str.isdigit would also pass "²" or "٣")."""
+    return re.fullmatch(r"[0-9]{13}", value) is not None
+
+
 def normalize_term(term: str) -> str:
     """Fold case, accents, punctuation and spacing, so "Milk " and "milk" are one term."""
     folded = unicodedata.normalize("NFKD", term).encode("ascii", "ignore").decode()

@@ -30,6 +30,15 @@ def clean_search_term(value: str) -> str:
     return term
 
 
+def _store_id_field() -> serializers.RegexField:
+    return serializers.RegexField(
+        r"^[0-9A-Za-z]{8}$",
+        required=False,
+        error_messages={"invalid": "A store ID has 8 characters, e.g. 01400943."},
+        help_text="Store ID (defaults to your preferred store).",
+    )
+
+
 class LocationQuerySerializer(serializers.Serializer):
     zip_code = serializers.RegexField(
         r"^\d{5}$", error_messages={"invalid": "Enter a 5-digit ZIP code."}, help_text="5-digit US ZIP code."
@@ -41,12 +50,7 @@ class LocationQuerySerializer(serializers.Serializer):
 
 class ProductQuerySerializer(serializers.Serializer):
     term = serializers.CharField(max_length=100, help_text="3+ characters, at most 8 words.")
-    location_id = serializers.RegexField(
-        r"^[0-9A-Za-z]{8}$",
-        required=False,
-        error_messages={"invalid": "A store ID has 8 characters, e.g. 01400943."},
-        help_text="Store ID (defaults to your preferred store).",
-    )
+    location_id = _store_id_field()
     brand = serializers.CharField(max_length=100, required=False, help_text="Exact brand, e.g. Kroger.")
     fulfillment = serializers.ChoiceField(choices=FULFILLMENT_CHOICES, required=False)
     start = serializers.IntegerField(min_value=0, max_value=250, default=0, help_text="Results to skip.")
@@ -57,12 +61,7 @@ class ProductQuerySerializer(serializers.Serializer):
 
 
 class ProductLocationQuerySerializer(serializers.Serializer):
-    location_id = serializers.RegexField(
-        r"^[0-9A-Za-z]{8}$",
-        required=False,
-        error_messages={"invalid": "A store ID has 8 characters, e.g. 01400943."},
-        help_text="Store ID (defaults to your preferred store).",
-    )
+    location_id = _store_id_field()
 
 
 class FulfillmentSerializer(serializers.Serializer):

@@ -82,22 +82,19 @@ def _claim_existing(*, user, idempotency_key: str, items: list[dict[str, Any]]) 
 
 
 def _record_or_claim(*, user, items, idempotency_key: str, shopping_list) -> CartSend:
-    if idempotency_key:
-        try:
-            with transaction.atomic():
-                send = CartSend.objects.create(
-                    owner=user,
-                    idempotency_key=idempotency_key,
-                    items=[{**item, "added": None} for item in items],
-                    shopping_list=shopping_list,
-                )
-        except IntegrityError:
-            # Another request with this key got there first: replay or retry that one.
-            return _claim_existing(user=user, idempotency_key=idempotency_key, items=items)
-    else:
-        send = CartSend.objects.create(
-            owner=user, items=[{**item, "added": None} for item in items], shopping_list=shopping_list
-        )
+    try:
+        with transaction.atomic():
+            send = CartSend.objects.create(
+                owner=user,
+                idempotency_key=idempotency_key,
+                items=[{**item, "added": None} for item in items],
+                shopping_list=shopping_list,
+            )
+    except IntegrityError:
+        if not idempotency_key:
+            raise
+        # Another request with this key got there first: replay or retry that one.
+        return _claim_existing(user=user, idempotency_key=idempotency_key, items=items)
     send.replayed = False
     return send
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from kroger.errors import KrogerNotFound
 from kroger.gateway import get_client
 from kroger.schemas import Product
-from shopping.models import Guidance, ListItem, Selection, ShoppingList, normalize_term
+from shopping.models import Guidance, ListItem, Selection, ShoppingList, is_product_id, normalize_term
 from shopping.parsing import clean_term, parse_line, split_list_text
 from shopping.picking import LinePick, Pick, Remembered, pick_line, read_guidance
 from shopping.picking.assistant import assistant_configured
@@ -255,7 +255,7 @@ def choose_product(*, item: ListItem, product_id: str) -> ListItem:
 
 
 def _fetch_for_store(product_id: str, location_id: str) -> Product:
-    if not (len(product_id) == 13 and product_id.isdigit()):
+    if not is_product_id(product_id):
         raise ProductNotAvailable("That is not a Kroger product ID (13 digits).")
     try:
         product = get_client().get_product(product_id, location_id=location_id)
@@ -268,11 +268,10 @@ def _fetch_for_store(product_id: str, location_id: str) -> Product:
 
 def _current_as_dict(item: ListItem) -> dict:
     money = lambda value: None if value is None else str(value)  # noqa: E731
-    price = item.promo_price or item.regular_price
     return {
         "product_id": item.product_id, "description": item.description, "brand": item.brand,
         "size": item.size, "image_url": item.image_url, "regular_price": money(item.regular_price),
-        "promo_price": money(item.promo_price), "price": money(price), "stock_level": None,
+        "promo_price": money(item.promo_price), "price": money(item.price), "stock_level": None,
     }  # fmt: skip
 
 
@@ -282,6 +281,23 @@ def search_again(*, item: ListItem, text: str) -> ListItem:
     item.status = ListItem.Status.PENDING
     resolve_items(shopping_list=item.shopping_list, items=[item], workers=1)
     item.save(update_fields=["term"])
+    return item
+
+
+def change_item(
+    *, item: ListItem, term: str = "", product_id: str = "", quantity: int | None = None
+) -> ListItem:
+    """Apply a shopper's changes to a line: search again, then swap the product, then the quantity.
+
+    Raises ProductNotAvailable (see `choose_product`) and kroger.errors.* from a product lookup.
+    """
+    if term:
+        search_again(item=item, text=term)
+    if product_id:
+        choose_product(item=item, product_id=product_id)
+    if quantity:
+        item.quantity = quantity
+        item.save(update_fields=["quantity", "updated_at"])
     return item
 
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from shopping.models import Guidance, Selection, normalize_term
+from shopping.models import Guidance, Selection, is_product_id, normalize_term
 
 PRODUCT_FIELD_LIMITS = {"description": 300, "brand": 120, "size": 60}
 
@@ -62,7 +62,7 @@ def remember_selection(
     fields = _product_fields(product)
     if not normalized:
         raise ValueError("The term must contain letters or digits.")
-    if not (len(fields["product_id"]) == 13 and fields["product_id"].isdigit()):
+    if not is_product_id(fields["product_id"]):
         raise ValueError("The product ID must be 13 digits.")
     if location_id and len(location_id) != 8:
         raise ValueError("A store location ID has 8 characters (or is blank for any store).")
@@ -89,12 +89,6 @@ def find_selection(*, owner, term: str, location_id: str) -> Selection | None:
     # Two rows at most; pick the store-specific one in Python rather than with a CASE ordering.
     by_store = {selection.location_id: selection for selection in candidates}
     return by_store.get(location_id) or by_store.get("")
-
-
-def mark_selection_used(selection: Selection) -> None:
-    """Record that a remembered pick was just used, so it sorts first."""
-    selection.last_used_at = timezone.now()
-    Selection.objects.filter(pk=selection.pk).update(last_used_at=selection.last_used_at)
 
 
 def add_guidance(*, owner, text: str, applies_to: str = "") -> Guidance:

@@ -15,6 +15,7 @@ from rest_framework.exceptions import ValidationError
 from accounts.services import InvalidLocation, set_preferred_location
 from kroger.errors import KrogerCartOutcomeUnknown, KrogerError
 from kroger.gateway import get_client
+from shopping.models import is_product_id
 from shopping.serializers.cart import CartItemInputSerializer
 from shopping.serializers.catalogue import LocationQuerySerializer, ProductQuerySerializer, clean_search_term
 from shopping.services.cart import CartSendInProgress, IdempotencyKeyReused, send_items_to_cart
@@ -91,55 +92,54 @@ def choose_store(request):
     back = "/stores/?" + urlencode({"zip_code": request.POST.get("zip_code", "")[:5]})
     try:
         set_preferred_location(user=request.user, location_id=request.POST.get("location_id", ""))
-    except InvalidLocation as exc:
-        messages.error(request, exc.message)
-    except KrogerError as exc:
+    except (InvalidLocation, KrogerError) as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"{request.user.preferred_location_name} is now your store.")
     return redirect(back)
 
 
+def _search_results(*, term: str, start: str, store: str | None) -> dict:
+    """The product page's results part: field errors, a Kroger error, or one page with paging links."""
+    query = ProductQuerySerializer(data={"term": term, "start": start, "limit": PAGE_SIZE})
+    if not query.is_valid():
+        return {"errors": _first_errors(query.errors)}
+    start = query.validated_data["start"]
+    try:
+        page = get_client().search_products(
+            term=query.validated_data["term"], location_id=store, start=start, limit=PAGE_SIZE
+        )
+    except KrogerError as exc:
+        return {"kroger_error": exc.message}
+    results = {
+        "page": page,
+        "products": [
+            {
+                "product": p,
+                "stock_badge": STOCK_BADGES.get(p.stock_level or ""),
+                # Kroger says the store has run out: the page offers no add button for it.
+                "can_add": p.in_stock is not False,
+                "key": uuid.uuid4(),
+            }
+            for p in page.products
+        ],
+        "current_url": "?" + urlencode({"term": term, "start": start}),
+    }
+    if start > 0:
+        results["previous_url"] = "?" + urlencode({"term": term, "start": max(0, start - PAGE_SIZE)})
+    if start + len(page.products) < page.total:
+        results["next_url"] = "?" + urlencode({"term": term, "start": start + PAGE_SIZE})
+    return results
+
+
 @login_required
 @require_GET
 def product_search(request):
-    user = request.user
-    store = user.preferred_location_id or None
+    store = request.user.preferred_location_id or None
     term = " ".join(request.GET.get("term", "").split())
     context = {"term": term, "store": store, "page": None}
     if term:
-        query = ProductQuerySerializer(
-            data={"term": term, "start": request.GET.get("start", "0"), "limit": PAGE_SIZE}
-        )
-        if not query.is_valid():
-            context["errors"] = _first_errors(query.errors)
-        else:
-            start = query.validated_data["start"]
-            try:
-                page = get_client().search_products(
-                    term=query.validated_data["term"], location_id=store, start=start, limit=PAGE_SIZE
-                )
-            except KrogerError as exc:
-                context["kroger_error"] = exc.message
-            else:
-                context["page"] = page
-                context["products"] = [
-                    {
-                        "product": p,
-                        "stock_badge": STOCK_BADGES.get(p.stock_level or ""),
-                        # Kroger says the store has run out: the page offers no add button for it.
-                        "can_add": p.in_stock is not False,
-                        "key": uuid.uuid4(),
-                    }
-                    for p in page.products
-                ]
-                if start > 0:
-                    context["previous_url"] = "?" + urlencode(
-                        {"term": term, "start": max(0, start - PAGE_SIZE)}
-                    )
-                if start + len(page.products) < page.total:
-                    context["next_url"] = "?" + urlencode({"term": term, "start": start + PAGE_SIZE})
-                context["current_url"] = "?" + urlencode({"term": term, "start": start})
+        context |= _search_results(term=term, start=request.GET.get("start", "0"), store=store)
     return render(request, "shopping/catalogue/product_search.html", context)
 
 
@@ -183,7 +183,7 @@ def remember_product(request):
         messages.error(request, "Not remembered: " + " ".join(str(m) for m in exc.detail))
         return redirect(back)
     product_id = request.POST.get("product_id", "").strip()
-    if not (len(product_id) == 13 and product_id.isdigit()):
+    if not is_product_id(product_id):
         messages.error(request, "Not remembered: that product ID is not valid.")
         return redirect(back)
     try:

@@ -8,7 +8,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -48,15 +47,11 @@ class RememberForm(forms.Form):
 
 
 def _get_list(request, pk: int) -> ShoppingList:
-    lists = ShoppingList.objects.for_user(request.user).prefetch_related(
-        Prefetch("items", queryset=ListItem.objects.order_by("position", "id"))
-    )
-    return get_object_or_404(lists, pk=pk)
+    return get_object_or_404(ShoppingList.objects.for_user(request.user).with_items(), pk=pk)
 
 
 def _get_item(request, pk: int, item_id: int) -> ListItem:
-    items = ListItem.objects.filter(shopping_list__owner=request.user).select_related("shopping_list")
-    return get_object_or_404(items, pk=item_id, shopping_list_id=pk)
+    return get_object_or_404(ListItem.objects.for_user(request.user), pk=item_id, shopping_list_id=pk)
 
 
 def _kroger_message(request, exc: KrogerError) -> None:
@@ -130,6 +125,7 @@ def item_resolve(request, pk: int, item_id: int):
             "ready": progress.ready,
             "count": progress.total,
             "progress": progress.summary,
+            "stage": progress.stage,
         }
     )
 
@@ -148,15 +144,8 @@ def item_update(request, pk: int, item_id: int):
             request, " ".join(problems.get(field, "That change was not understood.") for field in form.errors)
         )
         return redirect(_row_url(pk, item_id))
-    data = form.cleaned_data
     try:
-        if data["term"]:
-            list_services.search_again(item=item, text=data["term"])
-        elif data["product_id"]:
-            list_services.choose_product(item=item, product_id=data["product_id"])
-        if data["quantity"]:
-            item.quantity = data["quantity"]
-            item.save(update_fields=["quantity", "updated_at"])
+        list_services.change_item(item=item, **form.cleaned_data)
     except list_services.ProductNotAvailable as exc:
         messages.error(request, str(exc))
     except KrogerError as exc:

@@ -15,6 +15,14 @@ from shopping.services import memory as memory_services
 PICKS_PER_PAGE = 50
 
 
+def _get_guidance(request, pk: int) -> Guidance:
+    return get_object_or_404(Guidance.objects.for_user(request.user), pk=pk)
+
+
+def _get_selection(request, pk: int) -> Selection:
+    return get_object_or_404(Selection.objects.for_user(request.user), pk=pk)
+
+
 def _guidance_page(request, form, status=200):
     lines = list(Guidance.objects.for_user(request.user))
     for line in lines:
@@ -49,7 +57,7 @@ def guidance(request):
 @login_required
 @require_POST
 def guidance_edit(request, pk: int):
-    line = get_object_or_404(Guidance.objects.for_user(request.user), pk=pk)
+    line = _get_guidance(request, pk)
     form = GuidanceForm(request.POST, instance=line)
     if form.is_valid():
         form.save()
@@ -64,7 +72,7 @@ def guidance_edit(request, pk: int):
 @login_required
 @require_POST
 def guidance_move(request, pk: int):
-    line = get_object_or_404(Guidance.objects.for_user(request.user), pk=pk)
+    line = _get_guidance(request, pk)
     form = MoveForm(request.POST)
     if form.is_valid():
         offset = -1 if form.cleaned_data["direction"] == "up" else 1
@@ -76,7 +84,7 @@ def guidance_move(request, pk: int):
 @login_required
 @require_POST
 def guidance_delete(request, pk: int):
-    line = get_object_or_404(Guidance.objects.for_user(request.user), pk=pk)
+    line = _get_guidance(request, pk)
     line.delete()
     messages.success(request, f"Deleted “{line}”.")
     return redirect("guidance-page")
@@ -92,7 +100,7 @@ def picks(request):
 @login_required
 @require_POST
 def pick_quantity(request, pk: int):
-    selection = get_object_or_404(Selection.objects.for_user(request.user), pk=pk)
+    selection = _get_selection(request, pk)
     form = QuantityForm(request.POST)
     if form.is_valid():
         selection.quantity = form.cleaned_data["quantity"]
@@ -106,7 +114,7 @@ def pick_quantity(request, pk: int):
 @login_required
 @require_POST
 def pick_forget(request, pk: int):
-    selection = get_object_or_404(Selection.objects.for_user(request.user), pk=pk)
+    selection = _get_selection(request, pk)
     selection.delete()
     messages.success(request, f"Forgot the pick for “{selection.term}”.")
     return redirect("picks-page")

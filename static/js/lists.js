@@ -42,6 +42,9 @@
       })
       .then(function (data) {
         row.outerHTML = data.html;
+        // Answers to concurrent requests can arrive out of order: never show an older count.
+        if (data.stage < shownStage) return;
+        shownStage = data.stage;
         progress.textContent = data.progress;
         var total = document.getElementById("list-total");
         if (total) total.textContent = "$" + data.total;
@@ -53,6 +56,7 @@
       });
   }
 
+  var shownStage = -1;
   var queue = pending.slice();
   function worker() {
     var row = queue.shift();

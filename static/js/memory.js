@@ -41,7 +41,7 @@
     if (data.detail) return data.detail;
     return Object.keys(data).map(function (key) {
       var messages = Array.isArray(data[key]) ? data[key].join(" ") : String(data[key]);
-      return key === "non_field_errors" ? messages : key.replace("_", " ") + ": " + messages;
+      return key === "non_field_errors" ? messages : key.replace(/_/g, " ") + ": " + messages;
     }).join(" ");
   }
 

@@ -135,8 +135,9 @@ def test_a_product_is_found_by_id_with_its_store_price(api_client, kroger_sandbo
     assert response.json()["price"] is not None
 
 
-def test_a_malformed_product_id_is_a_400_without_calling_kroger(api_client, kroger_http):
-    response = api_client.get("/api/products/12345")
+@pytest.mark.parametrize("product_id", ["12345", "٠" * 13, "0001111041700%0A"])
+def test_a_malformed_product_id_is_a_400_without_calling_kroger(api_client, kroger_http, product_id):
+    response = api_client.get(f"/api/products/{product_id}")
 
     assert response.status_code == 400
     assert "product_id" in response.json()

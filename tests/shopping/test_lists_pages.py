@@ -5,7 +5,7 @@ import re
 import pytest
 from django.test import Client
 
-from shopping.models import Guidance, ListItem, Selection, ShoppingList
+from shopping.models import Guidance, ListItem, ListProgress, Selection, ShoppingList
 from tests.factories import GuidanceFactory, ListItemFactory, ShoppingListFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,6 +103,26 @@ def test_one_line_resolves_for_the_script_and_returns_its_row(browser_client, kr
     assert (body["id"], body["status"], body["ready"], body["count"]) == (item.pk, "resolved", 1, 3)
     assert body["progress"] == "1 of 3 ready · 2 to look up"
     assert f'id="item-{item.pk}"' in body["html"] and "Bananas" in body["html"]
+
+
+def test_each_answer_for_the_script_is_further_along_than_the_one_before(browser_client, kroger_sandbox):
+    # lists.js resolves lines concurrently and keeps the progress of the furthest answer,
+    # so a slow answer computed earlier cannot put back an older count.
+    shopping_list, _ = paste(browser_client)
+    stages = []
+    for item in shopping_list.items.all():
+        response = browser_client.post(
+            f"/lists/{shopping_list.pk}/items/{item.pk}/resolve", headers={"accept": "application/json"}
+        )
+        stages.append(response.json()["stage"])
+    assert stages == sorted(set(stages))
+
+
+def test_a_line_that_failed_and_then_resolves_moves_progress_on():
+    # Two lines: one looked up and failed, then retried and picked.
+    failed = ListProgress(total=2, ready=0, failed=1)
+    retried = ListProgress(total=2, ready=1)
+    assert ListProgress(total=2, ready=0).stage < failed.stage < retried.stage
 
 
 def test_guidance_that_is_not_understood_is_shown(browser_client, shopper):
