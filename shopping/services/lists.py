@@ -33,7 +33,7 @@ from shopping.services.list_sending import (  # noqa: F401  (re-exported: the li
     plan_send,
     send_list_to_cart,
 )
-from shopping.services.memory import add_guidance, remember_selection
+from shopping.services.memory import add_guidance, find_selections, remember_selection
 
 RESOLVE_WORKERS = 8
 _pool: ThreadPoolExecutor | None = None
@@ -98,22 +98,6 @@ def create_list_from_text(*, owner, text: str, name: str = "", location_id: str 
 # --- Resolving ----------------------------------------------------------------------------
 
 
-def _remembered_by_term(owner, location_id: str, terms: set[str]) -> dict[str, Selection]:
-    """The remembered pick for each normalised term, store-specific first, in one query."""
-    normalized = {normalize_term(term) for term in terms} - {""}
-    if not normalized:
-        return {}
-    found: dict[str, Selection] = {}
-    rows = Selection.objects.for_user(owner).filter(
-        normalized_term__in=normalized, location_id__in=[location_id, ""]
-    )
-    for selection in rows:
-        current = found.get(selection.normalized_term)
-        if current is None or (selection.location_id and not current.location_id):
-            found[selection.normalized_term] = selection
-    return found
-
-
 def _apply_pick(item: ListItem, line_pick: LinePick) -> None:
     pick, product = line_pick.pick, line_pick.pick.product
     item.status = line_pick.status
@@ -167,7 +151,7 @@ def resolve_items(*, shopping_list: ShoppingList, items: list[ListItem], workers
         return
     workers = workers or settings.LIST_RESOLVE_WORKERS or RESOLVE_WORKERS
     owner, location_id = shopping_list.owner, shopping_list.location_id
-    remembered = _remembered_by_term(owner, location_id, {item.term for item in items})
+    remembered = find_selections(owner=owner, terms={item.term for item in items}, location_id=location_id)
     picks: dict[int, LinePick] = {}
     to_search = []
     for item in items:

@@ -81,14 +81,26 @@ def remember_selection(
 
 def find_selection(*, owner, term: str, location_id: str) -> Selection | None:
     """The remembered pick for a term: the one for this store first, then an any-store one."""
-    normalized = normalize_term(term)
+    return find_selections(owner=owner, terms=[term], location_id=location_id).get(normalize_term(term))
+
+
+def find_selections(*, owner, terms: Iterable[str], location_id: str) -> dict[str, Selection]:
+    """The remembered pick for each term, keyed by normalised term, in one query.
+
+    A pick for this store beats an any-store pick for the same term.
+    """
+    normalized = {normalize_term(term) for term in terms} - {""}
     if not normalized:
-        return None
-    stores = [location_id, ""] if location_id else [""]
-    candidates = Selection.objects.for_user(owner).filter(normalized_term=normalized, location_id__in=stores)
-    # Two rows at most; pick the store-specific one in Python rather than with a CASE ordering.
-    by_store = {selection.location_id: selection for selection in candidates}
-    return by_store.get(location_id) or by_store.get("")
+        return {}
+    found: dict[str, Selection] = {}
+    rows = Selection.objects.for_user(owner).filter(
+        normalized_term__in=normalized, location_id__in={location_id, ""}
+    )
+    for selection in rows:
+        current = found.get(selection.normalized_term)
+        if current is None or (selection.location_id and not current.location_id):
+            found[selection.normalized_term] = selection
+    return found
 
 
 def add_guidance(*, owner, text: str, applies_to: str = "") -> Guidance:
