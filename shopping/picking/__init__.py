@@ -1,5 +1,6 @@
 """Choosing a product for each list line: remembered picks, household rules, an optional assistant."""
 
+from .exclusions import why_excluded
 from .pick import LinePick, Remembered, pick_line
 from .rules import GuidanceRules, Rule, read_guidance
 from .scoring import CONFIDENCE_THRESHOLD, Pick, pick_product
@@ -14,4 +15,5 @@ __all__ = [
     "pick_line",
     "pick_product",
     "read_guidance",
+    "why_excluded",
 ]
