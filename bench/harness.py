@@ -25,12 +25,15 @@ from cryptography.fernet import Fernet
 ROOT = Path(__file__).resolve().parent.parent
 MANAGE = [sys.executable, str(ROOT / "manage.py")]
 STORE = "01400943"
-CREATE_SHOPPER = """
+# One `manage.py shell` for any number of shoppers: each start-up costs about a second.
+CREATE_SHOPPERS = """
 from accounts.models import ApiToken, User
-user = User.objects.create_user("{username}", preferred_location_id="{store}")
-secret = ApiToken.new_secret()
-ApiToken.objects.create(user=user, name="bench", key_hash=ApiToken.hash_secret(secret), key_prefix=secret[:8])
-print(secret)
+for username, store in {shoppers!r}:
+    user = User.objects.create_user(username, preferred_location_id=store)
+    secret = ApiToken.new_secret()
+    key_hash = ApiToken.hash_secret(secret)
+    ApiToken.objects.create(user=user, name="bench", key_hash=key_hash, key_prefix=secret[:8])
+    print(secret)
 """
 
 
@@ -86,17 +89,27 @@ def site(prefix: str, **settings: str) -> Iterator[dict[str, str]]:
         yield env
 
 
-def create_shopper(env: dict[str, str], username: str = "bench-shopper") -> str:
-    """A shopper whose preferred store is STORE; returns their personal API token."""
+def create_shopper(env: dict[str, str], username: str = "bench-shopper", store: str = STORE) -> str:
+    """A shopper whose preferred store is `store`; returns their personal API token."""
+    return create_shoppers(env, [(username, store)])[0]
+
+
+def create_shoppers(env: dict[str, str], shoppers: list[tuple[str, str]]) -> list[str]:
+    """One shopper per (unique username, preferred store); returns their API tokens in order."""
+    if not shoppers:
+        return []
     created = subprocess.run(
-        [*MANAGE, "shell", "-c", CREATE_SHOPPER.format(username=username, store=STORE)],
+        [*MANAGE, "shell", "-c", CREATE_SHOPPERS.format(shoppers=[(str(u), str(s)) for u, s in shoppers])],
         env=env,
         cwd=ROOT,
         check=True,
         capture_output=True,
         text=True,
     )
-    return created.stdout.strip().splitlines()[-1]
+    tokens = created.stdout.strip().splitlines()[-len(shoppers) :]
+    if len(tokens) != len(shoppers):
+        raise SystemExit(f"expected {len(shoppers)} API tokens from manage.py shell, got {tokens!r}")
+    return tokens
 
 
 @contextmanager

@@ -13,6 +13,7 @@ from .errors import (
     KrogerUnavailable,
 )
 from .schemas import (
+    Allergen,
     CartItem,
     DayHours,
     Department,
@@ -25,6 +26,7 @@ from .schemas import (
 )
 
 __all__ = [
+    "Allergen",
     "CartItem",
     "DayHours",
     "Department",

@@ -3,7 +3,8 @@
 Parsing is deliberately tolerant of the drift between Kroger's specs and its real
 responses (kroger-api.md §5.3, §6.1, §9 item 3): key case (`inStore`/`instore`,
 `open24`/`Open24`), `featured`/`default` images, `soldBy` case, missing brand, duplicate
-categories, sparse aisle locations, missing price/inventory without a store, `promo: 0`.
+categories, sparse aisle locations, missing price/inventory without a store, `promo: 0`,
+`nutritionInformation` as an object or an array.
 A payload that is not even the right shape raises `PayloadError`; the client turns that
 into `KrogerUnavailable`. No Django in here.
 """
@@ -45,6 +46,42 @@ class PayloadError(ValueError):
 
 # --- Products -----------------------------------------------------------------------------
 
+ALLERGEN_LEVELS = {"contains": "contains", "may contain": "may_contain", "free from": "free_from"}
+
+
+@dataclass(frozen=True)
+class Allergen:
+    """One allergen line: `level` is "contains", "may_contain" or "free_from" (others: snake_case)."""
+
+    name: str
+    level: str
+
+
+def allergen_level(value: Any) -> str:
+    """Kroger's levelOfContainmentName as our level word ("May Contain" -> "may_contain")."""
+    words = " ".join(text(value).replace("_", " ").replace("-", " ").lower().split())
+    return ALLERGEN_LEVELS.get(words, words.replace(" ", "_"))
+
+
+def _allergens(value: Any) -> tuple[Allergen, ...]:
+    found = []
+    for entry in list_of(value):
+        entry = mapping_of(entry)
+        name = text(entry.get("name"))
+        if name:
+            level = allergen_level(get_ci(entry, "levelOfContainmentName"))
+            found.append(Allergen(name=name, level=level))
+    return tuple(dict.fromkeys(found))  # in Kroger's order, repeats dropped
+
+
+def _ingredients(value: Any) -> str:
+    """The first ingredient statement in nutritionInformation, which is an object or an array."""
+    for entry in [value] if isinstance(value, dict) else list_of(value):
+        statement = mapping_of(entry).get("ingredientStatement")
+        if isinstance(statement, str) and statement.strip():
+            return statement.strip()
+    return ""
+
 
 @dataclass(frozen=True)
 class Product:
@@ -66,6 +103,10 @@ class Product:
     aisle: str | None = None
     temperature: str | None = None
     page_url: str | None = None
+    # Empty when Kroger sent no allergen data: unknown, not "free of everything".
+    allergens: tuple[Allergen, ...] = ()
+    allergens_description: str = ""
+    ingredients: str = ""
 
     @classmethod
     def from_api(cls, data: Any) -> Product:
@@ -104,6 +145,9 @@ class Product:
             aisle=aisle_description(list_of(data.get("aisleLocations"))),
             temperature=text(mapping_of(data.get("temperature")).get("indicator")) or None,
             page_url=page_url_of(data.get("productPageURI")),
+            allergens=_allergens(data.get("allergens")),
+            allergens_description=text(data.get("allergensDescription")),
+            ingredients=_ingredients(data.get("nutritionInformation")),
         )
 
     @property

@@ -7,9 +7,12 @@ what names the product: no amounts, preparation words or parenthetical notes.
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+
+from shopping import units
+from shopping.lexicon import SHORTHAND
+from shopping.text import fold_accents
 
 MAX_LINES = 100
 MAX_QUANTITY = 99
@@ -23,50 +26,10 @@ NUMBER_WORDS = {
 }  # fmt: skip
 FRACTIONS = {"½": "1/2", "¼": "1/4", "¾": "3/4", "⅓": "1/3", "⅔": "2/3", "⅛": "1/8"}
 
-# Measures describe how much of the product; the shopper buys one package of about that size.
-MEASURE_UNITS = {
-    "lb": ("lb", "lbs", "pound", "pounds", "#"),
-    "oz": ("oz", "ounce", "ounces"),
-    "fl oz": ("fl oz", "fl. oz", "fl. oz.", "fluid ounce", "fluid ounces"),
-    "gal": ("gal", "gals", "gallon", "gallons"),
-    "half gal": ("half gallon", "half gallons", "half-gallon", "half-gallons"),
-    "qt": ("qt", "qts", "quart", "quarts"),
-    "pt": ("pt", "pint", "pints"),
-    "l": ("l", "liter", "liters", "litre", "litres"),
-    "ml": ("ml", "milliliter", "milliliters"),
-    "g": ("g", "gram", "grams"),
-    "kg": ("kg", "kilo", "kilos", "kilogram", "kilograms"),
-    "cup": ("cup", "cups", "c"),
-    "tbsp": ("tbsp", "tablespoon", "tablespoons"),
-    "tsp": ("tsp", "teaspoon", "teaspoons"),
-    "ct": ("ct", "count"),
-    "clove": ("clove", "cloves"),
-}
-# Packages are what the shopper counts: "two cans black beans" buys two cans.
-PACKAGE_UNITS = {
-    "can": ("can", "cans", "tin", "tins"),
-    "bottle": ("bottle", "bottles"),
-    "box": ("box", "boxes"),
-    "bag": ("bag", "bags"),
-    "jar": ("jar", "jars"),
-    "carton": ("carton", "cartons"),
-    "loaf": ("loaf", "loaves"),
-    "bunch": ("bunch", "bunches"),
-    "dozen": ("dozen", "doz", "dz"),
-    "pack": ("pack", "packs", "pk", "pkg", "pkgs", "package", "packages", "packet", "packets"),
-    "head": ("head", "heads"),
-    "stick": ("stick", "sticks"),
-    "roll": ("roll", "rolls"),
-    "container": ("container", "containers", "tub", "tubs"),
-    "block": ("block", "blocks"),
-    "each": ("each", "ea", "piece", "pieces", "pc", "pcs"),
-}
-UNIT_ALIASES = {
-    alias: unit
-    for table in (MEASURE_UNITS, PACKAGE_UNITS)
-    for unit, names in table.items()
-    for alias in names
-}
+# Measures describe how much of the product (the shopper buys one package of about that size);
+# packages, dozens and "each" are what the shopper counts ("two cans black beans" buys two).
+PACKAGE_UNITS = units.PACKAGE_UNITS | {"dozen", "each"}
+UNIT_ALIASES = units.ALIASES
 # Things bought in cartons or packs even when the list counts them: "12 eggs" is one carton.
 COUNTED_IN_PACKS = {
     "egg",
@@ -89,10 +52,11 @@ PREPARATION_WORDS = {
     "to taste", "for serving", "for garnish", "as needed", "more or less", "approximately", "about",
     "approx", "some", "extra", "please", "pls",
 }  # fmt: skip
-# Whole words that stay when they name the product rather than its preparation.
-KEEP_WITH = {
-    "ground": {"beef", "turkey", "pork", "chicken", "coffee", "cinnamon", "pepper", "cumin", "ginger"}
-}
+# Forms that name a product on the shelf ("diced tomatoes", "shredded cheddar", "ground beef"):
+# before the item's name they stay in the term and narrow the match; after a comma
+# ("2 onions, diced") they are the cook's preparation and are dropped with it.
+PRODUCT_FORMS = {"diced", "shredded", "sliced", "crushed", "grated", "minced", "ground"}
+EGG_GRADES = {"large", "medium", "small", "jumbo", "extra"}
 # Kroger's fuzzy search trips on these; keep letters, digits, spaces, hyphens, apostrophes and %.
 UNSAFE_CHARACTERS = re.compile(r"[^a-z0-9 %'\-]")
 NOT_HEAD_NOUNS = {"leaves", "leaf", "pack", "bag", "box", "bunch", "jar", "can", "bottle", "container"}
@@ -103,7 +67,14 @@ MULTIPLIER_AFTER = re.compile(r"\s*(?:[x×*]\s*(\d{1,2})|\((?:[x×]\s*)?(\d{1,2}
 MULTIPLIER_BEFORE = re.compile(r"^\s*(\d{1,2})\s*[x×]\s+", re.IGNORECASE)
 NUMBER = r"(?:\d+\s+\d+/\d+|\d+/\d+|\d+(?:[.,]\d+)?)"
 AMOUNT_BEFORE = re.compile(rf"^\s*({NUMBER})(?![\d%/.,])(?:\s*-\s*{NUMBER})?\s*", re.IGNORECASE)
-PACK_SIZE = re.compile(r"^\s*(\d{1,3})\s*-\s*(?:pack|pk|ct|count)\b\s*(?:of\s+)?", re.IGNORECASE)
+PACK_SIZE = re.compile(r"^\s*(\d{1,3})\s*-?\s*(?:pack|pk|ct|count)(?![a-z])\s*(?:of\s+)?", re.IGNORECASE)
+# "12 double rolls", "paper towels 6 mega rolls": one pack of that many regular-roll equivalents.
+_ROLL_KINDS = "|".join(sorted((r for r in units.ROLL_SIZES if r), key=len, reverse=True))
+ROLL_COUNT = re.compile(
+    rf"(?:^|\s)(\d{{1,3}})\s*(?:({_ROLL_KINDS})\s+)?"
+    r"rolls?\b(?:\s+of\b)?",
+    re.IGNORECASE,
+)
 PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
 
@@ -117,11 +88,6 @@ class ParsedLine:
     quantity: int = 1
     amount: Decimal | None = None
     unit: str = ""
-
-
-def fold_accents(text: str) -> str:
-    """ "Jalapeño crème" -> "Jalapeno creme"."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
 def split_list_text(text: str) -> list[str]:
@@ -179,7 +145,13 @@ def parse_line(raw_text: str) -> ParsedLine | None:
         multiplier, text = int(match.group(1) or match.group(2)), text[: match.start()]
     elif match := MULTIPLIER_BEFORE.match(text):
         multiplier, text = int(match.group(1)), text[match.end() :]
-    amount, unit, text = _take_amount_and_unit(text)
+    if re.match(r"^\s*half\s*(?:n|and|&|-n-|'n'?)\s*half\b", text, re.IGNORECASE):
+        amount, unit = None, ""  # half & half is a product, not half of one
+    elif rolls := ROLL_COUNT.search(text):
+        amount = Decimal(rolls.group(1)) * units.ROLL_SIZES[(rolls.group(2) or "").lower()]
+        unit, text = "ct", f"{text[: rolls.start()]} {text[rolls.end() :]}"
+    else:
+        amount, unit, text = _take_amount_and_unit(text)
     if amount is None:
         amount, unit, text = _take_trailing_amount(text)
     item = re.sub(r"^(?:of|x)\s+", "", text.strip(" -–—:.,"), flags=re.IGNORECASE).strip()
@@ -297,14 +269,17 @@ def clean_term(text: str) -> str:
     kept = []
     for index, word in enumerate(words):
         following = words[index + 1] if index + 1 < len(words) else ""
-        if word in PREPARATION_WORDS or (word in KEEP_WITH and following not in KEEP_WITH[word]):
+        names_a_form = word in PRODUCT_FORMS and following and following not in PREPARATION_WORDS
+        # "large eggs", "extra large eggs": for eggs the size is a grade on the carton.
+        names_a_form = names_a_form or (word in EGG_GRADES and following in ("egg", "eggs", "large"))
+        if word in PREPARATION_WORDS and not names_a_form:
             continue
         if word in ("of", "and", "the", "a", "an") and (not kept or index == len(words) - 1):
             continue
         if word:
             kept.append(word)
     term = " ".join(kept[:MAX_TERM_WORDS]).strip()
-    return term if len(term) >= MIN_TERM_LENGTH else ""
+    return term if len(term) >= MIN_TERM_LENGTH or term in SHORTHAND else ""
 
 
 def head_noun(term: str) -> str:

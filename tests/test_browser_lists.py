@@ -4,19 +4,24 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from playwright.sync_api import expect
 
 from kroger.sandbox import store as sandbox_store
-from shopping.models import ShoppingList
+from shopping.models import Guidance, Selection, ShoppingList
+from tests.factories import ListItemFactory, ShoppingListFactory, UserFactory
 
 pytestmark = pytest.mark.browser
 
 SAM = "53990804-cfd1-43f3-8256-bdc9817a4fd0"  # the sandbox's first test shopper
-LIST = "milk\nbananas\na dozen eggs"
+# Lines with one obvious pick at the sandbox store ("milk" alone needs a choice: whole or 2%?).
+LIST = "whole milk\norganic bananas\na dozen eggs"
 
 
-def row(page, term):
-    return page.locator("li.list-line").filter(has_text=term)
+def row(page, line):
+    """The row for a pasted line, by its own text (other rows' alternatives may mention it)."""
+    pasted = page.locator(".list-line-main > div.muted").get_by_text(line, exact=True)
+    return page.locator("li.list-line").filter(has=pasted)
 
 
 def paste(page, text):
@@ -42,20 +47,22 @@ def test_paste_resolve_swap_remember_send_and_paste_again(page):
     expect(progress).to_have_attribute("aria-live", "polite")
     expect(progress).to_have_text("3 of 3 ready")
     expect(page.locator('li.list-line[data-status="pending"]')).to_have_count(0)
-    expect(row(page, "bananas").locator(".list-line-reason")).to_have_text(re.compile(r"Best match for"))
+    expect(row(page, "organic bananas").locator(".list-line-reason")).to_have_text(
+        re.compile(r"Best match for")
+    )
 
     # Swap milk for its second alternative, then remember that choice.
-    milk = row(page, "milk")
+    milk = row(page, "whole milk")
     milk.get_by_text("Swap or search again").click()
     alternative = milk.get_by_role("radio").nth(1)
     chosen_name = alternative.locator("xpath=..").inner_text().split(" · ")[0].strip()
     alternative.check()
     milk.get_by_role("button", name="Swap").click()
-    milk = row(page, "milk")
+    milk = row(page, "whole milk")
     expect(milk.locator(".list-line-name")).to_have_text(chosen_name)
     expect(milk.locator(".list-line-reason")).to_have_text("Your choice")
-    milk.get_by_role("button", name="Remember this choice for milk").click()
-    expect(page.get_by_text(f"Remembered “{chosen_name}” for “milk”.")).to_be_visible()
+    milk.get_by_role("button", name="Remember this choice for whole milk").click()
+    expect(page.get_by_text(f"Remembered “{chosen_name}” for “whole milk”.")).to_be_visible()
 
     # Send: the sandbox cart holds exactly the list's picks, and each line is marked.
     page.get_by_role("button", name="Send to Kroger cart").click()
@@ -72,8 +79,46 @@ def test_paste_resolve_swap_remember_send_and_paste_again(page):
     paste(page, LIST)
     expect(page.locator("#list-progress")).to_have_text("1 of 3 ready · 2 to try again")
     expect(page.get_by_role("button", name="Try again")).to_be_visible()
-    milk = row(page, "milk")
-    expect(milk.locator(".list-line-reason")).to_have_text('Remembered pick for "milk" at this store')
+    milk = row(page, "whole milk")
+    expect(milk.locator(".list-line-reason")).to_have_text('Remembered pick for "whole milk" at this store')
     expect(milk.locator(".list-line-name")).to_have_text(chosen_name)
-    expect(row(page, "bananas").locator(".list-line-reason")).to_contain_text("Kroger is not responding")
+    expect(row(page, "organic bananas").locator(".list-line-reason")).to_contain_text(
+        "Kroger is not responding"
+    )
     assert script_errors == []
+
+
+def test_settling_a_flagged_line_offers_to_remember_it_in_place(page, live_site):
+    shopper = UserFactory(preferred_location_id="01400943")
+    client = Client()
+    client.force_login(shopper)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_site.url}]
+    )
+    shopping_list = ShoppingListFactory(owner=shopper, location_id="01400943")
+    ListItemFactory(
+        shopping_list=shopping_list, raw_text="cereal", term="cereal", status="needs_choice",
+        source="rules", product_id="0001600027528", brand="General Mills", regular_price="4.29",
+        description="General Mills Cheerios", reason='Not sure this is the "cereal" you want',
+    )  # fmt: skip
+    page.goto(f"/lists/{shopping_list.pk}/")
+    page.evaluate("window.notReloaded = true")
+
+    row(page, "cereal").get_by_role("button", name="Use this for cereal").click()
+    offer = row(page, "cereal").get_by_role(
+        "button", name="Remember “cereal” → General Mills Cheerios for next time"
+    )
+    expect(offer).to_be_focused()
+    expect(page.locator("#list-progress")).to_have_text("1 of 1 ready")
+    guidance = row(page, "cereal").get_by_label("Guidance for next time")
+    expect(guidance).to_have_value("Prefer General Mills for cereal")
+    guidance.fill("Prefer General Mills for cereal, the kids like it")
+    row(page, "cereal").get_by_role("button", name="Save guidance for cereal").click()
+
+    expect(row(page, "cereal").get_by_role("status")).to_have_text(
+        "Remembered “General Mills Cheerios” for “cereal” and saved your guidance."
+    )
+    expect(offer).to_have_count(0)
+    assert page.evaluate("window.notReloaded") is True
+    assert Selection.objects.get(owner=shopper).term == "cereal"
+    assert Guidance.objects.get(owner=shopper).text == "Prefer General Mills for cereal, the kids like it"

@@ -1,5 +1,10 @@
 """The sandbox catalogue: products expanded from data/catalogue.txt, word search, store facts.
 
+A product line may carry two more fields after its extra search words (kroger-api.md §5.3):
+allergens as `Contains: Milk, Wheat; May contain: Tree Nuts` (levels Contains, May contain,
+Free from) and the ingredient statement as free text. Neither is searched. data/stock.txt
+pins a product's stock level at one store (or `*`, every store) over the rolled one.
+
 Everything is deterministic (crc32 of store and UPC, never `hash()` or random), so a test
 sees the same prices, promotions and stock on every run and in every process.
 """
@@ -17,6 +22,9 @@ STORE_BRAND_PREFIX = "00011110"
 _WORD = re.compile(r"[a-z0-9]+(?:['%-][a-z0-9]+)*%?")
 # Words too common to rank on ("Kroger® Milk" should not match every Kroger product).
 _STOPWORDS = {"and", "the", "of", "with", "in", "a", "on", "n"}
+# Kroger's levelOfContainmentName values, keyed by how catalogue.txt may spell them.
+ALLERGEN_LEVELS = {"contains": "Contains", "may contain": "May contain", "free from": "Free from"}
+STOCK_LEVELS = ("HIGH", "LOW", "TEMPORARILY_OUT_OF_STOCK")
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,8 @@ class Product:
     kind_words: frozenset[str]
     section: str
     position: int  # order in catalogue.txt: the tie-breaker, so the main size comes first
+    allergens: tuple[tuple[str, str], ...] = ()  # (level, name), e.g. ("May contain", "Peanuts")
+    ingredients: str = ""
 
     @property
     def is_produce(self) -> bool:
@@ -92,13 +102,38 @@ def _parse_section(fields: list[str]) -> dict:
     }
 
 
+def parse_allergens(text: str) -> tuple[tuple[str, str], ...]:
+    """ "Contains: Milk, Wheat; May contain: Peanuts" -> (("Contains", "Milk"), ...); "" -> ().
+
+    Raises ValueError for a group without a level or with an unknown one, so a typo in
+    catalogue.txt fails loudly instead of quietly serving no allergens.
+    """
+    allergens: list[tuple[str, str]] = []
+    for group in filter(None, (part.strip() for part in text.split(";"))):
+        level, colon, names = group.partition(":")
+        canonical = ALLERGEN_LEVELS.get(" ".join(level.lower().split()))
+        if not colon or canonical is None:
+            raise ValueError(f"allergen group {group!r} needs one of Contains:, May contain:, Free from:")
+        allergens.extend((canonical, name.strip()) for name in names.split(",") if name.strip())
+    return tuple(allergens)
+
+
 def _expand(fields: list[str], section: dict, counters: dict[str, int], position: int) -> list[Product]:
     """One catalogue line -> one product per size, numbering UPCs per brand prefix."""
-    kind, brand, description, sizes, popularity, *extra = fields
+    if not 5 <= len(fields) <= 8:
+        raise ValueError(f"a product line has 5 to 8 fields, not {len(fields)}: {' | '.join(fields)}")
+    kind, brand, description, sizes, popularity, *optional = fields
+    extra, allergens, ingredients = (*optional, "", "", "")[:3]
     categories = section["categories"]
     if "organic" in description.lower():
         categories = (*categories, "Natural & Organic")
-    words = frozenset(split_words(f"{description} {brand} {' '.join(categories)} {' '.join(extra)}"))
+    # Only the extra words are searched: allergens and ingredients would make "milk" find
+    # everything that contains milk.
+    words = frozenset(split_words(f"{description} {brand} {' '.join(categories)} {extra}"))
+    try:
+        allergen_pairs = parse_allergens(allergens)
+    except ValueError as exc:
+        raise ValueError(f"{exc} (catalogue.txt: {description})") from None
     products = []
     for size, sold_by, price, upc in _parse_sizes(sizes):
         if upc is None:
@@ -123,6 +158,8 @@ def _expand(fields: list[str], section: dict, counters: dict[str, int], position
                 kind_words=frozenset(split_words(kind)),
                 section=section["section"],
                 position=position + len(products),
+                allergens=allergen_pairs,
+                ingredients=ingredients,
             )
         )
     return products
@@ -204,8 +241,46 @@ def _to_price(value: Decimal) -> Decimal:
     return Decimal(cents) / 100
 
 
+@cache
+def pinned_stock() -> dict[tuple[str, str], str]:
+    """data/stock.txt as {(upc, location_id or "*"): stock level}; empty when the file is absent.
+
+    Raises ValueError naming the line for an unknown product, a bad store ID or level.
+    """
+    path = DATA_DIR / "stock.txt"
+    if not path.exists():
+        return {}
+    pinned: dict[tuple[str, str], str] = {}
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        fields = [part.strip() for part in line.split("|")]
+        if len(fields) != 3:
+            raise ValueError(f"stock.txt line {number}: want UPC | location_id or * | level: {line!r}")
+        upc, location_id, level = fields[0], fields[1], fields[2].upper()
+        if upc not in products_by_upc():
+            raise ValueError(f"stock.txt line {number}: no product {upc!r} in catalogue.txt")
+        if location_id != "*" and len(location_id) != 8:
+            raise ValueError(f"stock.txt line {number}: a location ID has 8 characters: {location_id!r}")
+        if level not in STOCK_LEVELS:
+            raise ValueError(f"stock.txt line {number}: level must be one of {', '.join(STOCK_LEVELS)}")
+        pinned[upc, location_id] = level
+    return pinned
+
+
+def _pinned_level(product: Product, location_id: str) -> str | None:
+    pinned = pinned_stock()
+    return pinned.get((product.upc, location_id)) or pinned.get((product.upc, "*"))
+
+
 def is_carried(product: Product, location_id: str) -> bool:
-    """Popular staples are everywhere; a few niche items are missing at some stores."""
+    """Popular staples are everywhere; a few niche items are missing at some stores.
+
+    A product with a pinned stock level at the store is carried there: the pin was written
+    to make that store's shelf say something, which it cannot if the product is missing.
+    """
+    if _pinned_level(product, location_id) is not None:
+        return True
     return product.popularity >= 7 or _roll("carried", location_id, product.upc) % 9 != 0
 
 
@@ -221,7 +296,11 @@ def store_price(product: Product, location_id: str) -> tuple[Decimal, Decimal]:
 
 
 def stock_level(product: Product, location_id: str) -> str | None:
-    """HIGH mostly; some LOW or TEMPORARILY_OUT_OF_STOCK; None (omitted) when "unknown"."""
+    """The pinned level (data/stock.txt) if any; else HIGH mostly, some LOW or
+    TEMPORARILY_OUT_OF_STOCK, and None (omitted) when "unknown"."""
+    pinned = _pinned_level(product, location_id)
+    if pinned is not None:
+        return pinned
     roll = _roll("stock", location_id, product.upc) % 20
     if roll == 0:
         return "TEMPORARILY_OUT_OF_STOCK"

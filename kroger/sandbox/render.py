@@ -1,6 +1,7 @@
 """Catalogue products as Kroger's product JSON (kroger-api.md §5.3), with optional drift."""
 
 import re
+import zlib
 
 from django.http import HttpRequest
 from django.templatetags.static import static
@@ -84,7 +85,28 @@ def product_json(product: Product, request: HttpRequest, location_id: str | None
             "temperature": {"indicator": product.temperature, "heatSensitive": product.section == "snacks"},
         }
     )
+    data.update(_allergens(product))
+    if product.ingredients:
+        statement = {"ingredientStatement": product.ingredients}
+        # Kroger sends nutritionInformation as an array for most products and as a bare object
+        # for some (kroger-api.md §5.3); about one in four here, fixed per UPC.
+        bare = zlib.crc32(f"nutrition|{product.upc}".encode()) % 4 == 0
+        data["nutritionInformation"] = statement if bare else [statement]
     return data
+
+
+def _allergens(product: Product) -> dict:
+    """`allergens` and `allergensDescription` as spec v1.3.0 has them; nothing when unknown."""
+    if not product.allergens:
+        return {}
+    by_level: dict[str, list[str]] = {}
+    for level, name in product.allergens:
+        by_level.setdefault(level, []).append(name)
+    described = (f"{level}: {', '.join(names)}." for level, names in by_level.items())
+    return {
+        "allergens": [{"levelOfContainmentName": level, "name": name} for level, name in product.allergens],
+        "allergensDescription": " ".join(described),
+    }
 
 
 def _dimensions(product: Product) -> dict:

@@ -11,6 +11,8 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from kroger.gateway import get_client
+from shopping.models import Guidance
+from shopping.picking import read_guidance
 from shopping.serializers.catalogue import (
     ApiErrorSerializer,
     LocationListSerializer,
@@ -82,6 +84,7 @@ PRODUCT_PAGE_EXAMPLE = {
             "aisle": "Dairy",
             "categories": ["Dairy"],
             "temperature": "Refrigerated",
+            "excluded_reason": "",
         }
     ],
 }
@@ -113,6 +116,14 @@ def _check_path_id(value: str, *, pattern: str, field: str, message: str) -> Non
 
 def _store_for(request, location_id: str | None) -> str | None:
     return location_id or getattr(request.user, "preferred_location_id", "") or None
+
+
+def _guidance_context(request) -> dict:
+    """The caller's guidance, read once, so each product can say what rules it out (nothing
+    does for a caller without guidance)."""
+    if not request.user.is_authenticated:
+        return {}
+    return {"guidance": read_guidance(Guidance.objects.for_user(request.user))}
 
 
 class LocationListView(KrogerProxyView):
@@ -164,7 +175,8 @@ class ProductSearchView(KrogerProxyView):
         summary="Search products at a store",
         description=(
             "The store defaults to your preferred store. Without any store Kroger sends no "
-            "prices, stock or aisles: those fields are null and `notice` says so."
+            "prices, stock or aisles: those fields are null and `notice` says so. Each product's "
+            "`excluded_reason` says when your guidance rules it out (allergens, ingredients, diets)."
         ),
         parameters=[ProductQuerySerializer],
         responses={
@@ -199,7 +211,7 @@ class ProductSearchView(KrogerProxyView):
         }
         if location_id is None:
             body["notice"] = NO_STORE_NOTICE
-        return Response(ProductPageSerializer(body).data)
+        return Response(ProductPageSerializer(body, context=_guidance_context(request)).data)
 
 
 class ProductDetailView(KrogerProxyView):
@@ -226,4 +238,4 @@ class ProductDetailView(KrogerProxyView):
         query.is_valid(raise_exception=True)
         location_id = _store_for(request, query.validated_data.get("location_id"))
         product = get_client().get_product(product_id, location_id=location_id)
-        return Response(ProductSerializer(product).data)
+        return Response(ProductSerializer(product, context=_guidance_context(request)).data)

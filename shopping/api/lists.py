@@ -219,7 +219,9 @@ class ListItemView(ListItemMixin, GenericAPIView):
     @extend_schema(
         summary="Change a line: quantity, swap the product, or search again",
         description="`product_id` must be one of the line's alternatives or a product Kroger sells at the "
-        "list's store; `term` searches again.",
+        "list's store; `term` searches again with those words (answered as `search_text`: the line's own "
+        "`term`, which remembering uses, does not change). Settling a line that needed your choice "
+        "answers `ask_to_remember: true`.",
         parameters=ITEM_PATH,
         request=ListItemUpdateSerializer,
         responses={200: ListItemSerializer, 404: NOT_FOUND, **KROGER_ERRORS},
@@ -247,9 +249,10 @@ class RememberItemView(ListItemMixin, GenericAPIView):
     serializer_class = RememberSerializer
 
     @extend_schema(
-        summary="Remember this line's product for its term",
-        description="Saves a remembered pick (at this list's store, or any store), so the next list "
-        "with this term needs no search. Optionally also saves a guidance line.",
+        summary="Remember this line's product for its own term",
+        description="Saves a remembered pick under the line's `term` (never its `search_text`), at this "
+        "list's store or any store, so the next list with that line needs no search. Optionally also "
+        "saves a guidance line about the term (e.g. the line's `suggested_guidance`).",
         parameters=ITEM_PATH,
         request=RememberSerializer,
         responses={200: SelectionSerializer, 404: NOT_FOUND},

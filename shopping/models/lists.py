@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
+from shopping.parsing import clean_term
+
 OUT_OF_STOCK = "TEMPORARILY_OUT_OF_STOCK"  # Kroger's stock level for an item the store has run out of
 
 
@@ -165,7 +167,10 @@ class ListItem(models.Model):
     # Parsed from the line: "2 lb ground beef" -> amount 2, unit "lb", term "ground beef".
     amount = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
     unit = models.CharField(max_length=30, blank=True)
+    # The line's own term: what remembered picks and guidance are keyed on. Never overwritten.
     term = models.CharField(max_length=200, blank=True)
+    # The words typed into "search again"; blank: the line searches for its own term.
+    search_text = models.CharField(max_length=200, blank=True)
     quantity = models.PositiveIntegerField(default=1)
     status = models.CharField(max_length=15, choices=Status.choices, default=Status.PENDING)
     source = models.CharField(max_length=10, choices=Source.choices, blank=True)
@@ -183,6 +188,8 @@ class ListItem(models.Model):
     # What the last successful send put in the cart, to send only the difference next time.
     sent_product_id = models.CharField(max_length=13, blank=True)
     sent_quantity = models.PositiveIntegerField(default=0)
+    # The shopper settled a line the picker was unsure of: offer to remember it until they do.
+    ask_to_remember = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -193,6 +200,20 @@ class ListItem(models.Model):
 
     def __str__(self) -> str:
         return self.raw_text
+
+    @property
+    def search_term(self) -> str:
+        """What Kroger is asked for: the "search again" words (cleaned like a pasted line), else
+        the line's own term."""
+        return clean_term(self.search_text) if self.search_text else self.term
+
+    @property
+    def suggested_guidance(self) -> str:
+        """A guidance line for the pick, worded the way the picker reads it ("Prefer General Mills
+        for cereal"); "" without a product."""
+        if not self.product_id or not self.term:
+            return ""
+        return f"Prefer {self.brand or self.description} for {self.term}"[:500]
 
     @property
     def price(self):

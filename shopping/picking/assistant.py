@@ -11,16 +11,15 @@ import logging
 import re
 from collections.abc import Sequence
 
-import requests
 from django.conf import settings
 
 from kroger.schemas import Product
 
-from .scoring import MAX_ALTERNATIVES, Pick
+from .assistant_gateway import AssistantUnavailable, assistant_configured, chat_completion
+from .scoring import ASK, MAX_ALTERNATIVES, Pick
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_TIMEOUT_SECONDS = 3.0
 MAX_CANDIDATES = 10
 SYSTEM_PROMPT = (
     "You pick one grocery product for a household's shopping-list line. The user message is a "
@@ -30,11 +29,6 @@ SYSTEM_PROMPT = (
     'only a JSON object: {"upc": "<the upc of exactly one candidate>", "reason": "<one short '
     'sentence for the shopper>"}.'
 )
-
-
-def assistant_configured() -> bool:
-    """Whether an assistant endpoint and model are set (LLM_API_BASE_URL, LLM_MODEL)."""
-    return bool(settings.LLM_API_BASE_URL and settings.LLM_MODEL)
 
 
 def _candidate_data(product: Product) -> dict:
@@ -66,8 +60,7 @@ def _request_body(term: str, guidance: Sequence[str], candidates: Sequence[Produ
     }
 
 
-def _answer(body: dict) -> dict:
-    content = body["choices"][0]["message"]["content"]
+def _answer(content: str) -> dict:
     # Some models wrap JSON in a Markdown fence even when asked not to.
     content = re.sub(r"^\s*```(?:json)?\s*|\s*```\s*$", "", content)
     answer = json.loads(content)
@@ -88,21 +81,10 @@ def choose_with_assistant(
     candidates = list(candidates)[:MAX_CANDIDATES]
     if not candidates or not assistant_configured():
         return fallback
-    timeout = timeout or settings.LLM_TIMEOUT_SECONDS or DEFAULT_TIMEOUT_SECONDS
-    headers = {"Content-Type": "application/json"}
-    if settings.LLM_API_KEY:
-        headers["Authorization"] = f"Bearer {settings.LLM_API_KEY}"
-    url = settings.LLM_API_BASE_URL.rstrip("/") + "/chat/completions"
     try:
-        response = requests.post(
-            url, json=_request_body(term, guidance, candidates), headers=headers, timeout=timeout
-        )
-        response.raise_for_status()
-        answer = _answer(response.json())
-    except (requests.RequestException, ValueError, KeyError, IndexError, TypeError) as exc:
-        logger.warning(
-            "Assistant picker failed for a line (%s); using the household rules.", type(exc).__name__
-        )
+        answer = _answer(chat_completion(_request_body(term, guidance, candidates), timeout=timeout))
+    except (AssistantUnavailable, ValueError) as exc:
+        logger.warning("Assistant picker failed for a line (%s); using the household rules.", exc)
         return fallback
     by_id = {product.product_id: product for product in candidates}
     chosen = by_id.get(answer["upc"].strip())
@@ -117,10 +99,14 @@ def choose_with_assistant(
         for p in (fallback.product, *fallback.alternatives)
         if p is not None and p.product_id != chosen.product_id
     ]
+    # The assistant may only be as sure as the rules: where they agree the rules' confidence
+    # stands; where it overrules them, the shopper confirms (its answer already passed the hard
+    # filters, because only the rules' surviving candidates were offered to it).
+    agrees = fallback.product is not None and fallback.product.product_id == chosen.product_id
     return Pick(
         product=chosen,
         reason=f"Assistant's pick: {reason}",
-        confidence=max(fallback.confidence, 0.75) if fallback.product == chosen else 0.75,
+        confidence=fallback.confidence if agrees else min(fallback.confidence, ASK),
         alternatives=tuple(others[:MAX_ALTERNATIVES]),
         source="assistant",
     )

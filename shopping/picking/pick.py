@@ -8,11 +8,15 @@ from decimal import Decimal
 from kroger.client import KrogerClient
 from kroger.errors import KrogerError
 from kroger.schemas import Product
-from shopping.parsing import MIN_TERM_LENGTH, head_noun
+from shopping.lexicon import SHORTHAND
+from shopping.parsing import COUNTED_IN_PACKS, MIN_TERM_LENGTH, head_noun
+from shopping.text import words
+from shopping.units import requested_measure
 
 from .assistant import assistant_configured, choose_with_assistant
-from .rules import GuidanceRules
-from .scoring import CONFIDENCE_THRESHOLD, Pick, pick_product, rank_candidates
+from .identity import Identity, expand_shorthand, head, match
+from .rules import GuidanceRules, conflicts
+from .scoring import ASK, CONFIDENCE_THRESHOLD, Pick, pick_product
 
 SEARCH_LIMIT = 20
 
@@ -96,6 +100,28 @@ def search_candidates(*, client: KrogerClient, term: str, location_id: str) -> t
     return term, []
 
 
+def rules_for_line(guidance: GuidanceRules, term: str, candidates: Sequence[Product]) -> tuple:
+    """The guidance rules for a line. Category-scoped guidance ("canned goods: cheapest per
+    ounce", "never Kroger-brand cereal") needs to know what the line is: Kroger's categories
+    for its real matches, and the words most of their names share ("… Cereal")."""
+    matching = [p for p in candidates if match(term, p).identity >= Identity.VARIETY]
+    counts: dict[str, int] = {}
+    for product in matching:
+        for word in {*product.categories, head(words(product.description))}:
+            counts[word] = counts.get(word, 0) + 1
+    context = {word for word, seen in counts.items() if seen * 2 >= len(matching)}
+    return guidance.for_term(term, context)
+
+
+def wanted_size(term: str, amount: Decimal | None, unit: str) -> tuple[Decimal, str] | None:
+    """The size a line asks for: a measure ("2 lb"), or a count of things bought in packs ("18 eggs")."""
+    if measured := requested_measure(amount, unit):
+        return measured
+    if amount is not None and unit == "" and term in COUNTED_IN_PACKS:
+        return amount, "count"
+    return None
+
+
 def pick_line(
     *,
     client: KrogerClient,
@@ -111,30 +137,45 @@ def pick_line(
     """Pick for one line: memory wins outright (no search); else search, rank, maybe ask the assistant."""
     if remembered is not None:
         return remembered_pick(term=term, remembered=remembered, location_id=location_id)
-    if len(term) < MIN_TERM_LENGTH:
+    if len(term) < MIN_TERM_LENGTH and term not in SHORTHAND:
         return LinePick(
             pick=Pick(product=None, reason="Too short to search for: type a longer name", confidence=0.0)
         )
+    query = expand_shorthand(term)
     try:
-        searched, candidates = search_candidates(client=client, term=term, location_id=location_id)
+        searched, candidates = search_candidates(client=client, term=query, location_id=location_id)
     except KrogerError as exc:
         return LinePick(
             pick=Pick(product=None, reason=exc.message, confidence=0.0), searched_term=term, error=exc
         )
-    rules = guidance.for_term(term)
-    pick = pick_product(term=searched, candidates=candidates, rules=rules, amount=amount, unit=unit)
-    if searched != term and pick.product is not None:
+    rules = rules_for_line(guidance, query, candidates)
+    size = wanted_size(term, amount, unit)
+    pick = pick_product(term=searched, candidates=candidates, rules=rules, wanted_size=size)
+    if (clash := conflicts(guidance, query)) and pick.product is not None:
+        pick = Pick(
+            product=pick.product,
+            reason=f"Please choose: your list says “{term}” but your guidance says “{clash[0].text}”",
+            confidence=min(pick.confidence, ASK),
+            alternatives=pick.alternatives,
+        )
+    if searched != query and pick.product is not None:
         pick = Pick(
             product=pick.product,
             reason=f'Nothing matched "{term}", so searched for "{searched}": please check',
-            confidence=min(pick.confidence, CONFIDENCE_THRESHOLD - 0.05),
+            confidence=min(pick.confidence, ASK),
             alternatives=pick.alternatives,
         )
     if pick.product is not None and (assistant_configured() if use_assistant is None else use_assistant):
-        ranked, _ = rank_candidates(
-            term=searched, candidates=candidates, rules=rules, amount=amount, unit=unit
-        )
         pick = choose_with_assistant(
-            term=term, guidance=guidance_texts, candidates=[s.product for s in ranked], fallback=pick
+            term=term,
+            guidance=relevant_guidance(guidance_texts, rules),
+            candidates=[pick.product, *pick.alternatives],
+            fallback=pick,
         )
     return LinePick(pick=pick, searched_term=searched)
+
+
+def relevant_guidance(texts: Sequence[str], rules) -> list[str]:
+    """Only the guidance lines behind the rules that apply to this line, for the assistant."""
+    wanted = {rule.text for rule in rules}
+    return [text for text in texts if any(part in text for part in wanted)]

@@ -1,79 +1,40 @@
-"""The deterministic picker: rank a store's search results for one list line.
+"""The deterministic picker: choose a store's product for one list line, or ask.
 
 Kroger's search is fuzzy and its order unstable ("banana" finds pudding; kroger-api.md §9
-item 7), so nothing here trusts result #1. Each candidate is scored on how well its
-description names the term, the household's rules, its price per unit and whether the store
-has it; the winner carries a reason naming what decided it and a confidence the caller
-uses to ask the shopper instead of guessing quietly.
+item 7), so nothing here trusts result #1. Picking narrows the candidates in a fixed order of
+precedence instead of adding up points, so rules never "just add up":
+
+1. hard filters: not sold here, out of stock, the household's exclusions;
+2. product identity (`identity.py`), then the line's own words ("diced", "whole bean");
+3. household rules, strongest and most specific first (`GuidanceRules.for_term` already
+   dropped the general rules a specific one overrides, and those the line's words settle);
+4. an order among what is left: size asked for, price rules, plain before fancy, unit price.
+
+The pick is confident only when something settled it; otherwise the line "needs your choice"
+with the best candidates first, and the reason says which.
 """
 
-import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from kroger.schemas import Product
-from shopping.parsing import NOT_HEAD_NOUNS
+from shopping.lexicon import ATTRIBUTES, BRAND_ALIASES, EXCLUSIVE_GROUPS, STORE_BRANDS, VAGUE_LINES
+from shopping.text import normalize, phrase
+from shopping.units import measure, pack_count, requested_measure
 
-from .lexicon import ATTRIBUTES, EXCLUSIONS, STORE_BRANDS, word_set
-from .rules import Rule, contains_phrase, normalize, singular
+from .exclusions import excluded_by
+from .identity import Identity, Match, canonical, match, refine_by_category
+from .rules import Rule, RuleKind, brand_title
 
 CONFIDENCE_THRESHOLD = 0.6
 MAX_ALTERNATIVES = 5
-# Words that may follow the item's name without changing what the product is
-# ("Milk Gallon", "Chicken Breast Boneless"); any other noun after it makes it a different
-# product ("Milk Chocolate", "Banana Pudding", "Coffee Creamer").
-NEUTRAL_FOLLOWERS = word_set(
-    "gallon half gal quart pint oz lb lbs ct count pack pk bag bunch carton jug loaf can bottle box each "
-    "bottles cans boxes bags family size value fresh organic natural original classic whole plain "
-    "boneless skinless large medium small extra jumbo grade a aa brown white red yellow green sweet and "
-    "with in of the fat free reduced low 1% 2% vitamin d unsalted salted sliced shredded block ground "
-    "lean regular light dark roast mild sharp thin thick cut style per raw frozen pasteurized farm fresh "
-    "cage free range grass fed pasture raised wild caught italian russet navel gala fuji honeycrisp roma "
-    "vine ripe hass seedless mini baby petite tender "
-)
-# Nouns that turn the item into another product when they follow it ("banana pudding").
-PRODUCT_CHANGERS = word_set(
-    "chocolate pudding creamer cake muffin pie cookie bar candy soup juice chip cracker cereal yogurt cream "
-    "milk butter jam jelly syrup flavored flavor dressing spread mix powder seasoning extract oil paste "
-    "salsa dip drink smoothie shake pop tea bread noodle roll sauce snack gummy water soda latte"
-)
-MEASURE = re.compile(
-    r"(?:(\d+(?:\.\d+)?)\s*(?:pk|pack|ct|count)\s*[/x×]\s*)?(?<![\d./])(\d+/\d+|\d+(?:\.\d+)?|half)\s*"
-    r"(fl\.? ?oz|oz|lbs?|pounds?|gal(?:lon)?s?|qt|quarts?|pt|pints?|l|liters?|ml|g|kg"
-    r"|ct|count|dozen|doz|dz|each|ea|pk|pack|rolls?)\b",
-    re.IGNORECASE,
-)
-PLURAL_UNITS = {"lbs": "lb", "pounds": "pound", "gals": "gal", "gallons": "gallon", "quarts": "quart"}
-PLURAL_UNITS |= {"pints": "pint", "liters": "liter", "rolls": "roll", "doz": "dozen", "dz": "dozen"}
-# (factor to the base unit, dimension): weights in oz, volumes in fl oz, counts in items.
-UNIT_BASE = {
-    "oz": (Decimal(1), "weight"),
-    "lb": (Decimal(16), "weight"),
-    "pound": (Decimal(16), "weight"),
-    "g": (Decimal("0.035274"), "weight"),
-    "kg": (Decimal("35.274"), "weight"),
-    "fl oz": (Decimal(1), "volume"),
-    "gal": (Decimal(128), "volume"),
-    "gallon": (Decimal(128), "volume"),
-    "half gal": (Decimal(64), "volume"),
-    "qt": (Decimal(32), "volume"),
-    "quart": (Decimal(32), "volume"),
-    "pt": (Decimal(16), "volume"),
-    "pint": (Decimal(16), "volume"),
-    "l": (Decimal("33.814"), "volume"),
-    "liter": (Decimal("33.814"), "volume"),
-    "ml": (Decimal("0.033814"), "volume"),
-    "cup": (Decimal(8), "volume"),
-    "ct": (Decimal(1), "count"),
-    "count": (Decimal(1), "count"),
-    "dozen": (Decimal(12), "count"),
-    "each": (Decimal(1), "count"),
-    "ea": (Decimal(1), "count"),
-    "pk": (Decimal(1), "count"),
-    "pack": (Decimal(1), "count"),
-    "roll": (Decimal(1), "count"),
-}
+# Confidence levels (0-1): only their order against the threshold matters to callers.
+SETTLED = 0.9  # a rule, the line's words or the only plain match decided
+DEFAULTED = 0.75  # interchangeable products (brand, size, price); the cheaper per unit won
+ASK = 0.45  # the candidates differ in a way nothing settles: the shopper chooses
+SIZE_TOLERANCE = Decimal("0.15")  # within 15% is the size asked for: 1.85 lb is "2 lb", 1.7 lb isn't
+TYPICAL_SIZE_RATIO = Decimal("1.6")  # packs within 1.6x of the middle size count as ordinary
 
 
 @dataclass(frozen=True)
@@ -93,105 +54,53 @@ class Pick:
 
 
 @dataclass
-class _Scored:
+class Candidate:
     product: Product
-    term_match: float
-    score: float = 0.0
-    matched: list[Rule] = field(default_factory=list)
-    penalties: list[tuple[Rule, float]] = field(default_factory=list)
+    position: int
+    match: Match
+    unit_price: Decimal | None = None
+    size: tuple[Decimal, str] | None = None
+
+
+@dataclass
+class Ranking:
+    """Candidates best first, and what happened on the way."""
+
+    ranked: list[Candidate]
+    removed: list[tuple[Product, Rule, str]]  # excluded: product, rule, evidence
+    out_of_stock: list[Candidate]
+    decided: list[Rule] = field(default_factory=list)
+    doubts: list[str] = field(default_factory=list)  # why the shopper should choose
     size_matched: bool = False
+    rules: tuple[Rule, ...] = ()
+    vague: bool = False  # the line names a whole shelf ("cereal") unless a rule settles which
 
 
-def measure(size: str) -> tuple[Decimal, str] | None:
-    """ "64 fl oz" -> (64, "volume"); "12 pk / 12 fl oz" -> (144, "volume"); None if unreadable."""
-    match = MEASURE.search(size.lower())
-    if not match:
-        return None
-    packs, number, unit = match.groups()
-    unit = re.sub(r"\.| ", "", unit).replace("floz", "fl oz")
-    unit = PLURAL_UNITS.get(unit, unit)
-    if unit not in UNIT_BASE:
-        return None
-    if number == "half":
-        amount = Decimal("0.5")
-    elif "/" in number:
-        top, bottom = number.split("/")
-        amount = Decimal(top) / Decimal(bottom) if int(bottom) else Decimal(0)
-    else:
-        amount = Decimal(number)
-    factor, dimension = UNIT_BASE[unit]
-    total = amount * factor * (Decimal(packs) if packs else 1)
-    return (total, dimension) if total > 0 else None
-
-
-def requested_measure(amount: Decimal | None, unit: str) -> tuple[Decimal, str] | None:
-    """The size a line asked for ("1 gal milk" -> 128 fl oz), if its unit is a measure."""
-    if amount is None or unit not in UNIT_BASE or unit in ("each", "pk", "pack"):
-        return None
-    factor, dimension = UNIT_BASE[unit]
-    return amount * factor, dimension
+def is_weighed(product: Product) -> bool:
+    """Sold by weight: Kroger's price is per pound and the size is about what a pack weighs."""
+    return product.sold_by.upper() == "WEIGHT"
 
 
 def unit_price(product: Product) -> tuple[Decimal, str] | None:
+    if product.price is not None and is_weighed(product):
+        return product.price / 16, "weight"  # per lb -> per oz
     size = measure(product.size)
     if product.price is None or size is None:
         return None
     return product.price / size[0], size[1]
 
 
-def _words(text: str) -> list[str]:
-    return [singular(word) for word in normalize(text).split()]
-
-
-def term_match(term: str, product: Product) -> float:
-    """0-1: how much of the term the product's name covers, less when the term only modifies it."""
-    wanted = _words(term)
-    if not wanted:
-        return 0.0
-    description = _words(f"{product.brand} {product.description}")
-    have = set(description)
-    # Packaging words ("spinach leaves") count half: the product's name may leave them out.
-    weights = [0.5 if {word, word + "s"} & (NEUTRAL_FOLLOWERS | NOT_HEAD_NOUNS) else 1.0 for word in wanted]
-    covered = sum(
-        weight
-        for word, weight in zip(wanted, weights, strict=True)
-        if word in have or any(w.startswith(word) for w in have if len(word) > 3)
-    )
-    score = covered / sum(weights)
-    head = wanted[-1]
-    if head in description:
-        following = description[description.index(head) + 1 :]
-        name_goes_on = [w for w in following[:2] if w not in NEUTRAL_FOLLOWERS and not re.match(r"[\d%/]", w)]
-        if set(name_goes_on) & PRODUCT_CHANGERS - set(wanted):
-            score *= 0.45
-        elif name_goes_on and not set(name_goes_on) & set(wanted):
-            score *= 0.85
-    return round(score, 3)
-
-
-def extra_words(term: str, product: Product) -> int:
-    """Words in the name beyond the term, brand and neutral words ("Creamy Peanut" Butter)."""
-    known = set(_words(term)) | set(_words(product.brand)) | NEUTRAL_FOLLOWERS
-    return sum(
-        1 for word in _words(product.description) if word not in known and not re.match(r"[\d%/]", word)
-    )
+def pack_price(product: Product) -> Decimal | None:
+    """What one pack costs at the shelf (a weighed pack: its price per lb times its weight)."""
+    size = measure(product.size)
+    if product.price is not None and is_weighed(product) and size and size[1] == "weight":
+        return product.price * size[0] / 16
+    return product.price
 
 
 def is_store_brand(product: Product) -> bool:
     brand = normalize(product.brand)
     return any(brand == name or brand.startswith(name + " ") for name in STORE_BRANDS)
-
-
-def excluded_by(product: Product, rules: Sequence[Rule]) -> Rule | None:
-    """The exclusion rule (allergen, ingredient, diet) this product breaks, if any."""
-    text = normalize(f"{product.brand} {product.description} {' '.join(product.categories)}")
-    for rule in rules:
-        if rule.kind == "exclude":
-            words = EXCLUSIONS.get(rule.value, (rule.value,))
-            # "dairy-free almond milk" names the allergen only to deny it.
-            if any(contains_phrase(text, w) and not contains_phrase(text, f"{w} free") for w in words):
-                return rule
-    return None
 
 
 def not_sold_here(product: Product) -> bool:
@@ -202,38 +111,40 @@ def not_sold_here(product: Product) -> bool:
 
 
 def matches_rule(product: Product, rule: Rule) -> bool:
-    text = normalize(f"{product.brand} {product.description}")
-    if rule.kind == "attribute":
-        phrases = (rule.value.replace("-", " "), *ATTRIBUTES.get(rule.value, ()))
-        return any(contains_phrase(text, normalize(p) or p) for p in phrases)
-    if rule.kind == "brand":
-        brand = normalize(product.brand)
-        return bool(brand) and (
-            brand == rule.value or contains_phrase(brand, rule.value) or contains_phrase(rule.value, brand)
-        )
-    if rule.kind == "on_sale":
+    """Whether the product is what a brand, attribute or on-sale rule asks for."""
+    text = canonical(f"{product.brand} {product.description}")
+    if rule.kind == RuleKind.ATTRIBUTE:
+        return has_attribute(product, rule.value)
+    if rule.kind == RuleKind.BRAND:
+        brand, wanted = phrase(product.brand), phrase(BRAND_ALIASES.get(rule.value, rule.value))
+        named = bool(brand) and (brand == wanted or f" {wanted} " in f" {text} ")
+        qualifier = canonical(" ".join(rule.qualifier)).split()
+        return named and all(f" {w} " in f" {text} " for w in qualifier if w not in BRAND_FILLERS)
+    if rule.kind == RuleKind.STORE_BRAND:
+        return is_store_brand(product)
+    if rule.kind == RuleKind.ON_SALE:
         return product.on_sale
     return False
 
 
-def _normalised_rank(values: dict[int, Decimal], index: int, *, low_is_good: bool = True) -> float:
-    if index not in values or len(values) < 2:
-        return 0.0
-    low, high = min(values.values()), max(values.values())
-    if high == low:
-        return 1.0
-    position = (values[index] - low) / (high - low)
-    return float(1 - position if low_is_good else position)
+BRAND_FILLERS = frozenset({"box", "pack", "bottle", "can", "jar", "bag", "loaf", "good"})
 
 
-def _ordinal_rank(values: dict[int, Decimal], index: int, *, low_is_good: bool = True) -> float:
-    """1 for the best distinct value, falling in even steps to 0 for the worst."""
-    if index not in values:
-        return 0.0
-    distinct = sorted(set(values.values()), reverse=not low_is_good)
-    if len(distinct) < 2:
-        return 1.0
-    return 1 - distinct.index(values[index]) / (len(distinct) - 1)
+def has_attribute(product: Product, value: str) -> bool:
+    """Whether the product has the attribute ("free-range|pasture-raised": either)."""
+    text = f" {phrase(f'{product.brand} {product.description} {product.size}')} "
+    for one in value.split("|"):
+        phrases = (one.replace("-", " "), *ATTRIBUTES.get(one, ()))
+        if any(f" {phrase(p)} " in text for p in phrases):
+            return True
+    return False
+
+
+def _price_for_size(candidate: Candidate, size: tuple[Decimal, str] | None) -> Decimal | None:
+    """The candidate's price for `size` of it, so packs of different sizes compare per unit."""
+    if candidate.unit_price is not None and size and candidate.size and size[1] == candidate.size[1]:
+        return candidate.unit_price * size[0]
+    return candidate.product.price
 
 
 def rank_candidates(
@@ -243,101 +154,281 @@ def rank_candidates(
     rules: Sequence[Rule],
     amount: Decimal | None = None,
     unit: str = "",
-) -> tuple[list[_Scored], list[tuple[Product, Rule]]]:
-    """Candidates best first, and the ones an exclusion rule removed."""
-    pool, removed = [], []
-    for product in dict((p.product_id, p) for p in candidates).values():
+    wanted_size: tuple[Decimal, str] | None = None,
+) -> Ranking:
+    """Candidates best first (see the module docstring for the order)."""
+    unique = list(dict((p.product_id, p) for p in candidates).values())
+    removed, usable, out = [], [], []
+    matches = refine_by_category({p.product_id: match(term, p) for p in unique}, unique)
+    for position, product in enumerate(unique):
         if not_sold_here(product):
             continue
-        if rule := excluded_by(product, rules):
-            removed.append((product, rule))
+        if hit := excluded_by(product, rules):
+            removed.append((product, hit[0], hit[1]))
             continue
-        pool.append(_Scored(product=product, term_match=term_match(term, product)))
-    if not pool:
-        return [], removed
-    prices = {i: s.product.price for i, s in enumerate(pool) if s.product.price is not None}
-    unit_prices = _comparable_unit_prices(pool)
-    sizes = _in_common_dimension({i: m for i, s in enumerate(pool) if (m := measure(s.product.size))})
-    wanted_size = requested_measure(amount, unit)
-    for index, scored in enumerate(pool):
-        product = scored.product
-        scored.score = scored.term_match * 1.2 + 0.1 * _normalised_rank(unit_prices, index)
-        # Kroger's own order is noisy but not meaningless: a small nudge for its top results,
-        # and plain names beat long ones ("Salted Butter" over "Creamy Peanut Butter").
-        scored.score += 0.12 * (1 - index / len(pool)) - 0.03 * min(extra_words(term, product), 5)
-        if product.in_stock is False:
-            scored.score -= 1.5
-        elif product.stock_level == "LOW":
-            scored.score -= 0.05
-        if product.price is None:
-            scored.score -= 0.3
-        if wanted_size and (size := measure(product.size)) and _close(size, wanted_size):
-            scored.score += 0.25
-            scored.size_matched = True
-        for rule in rules:
-            scored.score += _rule_points(rule, index, scored, pool, prices, unit_prices, sizes)
-    pool.sort(key=lambda s: (-s.score, s.product.price or Decimal(10**6), s.product.product_id))
-    return pool, removed
+        size = measure(product.size)
+        price = unit_price(product)
+        candidate = Candidate(
+            product, position, matches[product.product_id], price[0] if price else None, size
+        )
+        (out if product.in_stock is False else usable).append(candidate)
+    # A household's own named product ("Honest Kids apple juice boxes") is that product to them,
+    # even where its name reads as another ("... Apple Juice Drink Boxes").
+    for candidate in (*usable, *out):
+        if any(
+            r.kind == RuleKind.BRAND and r.prefer and r.qualifier and matches_rule(candidate.product, r)
+            for r in rules
+        ):
+            candidate.match = replace(candidate.match, identity=Identity.EXACT, prefix=0)
+    # Kroger's data is patchy: when one size of a product is excluded, so are its other sizes.
+    excluded_names = {phrase(f"{p.brand} {p.description}"): (rule, found) for p, rule, found in removed}
+    for group in (usable, out):
+        for candidate in list(group):
+            twin = excluded_names.get(phrase(f"{candidate.product.brand} {candidate.product.description}"))
+            if twin:
+                group.remove(candidate)
+                removed.append((candidate.product, twin[0], f"{twin[1]} (another size)"))
+    ranking = Ranking(ranked=[], removed=removed, out_of_stock=out, rules=tuple(rules))
+    if not usable:
+        return ranking
+    wanted_size = wanted_size or requested_measure(amount, unit)
+    stages: list[list[Candidate]] = []
+    pool = usable
+
+    def narrow(keep: Callable[[Candidate], bool], rule: Rule | None = None) -> bool:
+        nonlocal pool
+        kept = [c for c in pool if keep(c)]
+        # A rule decided when it tells the store's products apart, even if an earlier step
+        # already left only the ones it wants.
+        if kept and rule is not None and not all(keep(c) for c in usable):
+            ranking.decided.append(rule)
+        if kept and len(kept) < len(pool):
+            stages.append([c for c in pool if not keep(c)])
+            pool = kept
+            return True
+        return bool(kept)
+
+    best_identity = max(c.match.identity for c in pool)
+    narrow(lambda c: c.match.identity == best_identity)
+    best_cover = max(c.match.coverage for c in pool)
+    narrow(lambda c: c.match.coverage == best_cover)
+    if best_identity < Identity.VARIETY:
+        ranking.doubts.append(f"nothing here is plainly “{term}”")
+    elif best_identity == Identity.VARIETY and best_cover < 1:
+        ranking.doubts.append(f"nothing here is exactly “{term}”")
+    elif best_identity == Identity.VARIETY:
+        ranking.doubts.append(f"nothing here is plainly “{term}”")
+    if wanted_size:
+        # The size on the list line is the shopper's own word: it beats household rules. A weight
+        # or volume may come as several packs (2 x 1 lb for "2 lb"); a count is one pack.
+        narrow(lambda c: _fits(c, wanted_size))
+    kind_rules = [
+        r for r in rules if r.kind == RuleKind.ATTRIBUTE or (r.kind == RuleKind.BRAND and r.qualifier)
+    ]
+    _apply_rules(kind_rules, lambda: pool, narrow, ranking)
+    _check_settled(pool, ranking, term)
+    _apply_rules([r for r in rules if r not in kind_rules], lambda: pool, narrow, ranking)
+    if ranking.vague and not ranking.doubts and not _vagueness_settled(pool, ranking):
+        ranking.doubts.append(f"“{term}” could be several things")
+    pool = _ordered(pool, rules, wanted_size, ranking)
+    set_aside = [c for stage in reversed(stages) for c in _ordered(stage, rules, wanted_size, None)]
+    # Among what the steps set aside, the closer a product is to the line, the sooner it is offered.
+    set_aside.sort(key=lambda c: (-c.match.identity, -c.match.coverage))
+    ranking.ranked = pool + set_aside
+    return ranking
 
 
-def _close(size: tuple[Decimal, str], wanted: tuple[Decimal, str]) -> bool:
-    return size[1] == wanted[1] and abs(size[0] - wanted[0]) <= wanted[0] * Decimal("0.15")
-
-
-def _comparable_unit_prices(pool: list[_Scored]) -> dict[int, Decimal]:
-    return _in_common_dimension({i: up for i, s in enumerate(pool) if (up := unit_price(s.product))})
-
-
-def _in_common_dimension(values: dict[int, tuple[Decimal, str]]) -> dict[int, Decimal]:
-    """Keep the values in the most common dimension: ounces and gallons do not compare."""
-    if not values:
-        return {}
-    dimensions = [dimension for _, dimension in values.values()]
-    common = max(sorted(set(dimensions)), key=dimensions.count)
-    return {i: value for i, (value, dimension) in values.items() if dimension == common}
-
-
-def _rule_points(rule, index, scored, pool, prices, unit_prices, sizes) -> float:
-    product, weight = scored.product, (1.6 if rule.strong else 1.0)
-    points = 0.0
-    if rule.kind in ("attribute", "brand", "on_sale"):
-        if matches_rule(product, rule):
-            points = (0.45 if rule.kind == "brand" else 0.35) * weight * (1 if rule.prefer else -1.4)
-        elif rule.prefer and rule.strong:
-            points = -0.3
-    elif rule.kind == "store_brand":
-        points = _store_brand_points(rule, product, pool)
-    elif rule.kind == "price":
-        ranked = prices if rule.value == "cheapest" else unit_prices
-        points = 0.5 * _normalised_rank(ranked, index)
-    elif rule.kind == "size":
-        if rule.size_target:
-            size = measure(product.size)
-            points = 0.35 if size and _close(size, rule.size_target) else 0.0
+def _apply_rules(
+    rules: Sequence[Rule], current: Callable[[], list[Candidate]], narrow, ranking: Ranking
+) -> None:
+    """Narrow the pool by each preference, strongest first (`current()` is the pool as it is now)."""
+    preferences = sorted(
+        (r for r in rules if r.kind in (RuleKind.BRAND, RuleKind.STORE_BRAND, RuleKind.ATTRIBUTE)),
+        key=lambda r: (not r.strong, r.kind != RuleKind.BRAND),
+    )
+    for rule in preferences:
+        unsold = rule.kind == RuleKind.BRAND and not rule.known_brand
+        if unsold and not any(matches_rule(c.product, rule) for c in current()):
+            continue  # a capitalised word that names no brand sold here
+        if rule.margin is not None and rule.prefer:
+            keep = _conditional(rule, current())
+            if keep is not None:
+                narrow(keep, rule)
+            continue
+        if rule.prefer:
+            satisfied = narrow(lambda c, r=rule: matches_rule(c.product, r), rule)
+            if not satisfied and rule.kind in (RuleKind.BRAND, RuleKind.ATTRIBUTE) and rule.strong:
+                ranking.doubts.append(f"nothing here meets your guidance “{rule.text}”")
+            elif not satisfied and rule.kind == RuleKind.BRAND and rule.scope:
+                ranking.doubts.append(f"your usual ({brand_title(rule.value)}) isn't available here")
         else:
-            points = 0.35 * _ordinal_rank(sizes, index, low_is_good=rule.value == "smallest")
-    if points > 0:
-        scored.matched.append(rule)
-    elif points < 0:
-        scored.penalties.append((rule, points))
-    return points
+            narrow(lambda c, r=rule: not matches_rule(c.product, r), rule)
 
 
-def _store_brand_points(rule: Rule, product: Product, pool: list[_Scored]) -> float:
-    """Store brand first; with a margin, a name brand within that much more wins instead."""
-    relevant = [s.product for s in pool if s.term_match >= 0.5 and s.product.price is not None]
-    store_prices = [p.price for p in relevant if is_store_brand(p)]
-    if rule.margin is not None and store_prices and not is_store_brand(product) and product.price is not None:
-        if product.price - min(store_prices) < rule.margin and rule.prefer:
-            return 0.35
-        return 0.0
-    if rule.margin is not None and is_store_brand(product) and rule.prefer:
-        others = [p.price for p in relevant if not is_store_brand(p)]
-        if others and product.price is not None and min(others) - product.price < rule.margin:
-            return 0.0
-    if is_store_brand(product):
-        return 0.35 if rule.prefer else -0.45
-    return 0.0
+def _conditional(rule: Rule, pool: list[Candidate]) -> Callable[[Candidate], bool] | None:
+    """The side of "X unless Y is under $N more" (per unit) that wins for this pool."""
+    if rule.kind == RuleKind.STORE_BRAND:
+        preferred = [c for c in pool if is_store_brand(c.product)]
+        if rule.versus and rule.versus != "name brand":
+            others = [c for c in pool if has_attribute(c.product, rule.versus)]
+        else:
+            others = [c for c in pool if not is_store_brand(c.product)]
+    else:
+        preferred = [c for c in pool if has_attribute(c.product, rule.value)]
+        others = [c for c in pool if not has_attribute(c.product, rule.value)]
+    if rule.margin_kind == "on_sale":
+        on_sale = [c for c in others if c.product.on_sale]
+        return (lambda c: c in on_sale) if on_sale else ((lambda c: c in preferred) if preferred else None)
+    if not preferred or not others:
+        return (lambda c: c in preferred) if preferred else None
+    # Like for like: the two sides' packs nearest in size, priced for the same amount ("Gold
+    # Medal 5 lb is $1.10 more than Kroger 5 lb"); without sizes, shelf prices.
+    base, alt = min(((p, o) for p in preferred for o in others), key=lambda pair: _pair_key(*pair))
+    base_price, alt_price = _price_for_size(base, base.size), _price_for_size(alt, base.size)
+    if base_price is None or alt_price is None:
+        return lambda c: c in preferred
+    if rule.margin_kind == "within":
+        # "organic when it's under $1 more": the preferred side only within that premium.
+        alt_price, base_price = base_price, alt_price
+        return (lambda c: c in preferred) if alt_price - base_price < rule.margin else (lambda c: c in others)
+    if rule.margin_kind == "saving":
+        return (lambda c: c in others) if base_price - alt_price > rule.margin else (lambda c: c in preferred)
+    return (lambda c: c in others) if alt_price - base_price < rule.margin else (lambda c: c in preferred)
+
+
+def _fits(candidate: Candidate, wanted: tuple[Decimal, str]) -> bool:
+    packs = (1,) if wanted[1] == "count" else (1, 2, 3, 4)
+    return any(_size_distance(candidate, (wanted[0] / n, wanted[1])) <= SIZE_TOLERANCE for n in packs)
+
+
+def _pair_key(one: Candidate, other: Candidate) -> tuple:
+    """Packs nearest in size first, then the cheapest pair per unit."""
+    gap = Decimal(10**6)
+    if one.size and other.size and one.size[1] == other.size[1]:
+        gap = max(one.size[0], other.size[0]) / min(one.size[0], other.size[0])
+    missing = Decimal(10**6)
+    return gap, (one.unit_price or missing) + (other.unit_price or missing)
+
+
+def _size_distance(candidate: Candidate, wanted: tuple[Decimal, str]) -> Decimal:
+    if is_weighed(candidate.product) and wanted[1] == "weight" and (candidate.size or (0,))[0] <= 16:
+        return Decimal(0)  # loose, by the pound: weighed out to any amount
+    size = candidate.size
+    if wanted[1] == "count" and (packs := pack_count(candidate.product.size)):
+        size = (packs, "count")  # "12 pack of coke": a 12 ct / 12 fl oz case
+    if not size or size[1] != wanted[1]:
+        return Decimal(10**6)
+    ratio = size[0] / wanted[0]
+    return abs(ratio - 1) if ratio >= 1 else abs(1 / ratio - 1)
+
+
+def _ordered(pool, rules, wanted_size, ranking: Ranking | None) -> list[Candidate]:
+    """The order among candidates the rules left equal."""
+    price_rule = next((r for r in rules if r.kind == RuleKind.PRICE), None)
+    size_rule = next((r for r in rules if r.kind == RuleKind.SIZE), None)
+    sale_rule = next((r for r in rules if r.kind == RuleKind.ON_SALE and r.prefer), None)
+    target = wanted_size or (size_rule.size_target if size_rule else None)
+    dimensions = [c.size[1] for c in pool if c.size]
+    common = max(sorted(set(dimensions)), key=dimensions.count) if dimensions else None
+
+    sizes = sorted(c.size[0] for c in pool if c.size and c.size[1] == common)
+    typical = sizes[(len(sizes) - 1) // 2] if sizes else None  # the lower middle: an ordinary pack
+
+    def key(c: Candidate):
+        size_key: Decimal = Decimal(0)
+        if target:
+            size_key = _size_distance(c, target)
+            size_key = Decimal(0) if size_key <= SIZE_TOLERANCE else size_key
+        elif size_rule and c.size and c.size[1] == common:
+            size_key = c.size[0] if size_rule.value == "smallest" else -c.size[0]
+        elif size_rule:
+            size_key = Decimal(10**6)
+        comparable = c.unit_price if c.size and c.size[1] == common and c.unit_price is not None else None
+        if price_rule and price_rule.value == "cheapest":
+            price_key = _cheapest_key(c, pool)
+        elif price_rule:
+            price_key = comparable if comparable is not None else Decimal(10**6)
+        else:
+            price_key = Decimal(0)
+        plain = (len(c.match.variety), c.match.extra_attributes)
+        sale_key = 0 if (sale_rule and c.product.on_sale) else 1
+        fallback = comparable if comparable is not None else Decimal(10**6)
+        # With no size asked for, a typical pack (not the 5-dozen case of eggs) unless price rules.
+        usual_size = Decimal(0)
+        if typical and not (target or size_rule) and c.size and c.size[1] == common:
+            ratio = max(c.size[0] / typical, typical / c.size[0])
+            usual_size = Decimal(0) if ratio <= TYPICAL_SIZE_RATIO else ratio
+        unknown_stock = c.product.stock_level is None
+        return (size_key, price_key, plain, usual_size, unknown_stock, sale_key, fallback, c.position)
+
+    ordered = sorted(pool, key=key)
+    if ranking is not None and ordered:
+        winner = ordered[0]
+        if target and _size_distance(winner, target) <= SIZE_TOLERANCE:
+            ranking.size_matched = True
+        for rule in (size_rule, price_rule, sale_rule):
+            if rule is not None and len(ordered) > 1 and _rule_moved(rule, winner, ordered, key):
+                ranking.decided.append(rule)
+    return ordered
+
+
+def _cheapest_key(c: Candidate, pool: list[Candidate]) -> Decimal:
+    """ "Cheapest" is the lowest price at the shelf, except against loose produce sold by the
+    pound, where only the price per pound compares ("the 3 lb bag is the cheapest bananas")."""
+    loose = any(is_weighed(o.product) and o.size and o.size[0] <= 16 for o in pool)
+    if loose and c.unit_price is not None and c.size and c.size[1] == "weight":
+        return c.unit_price * 16
+    price = pack_price(c.product)
+    return price if price is not None else Decimal(10**6)
+
+
+def _rule_moved(rule: Rule, winner: Candidate, ordered: list[Candidate], key) -> bool:
+    """Whether the rule's own part of the order put the winner ahead of the runner-up."""
+    if rule.kind == RuleKind.ON_SALE:
+        return winner.product.on_sale and any(not c.product.on_sale for c in ordered[1:])
+    index = {RuleKind.SIZE: 0, RuleKind.PRICE: 1}[rule.kind]
+    return key(winner)[index] < key(ordered[1])[index]
+
+
+def _check_settled(pool: list[Candidate], ranking: Ranking, term: str) -> None:
+    """Add a doubt when the line leaves open which kind of product (a bare "cereal", "cheese" or
+    "juice"), or the candidates come in exclusive kinds (whole or 2%, sharp or mild) that
+    neither the line nor an attribute rule settles. Brand and price rules choose among one
+    kind of product, never between kinds, so this looks at the candidates before them."""
+    if ranking.doubts or not pool:
+        return
+    settled = {v for r in ranking.decided if r.kind == RuleKind.ATTRIBUTE for v in r.value.split("|")}
+    named = any(r.kind == RuleKind.BRAND and r.qualifier for r in ranking.decided)
+    line = phrase(term)
+    if line in VAGUE_LINES and not settled and not named:
+        ranking.vague = True
+        return
+    top = _ordered(pool, (), None, None)[:6]
+    for group, about in EXCLUSIVE_GROUPS:
+        if about and not set(line.split()) & {phrase(a) for a in about}:
+            continue
+        if any(f" {phrase(v)} " in f" {line} " for v in group) or group & settled:
+            continue
+        values = {_most_specific(c.product, group) for c in top}
+        if not about and len(values) > 1 and "" in values:
+            values = values - {""} | {"unflavoured"}  # "Honey Nut" or plain Cheerios?
+        values -= {""}
+        if len(values) > 1:
+            ranking.doubts.append(f"they come as {', '.join(sorted(values))}")
+            return
+
+
+def _vagueness_settled(pool: list[Candidate], ranking: Ranking) -> bool:
+    """A named brand with one kind of it ("Coke" for soda). Price rules, even "cheapest of
+    everything", choose a price, not which cheese: the shopper still says which."""
+    kinds = {phrase(c.product.description) for c in pool}
+    return len(kinds) == 1 and any(r.kind == RuleKind.BRAND and r.prefer for r in ranking.decided)
+
+
+def _most_specific(product: Product, group: frozenset[str]) -> str:
+    """The product's value in the group ("Extra Sharp" is extra sharp, not also sharp)."""
+    found = [v for v in group if has_attribute(product, v)]
+    return max(found, key=len) if found else ""
 
 
 def pick_product(
@@ -347,45 +438,98 @@ def pick_product(
     rules: Sequence[Rule],
     amount: Decimal | None = None,
     unit: str = "",
+    wanted_size: tuple[Decimal, str] | None = None,
 ) -> Pick:
     """Choose the best candidate for `term` under `rules`, with a reason and a confidence (0-1)."""
-    ranked, removed = rank_candidates(term=term, candidates=candidates, rules=rules, amount=amount, unit=unit)
-    if not ranked:
-        if removed:
-            rule = removed[0][1]
-            reason = f'Every result for "{term}" goes against your guidance: {rule.text}'
-        else:
-            reason = f'Nothing for "{term}" at this store'
-        return Pick(product=None, reason=reason, confidence=0.0)
-    best = ranked[0]
-    margin = (best.score - ranked[1].score) if len(ranked) > 1 else 0.6
-    decided = [rule for rule in best.matched if rule.kind != "exclude"]
-    # An "avoid" rule decided the pick when it pushed a would-be winner below this one.
-    for other in ranked[1:]:
-        decided += [rule for rule, points in other.penalties if other.score - points > best.score]
-    # A weak name match caps the confidence; a clear lead over the runner-up raises it.
-    lead = min(max(margin, 0.0) / 0.4, 1.0) if len(ranked) > 1 else 0.5
-    confidence = best.term_match * (0.7 + 0.3 * lead) + (0.1 if decided else 0.0)
-    if best.product.in_stock is False:
-        confidence = min(confidence, 0.4)
-    confidence = round(max(0.0, min(confidence, 1.0)), 2)
-    if confidence < CONFIDENCE_THRESHOLD:
-        reason = f'Not sure this is the "{term}" you want: please choose'
+    ranking = rank_candidates(
+        term=term, candidates=candidates, rules=rules, amount=amount, unit=unit, wanted_size=wanted_size
+    )
+    if not ranking.ranked:
+        return _nothing(term, ranking)
+    best = ranking.ranked[0]
+    alternatives = tuple(c.product for c in ranking.ranked[1 : 1 + MAX_ALTERNATIVES])
+    decided = list(dict.fromkeys(rule.text for rule in ranking.decided))
+    usual_out, size_note = _usual_out_of_stock(ranking, best)
+    if usual_out:
+        ranking.doubts.append(usual_out)
+    if wanted_size:
+        size_note = ""  # the line chose the size
+    if ranking.doubts:
+        reason = f"Please choose: {ranking.doubts[0]}"
+        confidence = ASK
     elif decided:
-        reason = "Matches your guidance: " + "; ".join(list(dict.fromkeys(rule.text for rule in decided))[:2])
-    elif best.size_matched:
+        reason = "Your guidance: " + "; ".join(f"“{text}”" for text in decided[:2])
+        confidence = SETTLED
+    elif ranking.size_matched:
         reason = f'Best match for "{term}" in the size on your list'
+        confidence = SETTLED
     else:
         reason = f'Best match for "{term}" at this store'
+        confidence = DEFAULTED
     if best.product.on_sale and confidence >= CONFIDENCE_THRESHOLD:
         reason += " (on sale)"
-    excluded = {rule.text for _, rule in removed}
-    if excluded:
-        reason += f"; skipped {len(removed)} against your guidance ({'; '.join(sorted(excluded))})"
+    if size_note and confidence >= CONFIDENCE_THRESHOLD:
+        reason += f"; {size_note}"
+    if ranking.removed:
+        texts = sorted({rule.text for _, rule, _ in ranking.removed})
+        reason += f"; left out {len(ranking.removed)} against your guidance (“{'”, “'.join(texts)}”)"
     return Pick(
         product=best.product,
         reason=reason[:300],
         confidence=confidence,
-        alternatives=tuple(s.product for s in ranked[1 : 1 + MAX_ALTERNATIVES]),
-        decided_by=tuple(dict.fromkeys(rule.text for rule in decided)),
+        alternatives=alternatives,
+        decided_by=tuple(decided),
     )
+
+
+def _usual_out_of_stock(ranking: Ranking, best: Candidate) -> tuple[str, str]:
+    """(doubt, note) when what the line or guidance points to is out of stock here.
+
+    An out-of-stock product counts only if it would have won: as good a match, meeting every
+    rule that decided. If the same product is on the shelf in another size, nothing is lost:
+    it is picked and the reason says so. Anything else would be a substitute (another brand,
+    unsalted for salted), which the shopper confirms."""
+    decided = ranking.decided
+    rivals = [
+        c
+        for c in ranking.out_of_stock
+        if (c.match.identity, c.match.coverage) >= (best.match.identity, best.match.coverage)
+        and all(
+            matches_rule(c.product, r)
+            for r in decided
+            if r.prefer and r.margin is None and r.kind in PREFERENCES
+        )
+        and not any(matches_rule(c.product, r) for r in decided if not r.prefer)
+    ]
+    on_shelf = {phrase(c.product.description) for c in ranking.ranked}
+    lost = [c for c in rivals if phrase(c.product.description) not in on_shelf]
+    for out in lost:
+        for group, _ in EXCLUSIVE_GROUPS:
+            theirs, ours = _most_specific(out.product, group), _most_specific(best.product, group)
+            if theirs and theirs != ours:
+                return (
+                    f"{out.product.description} is out of stock here; this one is {ours or 'different'}",
+                    "",
+                )
+    named = [r for r in ranking.rules if r.prefer and r.kind in (RuleKind.BRAND, RuleKind.ATTRIBUTE)]
+    for out in lost:
+        if any(matches_rule(out.product, r) and not matches_rule(best.product, r) for r in named):
+            return f"{out.product.description} is out of stock here; this is the closest match", ""
+    same = [c for c in rivals if phrase(c.product.description) == phrase(best.product.description)]
+    if same:
+        return "", f"{same[0].product.size} is out of stock; same product in {best.product.size}"
+    return "", ""
+
+
+PREFERENCES = (RuleKind.BRAND, RuleKind.ATTRIBUTE, RuleKind.STORE_BRAND)
+
+
+def _nothing(term: str, ranking: Ranking) -> Pick:
+    if ranking.removed:
+        product, rule, found = ranking.removed[0]
+        reason = f"Every match for “{term}” goes against your guidance: {found.lower()} (“{rule.text}”)"
+    elif ranking.out_of_stock:
+        reason = f"Every match for “{term}” is out of stock at this store"
+    else:
+        reason = f'Nothing for "{term}" at this store'
+    return Pick(product=None, reason=reason[:300], confidence=0.0)

@@ -4,6 +4,8 @@ import re
 
 from rest_framework import serializers
 
+from shopping.picking import why_excluded
+
 FULFILLMENT_CHOICES = [
     ("ais", "Available in store"),
     ("csp", "Curbside pickup"),
@@ -94,6 +96,16 @@ class ProductSerializer(serializers.Serializer):
     aisle = serializers.CharField(allow_null=True)
     categories = serializers.ListField(child=serializers.CharField())
     temperature = serializers.CharField(allow_null=True)
+    excluded_reason = serializers.SerializerMethodField(
+        help_text="Why your household's guidance rules this product out (an allergen, an avoided "
+        "ingredient, a diet), naming the guidance line, e.g. “no peanuts - allergy”; blank when "
+        "nothing does. Show it beside the product; adding it anyway is up to the shopper."
+    )
+
+    def get_excluded_reason(self, product) -> str:
+        # The views read the guidance once per request and pass it in, however many products.
+        guidance = self.context.get("guidance")
+        return why_excluded(product, guidance) if guidance is not None else ""
 
     def get_image_url(self, product) -> str | None:
         return product.image_url()

@@ -34,14 +34,35 @@ class ListItemSerializer(serializers.ModelSerializer):
         read_only=True, help_text="Already sent to the Kroger cart as it is now."
     )
     alternatives = AlternativeSerializer(many=True, read_only=True)
+    term = serializers.CharField(
+        read_only=True,
+        help_text="The line's own term, parsed from its text: what remembered picks and guidance are "
+        "kept under. Searching again never changes it.",
+    )
+    search_text = serializers.CharField(
+        read_only=True,
+        help_text="The words the line was last searched again with (PATCH `term`); blank when it "
+        "searches for its own `term`.",
+    )
+    ask_to_remember = serializers.BooleanField(
+        read_only=True,
+        help_text="You just settled a line that needed your choice: offer to remember it (POST "
+        "…/remember, optionally with `guidance_text`). False again once remembered.",
+    )
+    suggested_guidance = serializers.CharField(
+        read_only=True,
+        help_text="A guidance line for this pick, worded as the picker reads it, to offer with "
+        "`ask_to_remember` (blank without a product).",
+    )
 
     class Meta:
         model = ListItem
         fields = [
-            "id", "position", "raw_text", "amount", "unit", "term", "quantity", "status", "status_label",
-            "source", "product_id", "description", "brand", "size", "image_url", "regular_price",
-            "promo_price", "price", "line_total", "reason", "confidence", "needs_choice", "alternatives",
-            "sent_product_id", "sent_quantity", "in_cart",
+            "id", "position", "raw_text", "amount", "unit", "term", "search_text", "quantity", "status",
+            "status_label", "source", "product_id", "description", "brand", "size", "image_url",
+            "regular_price", "promo_price", "price", "line_total", "reason", "confidence", "needs_choice",
+            "alternatives",
+            "sent_product_id", "sent_quantity", "in_cart", "ask_to_remember", "suggested_guidance",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -154,7 +175,12 @@ class ListItemUpdateSerializer(serializers.Serializer):
         help_text="Swap to this product: one of the line's alternatives, or one Kroger sells at the store.",
         error_messages={"invalid": "A product ID (UPC) has exactly 13 digits."},
     )
-    term = serializers.CharField(max_length=200, required=False, help_text="Search again with this term.")
+    term = serializers.CharField(
+        max_length=200,
+        required=False,
+        help_text="Search again with these words. They are kept as the line's `search_text`; the line's "
+        "own `term` (and what remembering it saves) stays as it is. Its own term again searches for it.",
+    )
 
     def validate(self, attrs):
         if not attrs:

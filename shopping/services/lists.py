@@ -24,7 +24,7 @@ from shopping.picking import LinePick, Pick, Remembered, pick_line, read_guidanc
 from shopping.picking.assistant import assistant_configured
 from shopping.picking.candidates import candidate_from_dict, candidate_to_dict
 from shopping.picking.pick import remembered_pick
-from shopping.picking.scoring import measure, not_sold_here, requested_measure
+from shopping.picking.scoring import not_sold_here
 from shopping.services.list_sending import (  # noqa: F401  (re-exported: the lists API of services)
     ConfirmationRequired,
     SendLine,
@@ -34,6 +34,7 @@ from shopping.services.list_sending import (  # noqa: F401  (re-exported: the li
     send_list_to_cart,
 )
 from shopping.services.memory import add_guidance, find_selections, remember_selection
+from shopping.units import measure, requested_measure
 
 RESOLVE_WORKERS = 8
 _pool: ThreadPoolExecutor | None = None
@@ -41,7 +42,7 @@ _pool_size = 0
 _pool_lock = threading.Lock()
 PICK_FIELDS = [
     "status", "source", "product_id", "description", "brand", "size", "image_url", "regular_price",
-    "promo_price", "reason", "confidence", "alternatives", "quantity", "updated_at",
+    "promo_price", "reason", "confidence", "alternatives", "quantity", "ask_to_remember", "updated_at",
 ]  # fmt: skip
 
 
@@ -151,11 +152,15 @@ def resolve_items(*, shopping_list: ShoppingList, items: list[ListItem], workers
         return
     workers = workers or settings.LIST_RESOLVE_WORKERS or RESOLVE_WORKERS
     owner, location_id = shopping_list.owner, shopping_list.location_id
-    remembered = find_selections(owner=owner, terms={item.term for item in items}, location_id=location_id)
+    # Memory is keyed on the line's own term; a line the shopper searched again with other
+    # words asked for a search, so memory does not answer it.
+    remembered = find_selections(
+        owner=owner, terms={item.term for item in items if not item.search_text}, location_id=location_id
+    )
     picks: dict[int, LinePick] = {}
     to_search = []
     for item in items:
-        selection = remembered.get(normalize_term(item.term))
+        selection = None if item.search_text else remembered.get(normalize_term(item.term))
         if selection is None:
             to_search.append(item)
             continue
@@ -173,7 +178,7 @@ def resolve_items(*, shopping_list: ShoppingList, items: list[ListItem], workers
         def search(item: ListItem) -> LinePick:
             # Runs in a worker thread: Kroger over HTTP only, never the database.
             return pick_line(
-                client=get_client(), term=item.term, location_id=location_id, guidance=guidance,
+                client=get_client(), term=item.search_term, location_id=location_id, guidance=guidance,
                 guidance_texts=texts, amount=item.amount, unit=item.unit, use_assistant=use_assistant,
             )  # fmt: skip
 
@@ -186,6 +191,7 @@ def resolve_items(*, shopping_list: ShoppingList, items: list[ListItem], workers
     now = timezone.now()
     for item in items:
         _apply_pick(item, picks[item.pk])
+        item.ask_to_remember = False  # picked afresh: nothing the shopper settled to ask about
         item.updated_at = now
     ListItem.objects.bulk_update(items, PICK_FIELDS)
     used = [selection.pk for selection in remembered.values()]
@@ -216,6 +222,7 @@ def choose_product(*, item: ListItem, product_id: str) -> ListItem:
     Raises ProductNotAvailable otherwise: only products from Kroger for this store can be picked.
     """
     product_id = product_id.strip()
+    flagged = item.status == ListItem.Status.NEEDS_CHOICE
     same = bool(item.product_id) and product_id == item.product_id
     # Confirming a remembered pick checks it with Kroger: memory never searched this store.
     if same and item.source != ListItem.Source.MEMORY:
@@ -234,6 +241,8 @@ def choose_product(*, item: ListItem, product_id: str) -> ListItem:
     item.alternatives = (previous + others)[:5]
     item.status, item.source, item.confidence = ListItem.Status.RESOLVED, ListItem.Source.USER, 1.0
     item.reason = "Your choice"
+    # Settling a line the picker was unsure of is the moment to offer remembering it.
+    item.ask_to_remember = item.ask_to_remember or flagged
     item.save()
     return item
 
@@ -260,11 +269,17 @@ def _current_as_dict(item: ListItem) -> dict:
 
 
 def search_again(*, item: ListItem, text: str) -> ListItem:
-    """Replace the line's search term (cleaned like a pasted line) and pick again."""
-    item.term = clean_term(text)[:200]
+    """Pick again searching for the shopper's words (cleaned like a pasted line when searched).
+
+    The line keeps its own term, so remembering the pick remembers it for what the list says;
+    typing that term again goes back to a plain resolve of the line.
+    """
+    typed = " ".join(text.split())[:200]
+    same = normalize_term(clean_term(typed)) == normalize_term(item.term)
+    item.search_text = "" if same else typed
     item.status = ListItem.Status.PENDING
     resolve_items(shopping_list=item.shopping_list, items=[item], workers=1)
-    item.save(update_fields=["term"])
+    item.save(update_fields=["search_text"])
     return item
 
 
@@ -286,8 +301,10 @@ def change_item(
 
 
 def remember_item(*, item: ListItem, guidance_text: str = "", any_store: bool = False) -> Selection:
-    """Remember the line's product for its term (at this store unless `any_store`), optionally
-    also saving a guidance line. Raises ItemHasNoProduct when the line has none yet."""
+    """Remember the line's product for the line's own term (never the "search again" words), at
+    this store unless `any_store`, optionally also saving a guidance line about that term.
+    Raises ItemHasNoProduct when the line has none yet, GuidanceLimitReached (a ValidationError)
+    when the shopper has the most guidance lines allowed."""
     if not item.product_id:
         raise ItemHasNoProduct("Pick a product for this line first.")
     sources = {
@@ -303,11 +320,14 @@ def remember_item(*, item: ListItem, guidance_text: str = "", any_store: bool = 
         )  # fmt: skip
         if guidance_text.strip():
             add_guidance(owner=owner, text=guidance_text.strip()[:500], applies_to=item.term[:100])
+        changed = ["ask_to_remember", "updated_at"]
         if item.status == ListItem.Status.NEEDS_CHOICE:
             item.status, item.source, item.reason = (
                 ListItem.Status.RESOLVED,
                 ListItem.Source.USER,
                 "Your choice",
             )
-            item.save(update_fields=["status", "source", "reason", "updated_at"])
+            changed += ["status", "source", "reason"]
+        item.ask_to_remember = False  # asked and answered
+        item.save(update_fields=changed)
     return selection

@@ -15,7 +15,8 @@ from rest_framework.exceptions import ValidationError
 from accounts.services import InvalidLocation, set_preferred_location
 from kroger.errors import KrogerCartOutcomeUnknown, KrogerError
 from kroger.gateway import get_client
-from shopping.models import is_product_id
+from shopping.models import Guidance, is_product_id
+from shopping.picking import read_guidance, why_excluded
 from shopping.serializers.cart import CartItemInputSerializer
 from shopping.serializers.catalogue import LocationQuerySerializer, ProductQuerySerializer, clean_search_term
 from shopping.services.cart import CartSendInProgress, IdempotencyKeyReused, send_items_to_cart
@@ -99,8 +100,11 @@ def choose_store(request):
     return redirect(back)
 
 
-def _search_results(*, term: str, start: str, store: str | None) -> dict:
-    """The product page's results part: field errors, a Kroger error, or one page with paging links."""
+def _search_results(*, term: str, start: str, store: str | None, user) -> dict:
+    """The product page's results part: field errors, a Kroger error, or one page with paging links.
+
+    Each product says why the user's guidance rules it out, if it does ("excluded").
+    """
     query = ProductQuerySerializer(data={"term": term, "start": start, "limit": PAGE_SIZE})
     if not query.is_valid():
         return {"errors": _first_errors(query.errors)}
@@ -111,6 +115,7 @@ def _search_results(*, term: str, start: str, store: str | None) -> dict:
         )
     except KrogerError as exc:
         return {"kroger_error": exc.message}
+    guidance = read_guidance(Guidance.objects.for_user(user))
     results = {
         "page": page,
         "products": [
@@ -119,6 +124,7 @@ def _search_results(*, term: str, start: str, store: str | None) -> dict:
                 "stock_badge": STOCK_BADGES.get(p.stock_level or ""),
                 # Kroger says the store has run out: the page offers no add button for it.
                 "can_add": p.in_stock is not False,
+                "excluded": why_excluded(p, guidance),
                 "key": uuid.uuid4(),
             }
             for p in page.products
@@ -139,7 +145,9 @@ def product_search(request):
     term = " ".join(request.GET.get("term", "").split())
     context = {"term": term, "store": store, "page": None}
     if term:
-        context |= _search_results(term=term, start=request.GET.get("start", "0"), store=store)
+        context |= _search_results(
+            term=term, start=request.GET.get("start", "0"), store=store, user=request.user
+        )
     return render(request, "shopping/catalogue/product_search.html", context)
 
 

@@ -1,7 +1,9 @@
 """The list pages: paste a list, watch it resolve, fix lines, send to the Kroger cart.
 
-Plain forms work without JavaScript ("Find products" resolves every line and re-renders);
-static/js/lists.js resolves lines one by one through `item_resolve` for visible progress.
+Plain forms work without JavaScript ("Find products" resolves every line and re-renders; a
+line's forms redirect back to its row); static/js/lists.js resolves lines one by one through
+`item_resolve` for visible progress, and posts a line's forms asking for JSON, which answers the
+re-rendered row (with what happened said in it) instead of a redirect.
 """
 
 from django import forms
@@ -15,9 +17,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kroger.errors import KrogerError, KrogerReconnectRequired
+from kroger.schemas import Product
 from shopping.models import Guidance, ListItem, ListProgress, ShoppingList
 from shopping.models.lists import basket_total
-from shopping.picking import read_guidance
+from shopping.picking import read_guidance, why_excluded
 from shopping.serializers.lists import MAX_LIST_TEXT
 from shopping.services import lists as list_services
 from shopping.services.cart import CartSendInProgress, IdempotencyKeyReused
@@ -54,11 +57,36 @@ def _get_item(request, pk: int, item_id: int) -> ListItem:
     return get_object_or_404(ListItem.objects.for_user(request.user), pk=item_id, shopping_list_id=pk)
 
 
-def _kroger_message(request, exc: KrogerError) -> None:
+def _mark_exclusions(items: list[ListItem], guidance) -> None:
+    """Say on each line's product, and on its alternatives, why the household's guidance rules
+    it out: a remembered pick or the shopper's own choice never went through the picker's filter.
+
+    Only what a line keeps (brand, name, size) is checked: it has no allergen data.
+    """
+
+    def reason(snapshot: dict) -> str:
+        product_id = snapshot.get("product_id") or ""
+        product = Product(
+            product_id=product_id, upc=product_id, description=snapshot.get("description") or "",
+            brand=snapshot.get("brand") or "", size=snapshot.get("size") or "",
+        )  # fmt: skip
+        return why_excluded(product, guidance)
+
+    for item in items:
+        picked = {"product_id": item.product_id, "description": item.description, "brand": item.brand}
+        item.excluded_reason = reason({**picked, "size": item.size}) if item.product_id else ""
+        for alternative in item.alternatives:
+            alternative["excluded_reason"] = reason(alternative)
+
+
+def _kroger_text(exc: KrogerError) -> str:
     if isinstance(exc, KrogerReconnectRequired):
-        messages.error(request, "Your Kroger connection has expired. Reconnect Kroger, then send again.")
-    else:
-        messages.error(request, exc.message)
+        return "Your Kroger connection has expired. Reconnect Kroger, then send again."
+    return exc.message
+
+
+def _kroger_message(request, exc: KrogerError) -> None:
+    messages.error(request, _kroger_text(exc))
 
 
 @login_required
@@ -82,6 +110,7 @@ def list_detail(request, pk: int):
     shopping_list = _get_list(request, pk)
     items = list(shopping_list.items.all())
     guidance = read_guidance(Guidance.objects.for_user(request.user))
+    _mark_exclusions(items, guidance)
     progress = ListProgress.of_items(items)
     context = {
         "list": shopping_list,
@@ -110,24 +139,49 @@ def item_resolve(request, pk: int, item_id: int):
     item = _get_item(request, pk, item_id)
     if item.status in (ListItem.Status.PENDING, ListItem.Status.ERROR):
         list_services.resolve_items(shopping_list=item.shopping_list, items=[item], workers=1)
-    if "application/json" not in request.headers.get("Accept", ""):
+    if not _wants_json(request):
         return redirect("list-detail", pk=pk)
-    items = list(ListItem.objects.filter(shopping_list_id=pk))
+    return _row_response(request, item)
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _row_response(request, item: ListItem, *, notice: str = "", error: str = "") -> JsonResponse:
+    """The line's re-rendered row and the list's new totals, for lists.js to update in place.
+
+    What happened is said inside the row (`notice` / `error`) rather than as a flash message,
+    which would otherwise wait for the next full page load and be shown out of context.
+    """
+    items = list(ListItem.objects.filter(shopping_list_id=item.shopping_list_id))
+    _mark_exclusions([item], read_guidance(Guidance.objects.for_user(request.user)))
     progress = ListProgress.of_items(items)
+    row = {"item": item, "list": item.shopping_list, "notice": notice, "error": error}
     return JsonResponse(
         {
             "id": item.pk,
             "status": item.status,
-            "html": render_to_string(
-                "shopping/lists/_item.html", {"item": item, "list": item.shopping_list}, request
-            ),
+            "html": render_to_string("shopping/lists/_item.html", row, request),
             "total": f"{basket_total(items):.2f}",
             "ready": progress.ready,
             "count": progress.total,
             "progress": progress.summary,
             "stage": progress.stage,
+            "can_send": bool(list_services.plan_send(item.shopping_list, items).lines),
         }
     )
+
+
+def _answer(request, item: ListItem, *, notice: str = "", error: str = ""):
+    """Say what happened to a line: in its row for lists.js, else as a message above the list."""
+    if _wants_json(request):
+        return _row_response(request, item, notice=notice, error=error)
+    if error:
+        messages.error(request, error)
+    elif notice:
+        messages.success(request, notice)
+    return redirect(_row_url(item.shopping_list_id, item.pk))
 
 
 @login_required
@@ -140,17 +194,18 @@ def item_update(request, pk: int, item_id: int):
             "quantity": "Quantity must be a whole number from 1 to 99.",
             "product_id": "Unknown product.",
         }
-        messages.error(
-            request, " ".join(problems.get(field, "That change was not understood.") for field in form.errors)
+        return _answer(
+            request,
+            item,
+            error=" ".join(problems.get(field, "That change was not understood.") for field in form.errors),
         )
-        return redirect(_row_url(pk, item_id))
     try:
         list_services.change_item(item=item, **form.cleaned_data)
     except list_services.ProductNotAvailable as exc:
-        messages.error(request, str(exc))
+        return _answer(request, item, error=str(exc))
     except KrogerError as exc:
-        _kroger_message(request, exc)
-    return redirect(_row_url(pk, item_id))
+        return _answer(request, item, error=_kroger_text(exc))
+    return _answer(request, item)
 
 
 def _row_url(pk: int, item_id: int) -> str:
@@ -162,15 +217,14 @@ def _row_url(pk: int, item_id: int) -> str:
 def item_remember(request, pk: int, item_id: int):
     item = _get_item(request, pk, item_id)
     form = RememberForm(request.POST)
-    if form.is_valid():
-        try:
-            list_services.remember_item(item=item, **form.cleaned_data)
-        except (list_services.ItemHasNoProduct, ValidationError) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-        else:
-            saved = " and saved your guidance" if form.cleaned_data["guidance_text"] else ""
-            messages.success(request, f"Remembered “{item.description}” for “{item.term}”{saved}.")
-    return redirect(_row_url(pk, item_id))
+    if not form.is_valid():
+        return _answer(request, item, error="Not remembered: the guidance line is too long.")
+    try:
+        list_services.remember_item(item=item, **form.cleaned_data)
+    except (list_services.ItemHasNoProduct, ValidationError) as exc:
+        return _answer(request, item, error=" ".join(getattr(exc, "messages", [str(exc)])))
+    saved = " and saved your guidance" if form.cleaned_data["guidance_text"].strip() else ""
+    return _answer(request, item, notice=f"Remembered “{item.description}” for “{item.term}”{saved}.")
 
 
 @login_required

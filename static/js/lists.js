@@ -1,14 +1,17 @@
-// The list page: resolve pending lines a few at a time and update each row as it finishes.
-// Without this script the "Find products" button resolves every line and re-renders the page.
+// The list page: resolve pending lines a few at a time and update each row as it finishes, and
+// post a line's forms (quantity, swap, search again, remember) without leaving the page: the
+// server answers the re-rendered row. Without this script every form posts and re-renders.
 (function () {
   "use strict";
   var CONCURRENCY = 4;
   var list = document.getElementById("list-lines");
   var progress = document.getElementById("list-progress");
   if (!list || !progress) return;
+  var csrf = (document.querySelector("input[name=csrfmiddlewaretoken]") || {}).value || "";
+  var sendButton = document.getElementById("send-to-cart");
+  var shownStage = -1;
 
   // Sending can take a moment: show the button busy (and not clickable twice) until the page changes.
-  var sendButton = document.getElementById("send-to-cart");
   if (sendButton) {
     sendButton.form.addEventListener("submit", function () {
       sendButton.setAttribute("aria-busy", "true");
@@ -22,32 +25,80 @@
     });
   }
 
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST",
+      body: body,
+      headers: { "X-CSRFToken": csrf, Accept: "application/json" },
+      credentials: "same-origin",
+    }).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response.json();
+    });
+  }
+
+  // The list's counts after an answer. Resolve answers can arrive out of order, so an older
+  // count is never shown over a newer one; a shopper's own change is always the newest.
+  function showList(data, always) {
+    if (!always && data.stage < shownStage) return;
+    shownStage = data.stage;
+    progress.textContent = data.progress;
+    var total = document.getElementById("list-total");
+    if (total) total.textContent = "$" + data.total;
+    if (sendButton && !sendButton.hasAttribute("aria-busy")) sendButton.disabled = !data.can_send;
+  }
+
+  // --- A line's forms ---------------------------------------------------------------------
+
+  list.addEventListener("submit", function (event) {
+    var form = event.target;
+    var row = form.closest("li.list-line");
+    if (!row || !window.fetch || !window.FormData) return;
+    event.preventDefault();
+    var button = event.submitter || form.querySelector("button[type=submit]");
+    if (button) {
+      button.disabled = true;
+      button.setAttribute("aria-busy", "true");
+    }
+    var rowId = row.id;
+    post(form.action, new FormData(form))
+      .then(function (data) {
+        row.outerHTML = data.html;
+        showList(data, true);
+        var fresh = document.getElementById(rowId);
+        if (!fresh) return;
+        // Keep the keyboard where the answer is: the offer to remember, else what happened.
+        var target = fresh.querySelector(".list-line-ask button") ||
+          fresh.querySelector("[role=alert], [role=status]") || fresh;
+        if (target.tagName !== "BUTTON") target.setAttribute("tabindex", "-1");
+        target.focus();
+      })
+      .catch(function () {
+        if (button) {
+          button.disabled = false;
+          button.removeAttribute("aria-busy");
+        }
+        var problem = row.querySelector(".list-line-problem") || document.createElement("p");
+        problem.className = "message message-error list-line-problem";
+        problem.setAttribute("role", "alert");
+        problem.textContent = "We couldn't reach the site. Check your connection, then try again.";
+        form.appendChild(problem);
+      });
+  });
+
+  // --- Resolving pending lines ------------------------------------------------------------
+
   var pending = Array.prototype.slice.call(list.querySelectorAll('[data-status="pending"], [data-status="error"]'));
   if (!pending.length) return;
-  var csrf = (document.querySelector("input[name=csrfmiddlewaretoken]") || {}).value || "";
   var resolveAll = document.getElementById("resolve-all");
   // The no-JS button resolves everything at once; the script does it line by line instead.
   if (resolveAll) resolveAll.style.display = "none";
 
-
   function resolveOne(row) {
-    return fetch(row.dataset.resolveUrl, {
-      method: "POST",
-      headers: { "X-CSRFToken": csrf, Accept: "application/json" },
-      credentials: "same-origin",
-    })
-      .then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
-      })
+    return post(row.dataset.resolveUrl)
       .then(function (data) {
         row.outerHTML = data.html;
-        // Answers to concurrent requests can arrive out of order: never show an older count.
-        if (data.stage < shownStage) return;
-        shownStage = data.stage;
-        progress.textContent = data.progress;
-        var total = document.getElementById("list-total");
-        if (total) total.textContent = "$" + data.total;
+        showList(data, false);
       })
       .catch(function () {
         var reason = row.querySelector("p");
@@ -56,7 +107,6 @@
       });
   }
 
-  var shownStage = -1;
   var queue = pending.slice();
   function worker() {
     var row = queue.shift();
@@ -66,8 +116,6 @@
   var workers = [];
   for (var i = 0; i < Math.min(CONCURRENCY, queue.length); i++) workers.push(worker());
   Promise.all(workers).then(function () {
-    var send = document.getElementById("send-to-cart");
-    if (send && list.querySelector('[data-status="resolved"]')) send.disabled = false;
     // Lines Kroger could not answer can be tried again with the plain button.
     if (resolveAll && list.querySelector('[data-status="error"]')) {
       resolveAll.style.display = "";

@@ -35,7 +35,8 @@ def api(shopper, api_client):
     return api_client
 
 
-def create(api, text="milk, bananas\na dozen eggs", **extra):
+# Lines with one obvious pick at the sandbox store ("milk" alone needs a choice: whole or 2%?).
+def create(api, text="whole milk, organic bananas\na dozen eggs", **extra):
     return api.post("/api/lists", {"name": "Weekly", "text": text, **extra}, format="json")
 
 
@@ -45,8 +46,8 @@ def test_creating_a_list_parses_the_text_into_pending_lines(api):
     body = response.json()
     assert (body["name"], body["location_id"], body["total"]) == ("Weekly", STORE, "0.00")
     assert [(i["term"], i["quantity"], i["status"]) for i in body["items"]] == [
-        ("milk", 1, "pending"),
-        ("bananas", 1, "pending"),
+        ("whole milk", 1, "pending"),
+        ("organic bananas", 1, "pending"),
         ("eggs", 1, "pending"),
     ]
 
@@ -172,9 +173,52 @@ def test_bad_line_changes_are_400(api, resolved_list, body):
     assert api.patch(item_url(resolved_list), body, format="json").status_code == 400
 
 
-def test_searching_again_from_the_api(api, resolved_list):
+def test_searching_again_from_the_api_keeps_the_lines_own_term(api, resolved_list):
     line = api.patch(item_url(resolved_list), {"term": "bananas"}, format="json").json()
-    assert line["term"] == "bananas" and "Banana" in line["description"]
+    assert (line["term"], line["search_text"]) == ("milk", "bananas")
+    assert "Banana" in line["description"]
+
+
+def test_a_pick_found_by_searching_again_comes_back_for_the_same_line_next_time(api, resolved_list):
+    searched = api.patch(item_url(resolved_list), {"term": "organic whole milk"}, format="json").json()
+    choice = searched["alternatives"][0]["product_id"]
+    api.patch(item_url(resolved_list), {"product_id": choice}, format="json")
+
+    remembered = api.post(item_url(resolved_list, "/remember"), {}, format="json").json()
+    assert remembered["term"] == "milk"
+
+    body = create(api, "milk").json()
+    with responses.RequestsMock():  # no routes: memory answers without a search
+        line = api.post(f"/api/lists/{body['id']}/resolve", {}, format="json").json()["items"][0]
+    assert (line["status"], line["source"], line["product_id"]) == ("resolved", "memory", choice)
+    assert (line["term"], line["search_text"]) == ("milk", "")
+
+
+CHEERIOS = "0001600027528"
+
+
+def test_settling_a_line_that_needed_a_choice_offers_to_remember_it_once(api, shopper):
+    shopping_list = ShoppingListFactory(owner=shopper, location_id=STORE)
+    item = ListItemFactory(
+        shopping_list=shopping_list, raw_text="cereal", term="cereal", status="needs_choice",
+        source="rules", product_id=CHEERIOS, brand="General Mills",
+        description="General Mills Cheerios Toasted Whole Grain Oat Cereal",
+    )  # fmt: skip
+    url = f"/api/lists/{shopping_list.pk}/items/{item.pk}"
+    assert api.get(url).json()["ask_to_remember"] is False
+
+    line = api.patch(url, {"product_id": CHEERIOS}, format="json").json()  # "Use this"
+    assert (line["status"], line["ask_to_remember"]) == ("resolved", True)
+    assert line["suggested_guidance"] == "Prefer General Mills for cereal"
+
+    api.post(url + "/remember", {"guidance_text": line["suggested_guidance"]}, format="json")
+    assert api.get(url).json()["ask_to_remember"] is False
+    assert Guidance.objects.get(owner=shopper).text == "Prefer General Mills for cereal"
+    body = create(api, "cereal").json()
+    with responses.RequestsMock():
+        again = api.post(f"/api/lists/{body['id']}/resolve", {}, format="json").json()["items"][0]
+    assert (again["status"], again["source"], again["product_id"]) == ("resolved", "memory", CHEERIOS)
+    assert again["ask_to_remember"] is False
 
 
 def test_remembering_a_line_with_guidance(api, resolved_list, shopper):
@@ -214,7 +258,7 @@ def test_send_to_cart_then_only_the_difference_after_confirmation(
     api, shopper, kroger_sandbox, connect_kroger
 ):
     profile_id = connect_kroger(shopper)
-    body = create(api, "milk\nbananas").json()
+    body = create(api, "whole milk\norganic bananas").json()
     list_id = body["id"]
     api.post(f"/api/lists/{list_id}/resolve", {}, format="json")
 
@@ -243,8 +287,11 @@ def test_send_to_cart_then_only_the_difference_after_confirmation(
     assert quantities[items[0]["product_id"]] == 2
 
 
-def test_send_to_cart_without_a_kroger_connection_is_a_clear_401(api, resolved_list):
-    response = api.post(f"/api/lists/{resolved_list['id']}/send-to-cart", {}, format="json")
+def test_send_to_cart_without_a_kroger_connection_is_a_clear_401(api, kroger_sandbox):
+    list_id = create(api, "whole milk").json()["id"]
+    items = api.post(f"/api/lists/{list_id}/resolve", {}, format="json").json()["items"]
+    assert [item["status"] for item in items] == ["resolved"]  # so there is something to send
+    response = api.post(f"/api/lists/{list_id}/send-to-cart", {}, format="json")
     assert response.status_code == 401
     assert response.json()["code"] == "kroger_reconnect_required"
 

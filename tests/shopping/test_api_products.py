@@ -2,8 +2,10 @@
 
 import pytest
 import requests
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from tests.factories import UserFactory
+from tests.factories import GuidanceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -235,3 +237,26 @@ def test_brand_and_fulfillment_filters_reach_kroger(api_client, kroger_sandbox):
     assert results
     assert {product["brand"] for product in results} == {"Kroger"}
     assert all(product["fulfillment"]["curbside"] for product in results)
+
+
+def test_products_the_households_guidance_rules_out_say_why(api_client, user, kroger_sandbox):
+    GuidanceFactory(owner=user, text="no peanuts - allergy")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = api_client.get("/api/products", {"term": "peanut butter", "location_id": CINCINNATI})
+
+    peanut = [p for p in response.json()["results"] if "peanut" in p["description"].lower()]
+    assert len(peanut) >= 2
+    for product in peanut:
+        assert "no peanuts - allergy" in product["excluded_reason"], product["description"]
+    assert len([q for q in queries.captured_queries if "shopping_guidance" in q["sql"]]) == 1
+
+    one = api_client.get(f"/api/products/{peanut[0]['product_id']}", {"location_id": CINCINNATI})
+    assert "no peanuts - allergy" in one.json()["excluded_reason"]
+
+
+def test_without_such_guidance_no_product_is_ruled_out(api_client, kroger_sandbox):
+    response = api_client.get("/api/products", {"term": "peanut butter", "location_id": CINCINNATI})
+
+    results = response.json()["results"]
+    assert results and {product["excluded_reason"] for product in results} == {""}

@@ -5,9 +5,12 @@ import re
 import pytest
 import requests
 import responses
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from shopping.models import CartSend, Selection
+from tests.factories import GuidanceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -292,3 +295,46 @@ class TestRememberFor:
 
         assert messages_of(response) == ["Not remembered: Enter at least 3 characters."]
         assert not Selection.objects.exists()
+
+
+def cards_of(response) -> list[str]:
+    return re.findall(r'<li class="card[^"]*">(.*?)</li>', response.content.decode(), re.S)
+
+
+def name_of(card: str) -> str:
+    return re.search(r'<h2 class="product-name">(.*?)</h2>', card).group(1)
+
+
+class TestExclusionsOnTheSearchPage:
+    def test_every_peanut_product_is_marked_with_the_reason(self, shopper, logged_in_client, kroger_sandbox):
+        GuidanceFactory(owner=shopper, text="no peanuts - allergy")
+
+        with CaptureQueriesContext(connection) as queries:
+            response = logged_in_client.get("/products/", {"term": "peanut butter"})
+
+        peanut = [card for card in cards_of(response) if "peanut" in name_of(card).lower()]
+        assert len(peanut) >= 2
+        for card in peanut:
+            seen = " ".join(re.sub(r"<[^>]+>", " ", card).split())
+            assert "⚠ Excluded" in seen and "no peanuts - allergy" in seen, name_of(card)
+            # Still possible, but only on purpose: the add form sits behind "Add anyway…".
+            if 'action="/products/add-to-cart"' in card:
+                assert card.index('<details class="excluded-add">') < card.index("/products/add-to-cart")
+        guidance_reads = [q for q in queries.captured_queries if "shopping_guidance" in q["sql"]]
+        assert len(guidance_reads) == 1
+
+    def test_without_that_guidance_nothing_is_marked(self, shopper, logged_in_client, kroger_sandbox):
+        GuidanceFactory(owner=shopper, text="organic milk")
+
+        response = logged_in_client.get("/products/", {"term": "peanut butter"})
+
+        assert cards_of(response)
+        assert "Excluded" not in text(response) and "Add anyway" not in text(response)
+
+    def test_the_search_page_takes_a_bounded_number_of_queries(
+        self, shopper, logged_in_client, kroger_sandbox, django_assert_max_num_queries
+    ):
+        GuidanceFactory.create_batch(5, owner=shopper, text="no peanuts - allergy")
+
+        with django_assert_max_num_queries(4):  # session, user, guidance (+ a spare)
+            assert logged_in_client.get("/products/", {"term": "peanut butter"}).status_code == 200

@@ -26,7 +26,9 @@ def browser_client(shopper, logged_in_client):
     return logged_in_client
 
 
-def paste(client, text="milk\nbananas\na dozen eggs"):
+# Lines any shopper would pick the same product for at the sandbox store ("milk" alone needs a
+# choice: whole or 2%?).
+def paste(client, text="whole milk\norganic bananas\na dozen eggs"):
     response = client.post("/lists/", {"text": text, "name": "Weekly"})
     assert response.status_code == 302
     return ShoppingList.objects.get(pk=response.url.split("/")[2]), response
@@ -38,7 +40,7 @@ def test_pasting_a_list_creates_it_and_opens_it(browser_client):
     page = browser_client.get(response.url).content.decode()
     assert "0 of 3 ready · 3 to look up" in page and 'aria-live="polite"' in page
     assert "Find products" in page
-    assert "Looking for “bananas”" in page
+    assert "Looking for “organic bananas”" in page
 
 
 def test_the_lists_page_shows_my_lists_and_the_new_list_form(browser_client, shopper):
@@ -86,7 +88,7 @@ def test_find_products_resolves_every_line_and_shows_the_picks(browser_client, k
     assert response.status_code == 302
     page = browser_client.get(f"/lists/{shopping_list.pk}/").content.decode()
     assert "3 of 3 ready" in page
-    milk = shopping_list.items.get(term="milk")
+    milk = shopping_list.items.get(term="whole milk")
     assert milk.description in page.replace("&reg;", "®") and milk.reason.replace('"', "&quot;") in page
     assert "Basket total at today's prices" in page
     assert f"${shopping_list.basket_total:.2f}" in page
@@ -95,7 +97,7 @@ def test_find_products_resolves_every_line_and_shows_the_picks(browser_client, k
 
 def test_one_line_resolves_for_the_script_and_returns_its_row(browser_client, kroger_sandbox):
     shopping_list, _ = paste(browser_client)
-    item = shopping_list.items.get(term="bananas")
+    item = shopping_list.items.get(term="organic bananas")
     response = browser_client.post(
         f"/lists/{shopping_list.pk}/items/{item.pk}/resolve", headers={"accept": "application/json"}
     )
@@ -247,7 +249,7 @@ def test_send_then_resend_only_the_changes_after_a_confirmation_step(
     browser_client, shopper, kroger_sandbox, connect_kroger
 ):
     profile_id = connect_kroger(shopper)
-    shopping_list, _ = paste(browser_client, "milk\nbananas")
+    shopping_list, _ = paste(browser_client, "whole milk\norganic bananas")
     browser_client.post(f"/lists/{shopping_list.pk}/resolve")
 
     page = browser_client.post(f"/lists/{shopping_list.pk}/send", follow=True).content.decode()
@@ -255,7 +257,7 @@ def test_send_then_resend_only_the_changes_after_a_confirmation_step(
     assert page.count(">In cart<") == 2
     assert len(kroger_sandbox.cart_for(profile_id)) == 2
 
-    milk = shopping_list.items.get(term="milk")
+    milk = shopping_list.items.get(term="whole milk")
     browser_client.post(f"/lists/{shopping_list.pk}/items/{milk.pk}", {"quantity": "3"})
     confirm = browser_client.post(f"/lists/{shopping_list.pk}/send").content.decode()
     assert "Send the changes to your Kroger cart?" in confirm
@@ -271,7 +273,7 @@ def test_send_then_resend_only_the_changes_after_a_confirmation_step(
 
 
 def test_sending_without_a_kroger_connection_says_what_to_do(browser_client, kroger_sandbox):
-    shopping_list, _ = paste(browser_client, "milk")
+    shopping_list, _ = paste(browser_client, "whole milk")
     browser_client.post(f"/lists/{shopping_list.pk}/resolve")
     response = browser_client.post(f"/lists/{shopping_list.pk}/send", follow=True)
     assert response.status_code == 200
@@ -322,3 +324,145 @@ def test_a_bad_quantity_gets_a_plain_message(browser_client, shopper):
     assert "Quantity must be a whole number from 1 to 99." in response.content.decode()
     item.refresh_from_db()
     assert item.quantity == 1
+
+
+def test_a_pick_found_by_searching_again_comes_back_for_the_same_line_next_time(
+    browser_client, shopper, kroger_sandbox
+):
+    shopping_list, _ = paste(browser_client, "milk")
+    browser_client.post(f"/lists/{shopping_list.pk}/resolve")
+    item = shopping_list.items.get()
+    url = f"/lists/{shopping_list.pk}/items/{item.pk}"
+
+    page = browser_client.post(url, {"term": "organic whole milk"}, follow=True).content.decode()
+    assert "Searched for “organic whole milk”" in page
+    assert 'name="term" type="search" maxlength="200" required value="organic whole milk"' in page
+    item.refresh_from_db()
+    choice = item.alternatives[0]["product_id"]
+    browser_client.post(url, {"product_id": choice})
+    page = browser_client.post(url + "/remember", follow=True).content.decode()
+    assert "for “milk”." in page
+
+    again, _ = paste(browser_client, "milk")
+    browser_client.post(f"/lists/{again.pk}/resolve")
+    page = browser_client.get(f"/lists/{again.pk}/").content.decode()
+    assert "Remembered pick for &quot;milk&quot; at this store" in page
+    assert "Searched for" not in page
+    line = again.items.get()
+    assert (line.status, line.source, line.product_id) == ("resolved", "memory", choice)
+
+
+CHEERIOS = "0001600027528"
+
+
+@pytest.fixture
+def flagged(shopper):
+    """A line the picker was unsure of, as resolving leaves it: a suggestion awaiting the shopper."""
+    shopping_list = ShoppingListFactory(owner=shopper, location_id=STORE)
+    return ListItemFactory(
+        shopping_list=shopping_list, raw_text="cereal", term="cereal", status="needs_choice",
+        source="rules", product_id=CHEERIOS, brand="General Mills", regular_price="4.29",
+        description="General Mills Cheerios Toasted Whole Grain Oat Cereal",
+        reason='Not sure this is the "cereal" you want: please choose',
+    )  # fmt: skip
+
+
+OFFER = "Remember “cereal” → General Mills Cheerios Toasted Whole Grain Oat Cereal for next time"
+SUGGESTED = (
+    'name="guidance_text" type="text" maxlength="500" required value="Prefer General Mills for cereal"'
+)
+
+
+def test_settling_a_flagged_line_offers_to_remember_it_and_to_save_guidance(browser_client, shopper, flagged):
+    base = f"/lists/{flagged.shopping_list_id}/"
+    assert OFFER not in browser_client.get(base).content.decode()
+
+    page = browser_client.post(f"{base}items/{flagged.pk}", {"product_id": CHEERIOS}, follow=True)
+    html = page.content.decode()
+    assert OFFER in html and SUGGESTED in html and "Save guidance" in html
+    assert html.count("Remember this choice") == 0  # one offer per line, not two
+
+    page = browser_client.post(
+        f"{base}items/{flagged.pk}/remember",
+        {"guidance_text": "Prefer General Mills for cereal"},
+        follow=True,
+    ).content.decode()
+    assert "Remembered “General Mills Cheerios Toasted Whole Grain Oat Cereal” for “cereal”" in page
+    assert "and saved your guidance" in page
+    assert OFFER not in page  # asked once: answered, so not asked again
+    assert Selection.objects.get(owner=shopper).term == "cereal"
+    assert Guidance.objects.get(owner=shopper).applies_to == "cereal"
+
+
+def test_a_line_the_picker_was_sure_of_is_not_offered_after_a_swap(browser_client, shopper, flagged):
+    flagged.status = "resolved"
+    flagged.save()
+    url = f"/lists/{flagged.shopping_list_id}/items/{flagged.pk}"
+    html = browser_client.post(url, {"product_id": CHEERIOS}, follow=True).content.decode()
+    assert "Remember “cereal”" not in html and "Remember this choice" in html
+
+
+def test_for_the_script_a_settled_flagged_line_answers_its_row_with_the_offer(
+    browser_client, shopper, flagged
+):
+    base = f"/lists/{flagged.shopping_list_id}/"
+    json = {"accept": "application/json"}
+    body = browser_client.post(f"{base}items/{flagged.pk}", {"product_id": CHEERIOS}, headers=json).json()
+    assert (body["id"], body["status"], body["progress"], body["can_send"]) == (
+        flagged.pk, "resolved", "1 of 1 ready", True
+    )  # fmt: skip
+    assert OFFER in body["html"] and SUGGESTED in body["html"]
+
+    body = browser_client.post(f"{base}items/{flagged.pk}/remember", headers=json).json()
+    remembered = "Remembered “General Mills Cheerios Toasted Whole Grain Oat Cereal” for “cereal”."
+    assert f'role="status">{remembered}' in body["html"]
+    assert OFFER not in body["html"]
+    # Said in the row, so it is not said again on the next page load.
+    assert "Remembered" not in browser_client.get(base).content.decode()
+
+
+def test_for_the_script_a_bad_change_is_explained_in_the_row(browser_client, shopper, flagged):
+    url = f"/lists/{flagged.shopping_list_id}/items/{flagged.pk}"
+    body = browser_client.post(url, {"quantity": "0"}, headers={"accept": "application/json"}).json()
+    assert 'role="alert">Quantity must be a whole number from 1 to 99.' in body["html"]
+    flagged.refresh_from_db()
+    assert (flagged.quantity, flagged.status) == (1, "needs_choice")
+
+
+def test_a_remembered_pick_against_the_households_guidance_is_marked_with_the_reason(
+    browser_client, shopper, django_assert_max_num_queries
+):
+    """Memory never passes through the picker's filter, so the review page must say it."""
+    GuidanceFactory(owner=shopper, text="no peanuts - allergy")
+    shopping_list = ShoppingListFactory(owner=shopper, location_id=STORE)
+    jif = ListItemFactory(
+        shopping_list=shopping_list, term="spread", status="resolved", source="memory",
+        product_id="0008093540003", brand="Jif", description="Jif Creamy Peanut Butter",
+        alternatives=[{"product_id": "0001111040378", "description": "Kroger® Creamy Peanut Butter"},
+                      {"product_id": "0001111040101", "description": "Kroger® Strawberry Preserves"}],
+    )  # fmt: skip
+    ListItemFactory(
+        shopping_list=shopping_list, term="milk", status="resolved", product_id="0001111041700",
+        description="Kroger® 2% Reduced Fat Milk",
+    )  # fmt: skip
+
+    with django_assert_max_num_queries(8):
+        html = browser_client.get(f"/lists/{shopping_list.pk}/").content.decode()
+
+    rows = {
+        m[0]: m[1] for m in re.findall(r'<li class="list-line" id="item-(\d+)".*?>(.*?)</li>', html, re.S)
+    }
+    spread = " ".join(re.sub(r"<[^>]+>", " ", rows[str(jif.pk)]).split())
+    assert "⚠ Excluded" in spread and "no peanuts - allergy" in spread
+    assert "Kroger® Creamy Peanut Butter ⚠ Excluded:" in spread.replace("&reg;", "®")
+    assert "Strawberry Preserves ⚠" not in spread.replace("&reg;", "®")
+    assert html.count("badge-excluded") == 2  # the pick and one alternative, not the milk
+
+
+def test_without_such_guidance_no_line_is_marked(browser_client, shopper):
+    shopping_list = ShoppingListFactory(owner=shopper, location_id=STORE)
+    ListItemFactory(
+        shopping_list=shopping_list, status="resolved", product_id="0008093540003",
+        description="Jif Creamy Peanut Butter",
+    )  # fmt: skip
+    assert "Excluded" not in browser_client.get(f"/lists/{shopping_list.pk}/").content.decode()

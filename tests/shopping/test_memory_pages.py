@@ -33,7 +33,7 @@ def test_guidance_page_lists_own_lines_in_order_with_count(logged_in_client, use
 def test_each_line_says_what_the_picker_understood_or_that_it_is_ignored(logged_in_client, user):
     GuidanceFactory(owner=user, text="free-range eggs", position=0)
     GuidanceFactory(owner=user, text="buy whatever looks nice", position=1)
-    GuidanceFactory(owner=user, text="no peanuts; whatever looks nice", position=2)
+    GuidanceFactory(owner=user, text="no peanuts; buy whatever looks nice", position=2)
 
     page = logged_in_client.get("/guidance/").content.decode()
 
@@ -41,7 +41,7 @@ def test_each_line_says_what_the_picker_understood_or_that_it_is_ignored(logged_
     assert "Prefers: free-range (eggs)" in lines[0] and "Not understood" not in lines[0]
     assert "Not understood as a rule — the picker will ignore this line" in lines[1]
     assert "Never buys: peanuts (every item)" in lines[2]
-    assert "Not understood, so ignored: “whatever looks nice”" in lines[2]
+    assert "Not understood, so ignored: “buy whatever looks nice”" in lines[2]
 
 
 def test_guidance_page_query_count_does_not_grow(logged_in_client, user, django_assert_max_num_queries):

@@ -25,7 +25,7 @@ def test_issue_example_becomes_three_rules_with_scopes():
     kinds = [(rule.kind, rule.value, rule.scope) for rule in guidance.rules]
     assert kinds == [
         ("attribute", "free-range", ("eggs", "poultry")),
-        ("indifferent", "organic", ("organic",)),
+        ("indifferent", "organic", ()),
         ("store_brand", "store", ("staples",)),
     ]
     assert guidance.rules[2].margin == Decimal(1)
@@ -97,7 +97,7 @@ def test_only_makes_an_attribute_strong_and_avoid_makes_it_negative():
         ("We don't eat pork", {"pork"}),
         ("allergic to shellfish", {"shellfish"}),
         ("sesame allergy", {"sesame"}),
-        ("no high fructose corn syrup", {"corn syrup"}),
+        ("no high fructose corn syrup", {"high fructose corn syrup"}),
         ("We are vegetarian", {"meat"}),
         ("no peanuts or pork", {"peanuts", "pork"}),
     ],
@@ -181,7 +181,8 @@ def test_rules_for_a_term_leave_out_other_items_and_indifference():
             [
                 "Prefers: free-range (eggs, poultry)",
                 "Doesn't mind: organic or not",
-                "Prefers: the store brand (staples), unless a name brand costs less than $1.00 more",
+                "Prefers: the store brand (staples), unless a name brand costs less than $1.00 more"
+                " (compared per unit)",
             ],
         ),
         ("Prefer Horizon milk", ["Prefers: Horizon brand (milk)"]),

@@ -49,21 +49,28 @@ def test_milk_chocolate_is_not_milk(milks):
     assert milks["chocolate"] in chosen.alternatives or len(chosen.alternatives) == 4
 
 
-def test_without_guidance_the_best_unit_price_among_good_matches_wins(milks):
+def test_milk_of_several_fat_levels_needs_the_households_choice(milks):
     chosen = pick("milk", list(milks.values()))
-    assert chosen.product == milks["kroger_gallon"]
-    assert chosen.reason == 'Best match for "milk" at this store'
+    assert chosen.needs_choice
+    assert chosen.reason == "Please choose: they come as 2%, whole"
+    assert chosen.product == milks["kroger_half"]  # a typical size, the best price per unit
+
+
+def test_without_guidance_the_best_unit_price_among_interchangeable_matches_wins(milks):
+    chosen = pick("whole milk", list(milks.values()))
+    assert chosen.product == milks["kroger_half"]
+    assert chosen.reason == 'Best match for "whole milk" at this store'
     assert chosen.confidence >= CONFIDENCE_THRESHOLD
 
 
 def test_preferred_brand_wins_and_the_reason_names_the_guidance(milks):
     chosen = pick("milk", list(milks.values()), "Prefer Horizon milk")
     assert chosen.product == milks["horizon"]
-    assert chosen.reason == "Matches your guidance: Prefer Horizon milk"
+    assert chosen.reason == "Your guidance: “Prefer Horizon milk”"
 
 
 def test_avoided_brand_loses_and_the_reason_names_the_guidance(milks):
-    chosen = pick("milk", list(milks.values()), "Never Kroger")
+    chosen = pick("whole milk", list(milks.values()), "Never Kroger")
     assert chosen.product.brand != "Kroger"
     assert "Never Kroger" in chosen.reason
 
@@ -74,14 +81,17 @@ def test_attribute_rule_prefers_matching_products(milks):
 
 
 def test_a_rule_scoped_to_another_item_changes_nothing(milks):
-    chosen = pick("milk", list(milks.values()), "organic strawberries")
-    assert chosen.product == milks["kroger_gallon"]
+    chosen = pick("whole milk", list(milks.values()), "organic strawberries")
+    assert chosen == pick("whole milk", list(milks.values()))
 
 
 def test_cheapest_rule_takes_the_lowest_shelf_price_among_real_matches(milks):
-    chosen = pick("milk", list(milks.values()), "cheapest milk")
-    assert chosen.product == milks["kroger_half"]
-    assert chosen.reason == "Matches your guidance: cheapest milk"
+    chosen = pick("2% milk", list(milks.values()), "cheapest milk")
+    assert chosen.product == milks["fairlife"] or chosen.product == milks["kroger_gallon"]
+    assert chosen.product == milks["kroger_gallon"]  # $3.49 beats $4.79 on the shelf
+    assert chosen.reason == "Your guidance: “cheapest milk”"
+    # A price rule chooses among the same kind of product, never which kind: whole or 2%?
+    assert pick("milk", list(milks.values()), "cheapest milk").needs_choice
 
 
 def test_size_rules(milks):
@@ -91,9 +101,9 @@ def test_size_rules(milks):
 
 
 def test_the_size_on_the_list_line_counts(milks):
-    chosen = pick("milk", list(milks.values()), amount=Decimal(1), unit="half gal")
+    chosen = pick("whole milk", list(milks.values()), amount=Decimal(1), unit="half gal")
     assert chosen.product == milks["kroger_half"]
-    assert chosen.reason == 'Best match for "milk" in the size on your list'
+    assert chosen.reason == 'Best match for "whole milk" in the size on your list'
 
 
 def test_store_brand_rule():
@@ -113,9 +123,9 @@ def test_store_brand_unless_the_name_brand_is_under_a_margin_more():
 
 
 def test_on_sale_rule_and_promo_prices():
-    regular = product("Tillamook Medium Cheddar Cheese", "Tillamook", "8 oz", "3.99")
+    regular = product("Tillamook Sharp Cheddar Cheese", "Tillamook", "8 oz", "3.99")
     sale = product("Cabot Sharp Cheddar Cheese", "Cabot", "8 oz", "4.49", promo="3.49")
-    chosen = pick("cheddar cheese", [regular, sale], "buy things on sale")
+    chosen = pick("sharp cheddar cheese", [regular, sale], "buy things on sale")
     assert chosen.product == sale
     assert chosen.reason.endswith("(on sale)")
 
@@ -127,7 +137,7 @@ def test_exclusions_remove_candidates_and_say_so():
     ]
     chosen = pick("granola", granola, "no peanuts")
     assert chosen.product == granola[1]
-    assert "skipped 1 against your guidance (no peanuts)" in chosen.reason
+    assert "left out 1 against your guidance (“no peanuts”)" in chosen.reason
     assert granola[0] not in chosen.alternatives
 
 
@@ -135,7 +145,10 @@ def test_when_every_candidate_is_excluded_nothing_is_picked():
     bacon = [product("Oscar Mayer Bacon", "Oscar Mayer", "16 oz", "6.99")]
     chosen = pick("bacon", bacon, "We don't eat pork")
     assert chosen.product is None
-    assert chosen.reason == 'Every result for "bacon" goes against your guidance: We don\'t eat pork'
+    assert (
+        chosen.reason == "Every match for “bacon” goes against your guidance: has bacon (from its name)"
+        " (“We don't eat pork”)"
+    )
 
 
 def test_dairy_free_labels_do_not_trip_a_dairy_word_exclusion():
@@ -160,7 +173,7 @@ def test_a_poor_match_is_flagged_for_the_shopper_not_guessed_quietly():
     assert chosen.product is not None
     assert chosen.confidence < CONFIDENCE_THRESHOLD
     assert chosen.needs_choice
-    assert chosen.reason == 'Not sure this is the "banana" you want: please choose'
+    assert chosen.reason == "Please choose: nothing here is plainly “banana”"
 
 
 def test_close_calls_have_lower_confidence_than_clear_winners(milks):

@@ -135,21 +135,26 @@ def test_another_shoppers_picks_are_never_used(shopper, kroger_sandbox):
 
 
 def test_unremembered_lines_are_searched_at_the_store_and_ranked(shopper, kroger_sandbox):
-    items = resolved(new_list(shopper, "milk, bananas, a dozen eggs"))
+    # Lines with one obvious pick at this store ("milk" alone needs a choice: whole or 2%?).
+    items = resolved(new_list(shopper, "whole milk, organic bananas, a dozen eggs"))
     assert {item.status for item in items.values()} == {"resolved"}
-    assert "Milk" in items["milk"].description and "Chocolate" not in items["milk"].description
+    milk = items["whole milk"]
+    assert "Whole Milk" in milk.description and "Chocolate" not in milk.description
+    assert "Organic" in items["organic bananas"].description
     assert items["eggs"].size == "12 ct"
-    assert items["milk"].regular_price is not None and items["milk"].image_url.startswith("http")
-    assert 1 <= len(items["milk"].alternatives) <= 5
-    assert all(alt["product_id"] != items["milk"].product_id for alt in items["milk"].alternatives)
+    assert milk.regular_price is not None and milk.image_url.startswith("http")
+    assert 1 <= len(milk.alternatives) <= 5
+    assert all(alt["product_id"] != milk.product_id for alt in milk.alternatives)
 
 
 def test_guidance_decides_and_the_reason_names_it(shopper, kroger_sandbox):
     GuidanceFactory(owner=shopper, text="Free-range eggs; organic bananas")
     items = resolved(new_list(shopper, "eggs, bananas"))
+    assert {item.status for item in items.values()} == {"resolved"}
     assert "Free Range" in items["eggs"].description
-    assert items["eggs"].reason.startswith("Matches your guidance: Free-range eggs")
+    assert items["eggs"].reason.startswith("Your guidance: “Free-range eggs”")
     assert "Organic" in items["bananas"].description
+    assert items["bananas"].reason.startswith("Your guidance: “organic bananas”")
 
 
 def test_a_poor_match_needs_the_shoppers_choice(shopper, fake_kroger):
@@ -244,20 +249,67 @@ def test_a_product_kroger_does_not_sell_here_cannot_be_chosen(shopper, kroger_sa
     assert item.product_id == before
 
 
-def test_confirming_a_needs_choice_pick_resolves_it(shopper, fake_kroger):
-    search_answers(fake_kroger, {"banana": [payload("0004300020540", "Jell-O Banana Cream Pudding")]})
+def test_confirming_a_needs_choice_pick_resolves_it_and_asks_to_remember_it(shopper, fake_kroger):
+    pudding = payload("0004300020540", "Jell-O Banana Cream Pudding", brand="Jell-O")
+    search_answers(fake_kroger, {"banana": [pudding]})
     item = resolved(new_list(shopper, "banana"))["banana"]
+    assert (item.status, item.ask_to_remember) == ("needs_choice", False)
     list_services.choose_product(item=item, product_id="0004300020540")
     item.refresh_from_db()
-    assert (item.status, item.reason) == ("resolved", "Your choice")
+    assert (item.status, item.reason, item.ask_to_remember) == ("resolved", "Your choice", True)
+    assert item.suggested_guidance == "Prefer Jell-O for banana"
 
-
-def test_searching_again_uses_the_new_term(shopper, kroger_sandbox):
-    item = resolved(new_list(shopper, "milk"))["milk"]
-    list_services.search_again(item=item, text="Chopped Bananas!")
+    list_services.remember_item(item=item)
     item.refresh_from_db()
-    assert item.term == "bananas"
+    assert item.ask_to_remember is False
+
+
+def test_swapping_a_line_the_picker_was_sure_of_does_not_ask(shopper):
+    item = new_list(shopper, "milk").items.get()
+    whole = {"product_id": "0001111040060", "description": "Kroger® Vitamin D Whole Milk"}
+    item.status, item.source, item.product_id, item.alternatives = "resolved", "rules", MILK_GALLON, [whole]
+    item.save()
+    list_services.choose_product(item=item, product_id=whole["product_id"])  # a stored alternative
+    item.refresh_from_db()
+    assert (item.product_id, item.source, item.ask_to_remember) == (whole["product_id"], "user", False)
+
+
+def test_searching_again_searches_the_new_words_and_keeps_the_lines_term(shopper, kroger_sandbox):
+    item = resolved(new_list(shopper, "milk"))["milk"]
+    list_services.search_again(item=item, text="Chopped  Bananas!")
+    item.refresh_from_db()
+    assert (item.term, item.search_text) == ("milk", "Chopped Bananas!")
     assert "Banana" in item.description
+
+
+def test_searching_again_for_the_lines_own_term_goes_back_to_it(shopper, kroger_sandbox):
+    item = resolved(new_list(shopper, "milk"))["milk"]
+    list_services.search_again(item=item, text="bananas")
+    list_services.search_again(item=item, text="Milk")
+    item.refresh_from_db()
+    assert (item.term, item.search_text) == ("milk", "")
+    assert "Milk" in item.description
+
+
+def test_a_pick_found_by_searching_again_is_remembered_for_what_the_list_says(shopper, kroger_sandbox):
+    item = resolved(new_list(shopper, "milk"))["milk"]
+    list_services.search_again(item=item, text="organic whole milk")
+    list_services.choose_product(item=item, product_id=item.alternatives[0]["product_id"])
+    selection = list_services.remember_item(item=item, guidance_text="Organic for the kids")
+    assert selection.term == "milk"
+    assert Guidance.objects.get(owner=shopper).applies_to == "milk"
+    with responses.RequestsMock():  # no routes: the next list must not search at all
+        again = resolved(new_list(shopper, "milk"))["milk"]
+    assert (again.status, again.source, again.product_id) == ("resolved", "memory", item.product_id)
+
+
+def test_searching_again_with_other_words_searches_even_when_the_term_is_remembered(shopper, kroger_sandbox):
+    SelectionFactory(owner=shopper, term="milk", location_id=STORE, product_id=MILK_GALLON)
+    item = resolved(new_list(shopper, "milk"))["milk"]
+    assert item.source == "memory"
+    list_services.search_again(item=item, text="bananas")
+    item.refresh_from_db()
+    assert item.source != "memory" and "Banana" in item.description
 
 
 def test_remembering_a_line_makes_the_next_list_skip_the_search(shopper, kroger_sandbox):
@@ -283,7 +335,7 @@ def test_a_line_without_a_product_cannot_be_remembered(shopper):
 @pytest.fixture
 def sent_list(shopper, kroger_sandbox, connect_kroger):
     profile_id = connect_kroger(shopper)
-    shopping_list = new_list(shopper, "milk x2\nbananas\na dozen eggs")
+    shopping_list = new_list(shopper, "whole milk x2\norganic bananas\na dozen eggs")
     list_services.resolve_list(shopping_list=shopping_list)
     list_services.send_list_to_cart(shopping_list=shopping_list, user=shopper)
     shopping_list.refresh_from_db()
@@ -315,26 +367,27 @@ def test_lines_that_need_a_choice_are_not_sent(shopper, fake_kroger, connect_kro
 def test_sending_again_needs_confirmation_and_sends_only_the_difference(sent_list, kroger_sandbox):
     shopping_list, profile_id = sent_list
     items = {item.term: item for item in shopping_list.items.all()}
-    items["milk"].quantity = 3  # one more
-    items["milk"].save()
+    items["whole milk"].quantity = 3  # one more
+    items["whole milk"].save()
     list_services.choose_product(item=items["eggs"], product_id=items["eggs"].alternatives[0]["product_id"])
     new_eggs = items["eggs"].product_id
-    ListItem.objects.create(shopping_list=shopping_list, raw_text="coffee", term="coffee", position=9)
+    ListItem.objects.create(shopping_list=shopping_list, raw_text="lemons", term="lemons", position=9)
     list_services.resolve_list(shopping_list=shopping_list)
-    coffee = shopping_list.items.get(term="coffee").product_id
+    lemons = shopping_list.items.get(term="lemons").product_id
     before = cart(kroger_sandbox, profile_id)
 
     with pytest.raises(list_services.ConfirmationRequired) as asked:
         list_services.send_list_to_cart(shopping_list=shopping_list, user=shopper_of(shopping_list))
     changes = [(line.item.term, line.quantity, line.change) for line in asked.value.plan.lines]
-    assert changes == [("milk", 1, "more"), ("eggs", 1, "changed"), ("coffee", 1, "new")]
+    assert changes == [("whole milk", 1, "more"), ("eggs", 1, "changed"), ("lemons", 1, "new")]
     assert [item.term for item in asked.value.plan.left_in_cart] == ["eggs"]
     assert cart(kroger_sandbox, profile_id) == before
 
     list_services.send_list_to_cart(shopping_list=shopping_list, user=shopper_of(shopping_list), confirm=True)
     after = cart(kroger_sandbox, profile_id)
-    assert after[items["milk"].product_id] == before[items["milk"].product_id] + 1
-    assert after[new_eggs] == 1 and after[coffee] == 1
+    milk = items["whole milk"].product_id
+    assert after[milk] == before[milk] + 1
+    assert after[new_eggs] == 1 and after[lemons] == 1
     assert list_services.plan_send(shopping_list).lines == []
 
 
@@ -422,7 +475,8 @@ def test_the_assistant_picks_among_the_stores_candidates_when_configured(shopper
         llm.release.set()
         llm.server.shutdown()
         llm.server.server_close()
-    assert (item.product_id, item.source, item.status) == ("0007797502101", "assistant", "resolved")
+    # The assistant overruled the rules' pick (the cheaper Kroger eggs), so the shopper confirms it.
+    assert (item.product_id, item.source, item.status) == ("0007797502101", "assistant", "needs_choice")
     assert item.reason == "Assistant's pick: Pasture-raised, as you like."
     assert [alt["product_id"] for alt in item.alternatives] == ["0001111060933"]
 
@@ -431,7 +485,7 @@ def test_searching_again_for_symbols_only_says_the_term_is_too_short(shopper, kr
     item = resolved(new_list(shopper, "milk"))["milk"]
     list_services.search_again(item=item, text="%%&&")
     item.refresh_from_db()
-    assert (item.term, item.status, item.product_id) == ("", "not_found", "")
+    assert (item.term, item.search_text, item.status, item.product_id) == ("milk", "%%&&", "not_found", "")
     assert item.reason == "Too short to search for: type a longer name"
 
 

@@ -1,0 +1,52 @@
+"""The one text normaliser: list lines, guidance, product names and memory keys all go through it,
+so "Jalapeño", "jalapeno" and "JALAPENOS" compare equal everywhere."""
+
+import re
+import unicodedata
+
+
+def fold_accents(text: str) -> str:
+    """ "Jalapeño crème" -> "Jalapeno creme"."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def normalize(text: str) -> str:
+    """Lower case, accents folded, ® and punctuation as spaces (keeping %, $, decimals, & and ')."""
+    text = fold_accents(text.replace("’", "'").replace("¢", " cents")).lower()
+    text = re.sub(r"[^a-z0-9%$.'& ]", " ", text)
+    text = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", text)  # a full stop, not the point in "$1.50"
+    text = re.sub(r"(?<![a-z])'|'(?![a-z])", " ", text)  # quotes, not "dave's"
+    return " ".join(text.split())
+
+
+# Nouns ending in "ie" whose plural is not "-y" + "ies" ("cookies" -> cookie, not "cooky").
+IE_NOUNS = frozenset(
+    {"cookie", "pie", "veggie", "brownie", "smoothie", "movie", "calorie", "hoagie", "tie", "beanie"}
+    | {"rookie", "goalie", "sweetie", "pixie", "zombie", "selfie", "birdie", "boogie", "talkie"}
+)
+
+
+def singular(word: str) -> str:
+    """ "tomatoes" -> "tomato", "berries" -> "berry", "eggs" -> "egg" (good enough for groceries)."""
+    if len(word) <= 3 or word.endswith(("ss", "us", "is", "'s")):
+        return word
+    if word.endswith("ies"):
+        return word[:-1] if word[:-1] in IE_NOUNS else word[:-3] + "y"
+    if word.endswith(("oes", "ches", "shes", "xes", "sses")):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") else word
+
+
+def words(text: str) -> list[str]:
+    """The normalised, singular words of a text."""
+    return [singular(word) for word in normalize(text).split()]
+
+
+def phrase(text: str) -> str:
+    """The normalised, singular form of a phrase, for whole-word comparisons."""
+    return " ".join(words(text))
+
+
+def contains_phrase(text: str, wanted: str) -> bool:
+    """Whether normalised `text` has `wanted` as whole words (plural forms count)."""
+    return re.search(rf"(?<![a-z0-9]){re.escape(wanted)}(?:s|es)?(?![a-z0-9])", text) is not None
