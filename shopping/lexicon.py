@@ -101,10 +101,8 @@ ATTRIBUTES = {
 EXCLUSIVE_GROUPS: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
     # (values, the products they are about; empty: any product)
     (frozenset({"whole", "2%", "1%", "skim"}), frozenset({"milk"})),
-    (frozenset({"salted", "unsalted"}), frozenset({"butter"})),
     (frozenset({"mild", "medium", "sharp", "extra sharp"}), frozenset({"cheddar", "cheese"})),
     (frozenset({"white", "whole grain", "sourdough", "multigrain", "rye", "potato"}), frozenset({"bread"})),
-    (frozenset({"no pulp", "some pulp", "lots of pulp"}), frozenset({"juice"})),
     (
         frozenset(
             {
@@ -126,6 +124,12 @@ EXCLUSIVE_GROUPS: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
         ),
         frozenset(),
     ),
+)
+# Kinds with a usual default (salted butter, juice as it comes): not worth asking about, but a
+# different one is still a substitute when the one the household named is out of stock.
+SUBSTITUTE_GROUPS: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
+    (frozenset({"salted", "unsalted"}), frozenset({"butter"})),
+    (frozenset({"no pulp", "some pulp", "lots of pulp"}), frozenset({"juice"})),
 )
 
 
@@ -511,6 +515,7 @@ SYNONYMS = (
     ("cilantro", "coriander"),
     ("yogurt", "yoghurt"),
     ("oat", "oatmeal"),
+    ("tenderloin", "tender"),
     ("chocolate chip", "chocolate morsel", "baking chip"),
     ("mayonnaise", "mayo"),
 )
@@ -562,7 +567,6 @@ KROGER_CATEGORIES = {
     "cleaning": ("household",),
     "breakfast": ("breakfast",),
     "baking": ("baking goods",),
-    "pasta": ("pasta, sauces, grain",),
     "pantry": ("canned & packaged", "pasta, sauces, grain", "baking goods", "breakfast"),
     "pantry stuff": ("canned & packaged", "pasta, sauces, grain", "baking goods", "breakfast"),
 }

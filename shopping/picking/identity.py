@@ -31,7 +31,7 @@ NEUTRAL = word_set(
     "bottles cans boxes bags family size value fresh organic natural original classic whole plain "
     "boneless skinless large medium small extra jumbo grade a aa and with in of the fat free reduced low "
     "1% 2% vitamin d unsalted salted lean regular light mild sharp thin thick cut style per raw "
-    "pasteurized farm cage range grass fed pasture raised wild caught seedless mini baby petite tender "
+    "pasteurized farm cage range grass fed pasture raised wild caught seedless mini baby petite "
     "pouch tray mega double triple ultra soft strong sheet sheets select premium "
     "homestyle traditional deluxe pure real 100% all natural fl tub container clamshell net wt "
     "crown crowns head heads stalk stalks hearts bulb vine on the multipack multi jar variety "
@@ -194,8 +194,10 @@ def match(term: str, product: Product) -> Match:
         )
         return Match(Identity.EXACT, 1.0, variety, 0)
     have = set(name) | set(words(product.brand)) | {w for c in product.categories for w in words(c)}
-    covered = [w for w in wanted if w in have or (len(w) > 4 and any(h.startswith(w) for h in have))]
-    coverage = len(covered) / len(wanted)
+    # Packaging and size words ("juice boxes", "bag of") may be missing from a name.
+    content = [w for w in wanted if w not in NEUTRAL or w in ATTRIBUTE_WORDS] or wanted
+    covered = [w for w in content if w in have or (len(w) > 4 and any(h.startswith(w) for h in have))]
+    coverage = len(covered) / len(content)
     noun = head(wanted)
     variety = frozenset(
         w
@@ -206,8 +208,9 @@ def match(term: str, product: Product) -> Match:
         and w not in ATTRIBUTE_WORDS
         and not re.match(r"^[\d.%/$&']+$", w)
         and len(w) > 1
+        and w not in SHELF_LABELS
     )
-    extra_attributes = sum(1 for w in set(name) & ATTRIBUTE_WORDS if w not in wanted and w not in NEUTRAL)
+    extra_attributes = sum(1 for w in set(name) & ATTRIBUTE_WORDS if w not in wanted)
     if noun not in name:
         identity = Identity.NONE
         if coverage >= 0.5 and noun in have:

@@ -79,6 +79,7 @@ class Rule:
     size_target: tuple[Decimal, str] | None = None
     qualifier: tuple[str, ...] = ()  # words a brand rule's product must also have ("apple juice")
     known_brand: bool = True  # False: a capitalised name no list knows; counts only if Kroger's brands do
+    about_line: bool = False  # set by `for_term`: the rule names this very product, not its category
 
     @property
     def dimension(self) -> str:
@@ -108,12 +109,12 @@ class Rule:
                 and (set(content) <= term_words or (term_words and term_words <= set(content)))
             ):
                 best = max(best, 3)
+            elif scope in folded:
+                best = max(best, 3)  # the store's matches are mostly "... Pasta": this is pasta
             elif scope in kroger_categories and folded & KNOWN_KROGER_CATEGORIES:
                 # Kroger's own categories say what the line is ("diced tomatoes" are canned, not produce).
                 best = max(best, 2 if folded & kroger_categories[scope] else 0)
-            elif any(
-                contains_phrase(term_phrase, phrase(item)) for item in term_categories.get(scope, ())
-            ) or (scope in folded):
+            elif any(contains_phrase(term_phrase, phrase(item)) for item in term_categories.get(scope, ())):
                 best = max(best, 2)
         return best
 
@@ -151,7 +152,7 @@ class GuidanceRules:
                 or level == best[rule.dimension]
                 and not line_overrides(line, rule)
             ):
-                chosen.append(rule)
+                chosen.append(replace(rule, about_line=level == 3))
         indifferent = {r.value for r in self.rules if r.kind == RuleKind.INDIFFERENT and r.applies_to(term)}
         return tuple(
             rule

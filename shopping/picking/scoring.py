@@ -19,12 +19,19 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from kroger.schemas import Product
-from shopping.lexicon import ATTRIBUTES, BRAND_ALIASES, EXCLUSIVE_GROUPS, STORE_BRANDS, VAGUE_LINES
+from shopping.lexicon import (
+    ATTRIBUTES,
+    BRAND_ALIASES,
+    EXCLUSIVE_GROUPS,
+    STORE_BRANDS,
+    SUBSTITUTE_GROUPS,
+    VAGUE_LINES,
+)
 from shopping.text import normalize, phrase
 from shopping.units import measure, pack_count, requested_measure
 
 from .exclusions import excluded_by
-from .identity import Identity, Match, canonical, match, refine_by_category
+from .identity import ATTRIBUTE_WORDS, Identity, Match, canonical, match, refine_by_category
 from .rules import Rule, RuleKind, brand_title
 
 CONFIDENCE_THRESHOLD = 0.6
@@ -73,6 +80,7 @@ class Ranking:
     doubts: list[str] = field(default_factory=list)  # why the shopper should choose
     size_matched: bool = False
     rules: tuple[Rule, ...] = ()
+    pool_size: int = 0  # how many of `ranked` passed every step
     vague: bool = False  # the line names a whole shelf ("cereal") unless a rule settles which
 
 
@@ -212,6 +220,10 @@ def rank_candidates(
     narrow(lambda c: c.match.identity == best_identity)
     best_cover = max(c.match.coverage for c in pool)
     narrow(lambda c: c.match.coverage == best_cover)
+    # A flavour the line didn't ask for is another kind ("Honey Nut" for "cheerios"), when the
+    # plain one is there; if every one is flavoured, the flavour check below asks.
+    line = f" {phrase(term)} "
+    narrow(lambda c: not _flavoured(c.product, line))
     if best_identity < Identity.VARIETY:
         ranking.doubts.append(f"nothing here is plainly “{term}”")
     elif best_identity == Identity.VARIETY and best_cover < 1:
@@ -230,11 +242,12 @@ def rank_candidates(
     _apply_rules([r for r in rules if r not in kind_rules], lambda: pool, narrow, ranking)
     if ranking.vague and not ranking.doubts and not _vagueness_settled(pool, ranking):
         ranking.doubts.append(f"“{term}” could be several things")
-    pool = _ordered(pool, rules, wanted_size, ranking)
-    set_aside = [c for stage in reversed(stages) for c in _ordered(stage, rules, wanted_size, None)]
+    pool = _ordered(pool, rules, wanted_size, ranking, term)
+    set_aside = [c for stage in reversed(stages) for c in _ordered(stage, rules, wanted_size, None, term)]
     # Among what the steps set aside, the closer a product is to the line, the sooner it is offered.
     set_aside.sort(key=lambda c: (-c.match.identity, -c.match.coverage))
     ranking.ranked = pool + set_aside
+    ranking.pool_size = len(pool)
     return ranking
 
 
@@ -254,12 +267,14 @@ def _apply_rules(
             keep = _conditional(rule, current())
             if keep is not None:
                 narrow(keep, rule)
+            elif rule.strong:
+                ranking.doubts.append(f"nothing here meets your guidance “{rule.text}”")
             continue
         if rule.prefer:
             satisfied = narrow(lambda c, r=rule: matches_rule(c.product, r), rule)
             if not satisfied and rule.kind in (RuleKind.BRAND, RuleKind.ATTRIBUTE) and rule.strong:
                 ranking.doubts.append(f"nothing here meets your guidance “{rule.text}”")
-            elif not satisfied and rule.kind == RuleKind.BRAND and rule.scope:
+            elif not satisfied and rule.kind == RuleKind.BRAND and rule.about_line:
                 ranking.doubts.append(f"your usual ({brand_title(rule.value)}) isn't available here")
         else:
             narrow(lambda c, r=rule: not matches_rule(c.product, r), rule)
@@ -322,7 +337,7 @@ def _size_distance(candidate: Candidate, wanted: tuple[Decimal, str]) -> Decimal
     return abs(ratio - 1) if ratio >= 1 else abs(1 / ratio - 1)
 
 
-def _ordered(pool, rules, wanted_size, ranking: Ranking | None) -> list[Candidate]:
+def _ordered(pool, rules, wanted_size, ranking: Ranking | None, term: str = "") -> list[Candidate]:
     """The order among candidates the rules left equal."""
     price_rule = next((r for r in rules if r.kind == RuleKind.PRICE), None)
     size_rule = next((r for r in rules if r.kind == RuleKind.SIZE), None)
@@ -333,6 +348,8 @@ def _ordered(pool, rules, wanted_size, ranking: Ranking | None) -> list[Candidat
 
     sizes = sorted(c.size[0] for c in pool if c.size and c.size[1] == common)
     typical = sizes[(len(sizes) - 1) // 2] if sizes else None  # the lower middle: an ordinary pack
+
+    line = f" {phrase(term)} "
 
     def key(c: Candidate):
         size_key: Decimal = Decimal(0)
@@ -350,7 +367,12 @@ def _ordered(pool, rules, wanted_size, ranking: Ranking | None) -> list[Candidat
             price_key = comparable if comparable is not None else Decimal(10**6)
         else:
             price_key = Decimal(0)
-        plain = (len(c.match.variety), c.match.extra_attributes)
+        plain = (
+            _flavoured(c.product, line),
+            c.match.prefix,
+            len(c.match.variety),
+            c.match.extra_attributes - _defaults_in(c.product),
+        )
         sale_key = 0 if (sale_rule and c.product.on_sale) else 1
         fallback = comparable if comparable is not None else Decimal(10**6)
         # With no size asked for, a typical pack (not the 5-dozen case of eggs) unless price rules.
@@ -403,15 +425,15 @@ def _check_settled(pool: list[Candidate], ranking: Ranking, term: str) -> None:
     if line in VAGUE_LINES and not settled and not named:
         ranking.vague = True
         return
-    top = _ordered(pool, (), None, None)[:6]
+    top = _ordered(pool, (), None, None, term)[:6]
     for group, about in EXCLUSIVE_GROUPS:
         if about and not set(line.split()) & {phrase(a) for a in about}:
             continue
         if any(f" {phrase(v)} " in f" {line} " for v in group) or group & settled:
             continue
         values = {_most_specific(c.product, group) for c in top}
-        if not about and len(values) > 1 and "" in values:
-            values = values - {""} | {"unflavoured"}  # "Honey Nut" or plain Cheerios?
+        if "" in values and not about:
+            continue  # an unflavoured one is there: the plain product is the sensible default
         values -= {""}
         if len(values) > 1:
             ranking.doubts.append(f"they come as {', '.join(sorted(values))}")
@@ -422,7 +444,9 @@ def _vagueness_settled(pool: list[Candidate], ranking: Ranking) -> bool:
     """A named brand with one kind of it ("Coke" for soda). Price rules, even "cheapest of
     everything", choose a price, not which cheese: the shopper still says which."""
     kinds = {phrase(c.product.description) for c in pool}
-    return len(kinds) == 1 and any(r.kind == RuleKind.BRAND and r.prefer for r in ranking.decided)
+    return len(kinds) == 1 and any(
+        r.kind == RuleKind.BRAND and r.prefer and r.value not in STORE_BRANDS for r in ranking.decided
+    )
 
 
 def _most_specific(product: Product, group: frozenset[str]) -> str:
@@ -446,6 +470,7 @@ def pick_product(
     )
     if not ranking.ranked:
         return _nothing(term, ranking)
+    _same_product_first(ranking, term)
     best = ranking.ranked[0]
     alternatives = tuple(c.product for c in ranking.ranked[1 : 1 + MAX_ALTERNATIVES])
     decided = list(dict.fromkeys(rule.text for rule in ranking.decided))
@@ -482,6 +507,36 @@ def pick_product(
     )
 
 
+def _same_product_first(ranking: Ranking, term: str) -> None:
+    """When the product that would have won is out of stock and what passed every step has it
+    in another size, that size leads ("the 18 ct of the same eggs", not cage-free ones)."""
+    if any(r.kind in (RuleKind.PRICE, RuleKind.SIZE) for r in ranking.rules):
+        return  # the out-of-stock one won on its price or size, which another size doesn't share
+    passed = ranking.ranked[: ranking.pool_size]
+    contenders = _contenders(ranking, passed[0]) if passed else []
+    if not contenders:
+        return
+    winner = _ordered([*passed, *contenders], ranking.rules, None, None, term)[0]
+    if winner in contenders:
+        same = [c for c in passed if phrase(c.product.description) == phrase(winner.product.description)]
+        if same and same[0] is not passed[0]:
+            ranking.ranked.remove(same[0])
+            ranking.ranked.insert(0, same[0])
+
+
+def _contenders(ranking: Ranking, best: Candidate) -> list[Candidate]:
+    """Out-of-stock products that would have been in the running: as good a match as `best`,
+    meeting every rule that decided."""
+    decided = ranking.decided
+    return [
+        c
+        for c in ranking.out_of_stock
+        if (c.match.identity, c.match.coverage) >= (best.match.identity, best.match.coverage)
+        and all(matches_rule(c.product, r) for r in decided if r.prefer and r.kind in PREFERENCES)
+        and not any(matches_rule(c.product, r) for r in decided if not r.prefer)
+    ]
+
+
 def _usual_out_of_stock(ranking: Ranking, best: Candidate) -> tuple[str, str]:
     """(doubt, note) when what the line or guidance points to is out of stock here.
 
@@ -489,28 +544,24 @@ def _usual_out_of_stock(ranking: Ranking, best: Candidate) -> tuple[str, str]:
     rule that decided. If the same product is on the shelf in another size, nothing is lost:
     it is picked and the reason says so. Anything else would be a substitute (another brand,
     unsalted for salted), which the shopper confirms."""
-    decided = ranking.decided
-    rivals = [
-        c
-        for c in ranking.out_of_stock
-        if (c.match.identity, c.match.coverage) >= (best.match.identity, best.match.coverage)
-        and all(
-            matches_rule(c.product, r)
-            for r in decided
-            if r.prefer and r.margin is None and r.kind in PREFERENCES
-        )
-        and not any(matches_rule(c.product, r) for r in decided if not r.prefer)
-    ]
+    rivals = _contenders(ranking, best)
     on_shelf = {phrase(c.product.description) for c in ranking.ranked}
     lost = [c for c in rivals if phrase(c.product.description) not in on_shelf]
     for out in lost:
-        for group, _ in EXCLUSIVE_GROUPS:
+        for group, _ in (*EXCLUSIVE_GROUPS, *SUBSTITUTE_GROUPS):
             theirs, ours = _most_specific(out.product, group), _most_specific(best.product, group)
             if theirs and theirs != ours:
                 return (
                     f"{out.product.description} is out of stock here; this one is {ours or 'different'}",
                     "",
                 )
+    for out in lost:
+        added = attribute_words(best.product) - attribute_words(out.product) - DEFAULT_ATTRIBUTE_WORDS
+        if added and names_brand_of(out, best):
+            return (
+                f"{out.product.description} is out of stock here; this one is {' '.join(sorted(added))}",
+                "",
+            )
     named = [r for r in ranking.rules if r.prefer and r.kind in (RuleKind.BRAND, RuleKind.ATTRIBUTE)]
     for out in lost:
         if any(matches_rule(out.product, r) and not matches_rule(best.product, r) for r in named):
@@ -522,6 +573,29 @@ def _usual_out_of_stock(ranking: Ranking, best: Candidate) -> tuple[str, str]:
 
 
 PREFERENCES = (RuleKind.BRAND, RuleKind.ATTRIBUTE, RuleKind.STORE_BRAND)
+DEFAULT_ATTRIBUTE_WORDS = frozenset({"salted", "white", "regular", "original", "classic", "vitamin", "d"})
+
+
+FLAVOURS = next(group for group, about in EXCLUSIVE_GROUPS if not about) - {"plain"}
+
+
+def _flavoured(product: Product, line: str) -> bool:
+    """A flavour the line did not ask for ("Honey Nut" Cheerios for "cheerios")."""
+    return any(has_attribute(product, f) and f" {phrase(f)} " not in line for f in FLAVOURS)
+
+
+def _defaults_in(product: Product) -> int:
+    """Attribute words that are the default anyway ("salted" butter, "white" eggs)."""
+    return len(set(phrase(product.description).split()) & DEFAULT_ATTRIBUTE_WORDS)
+
+
+def attribute_words(product: Product) -> set[str]:
+    return set(phrase(product.description).split()) & ATTRIBUTE_WORDS
+
+
+def names_brand_of(out: Candidate, best: Candidate) -> bool:
+    """The same brand: what the household knows by name ("Eggland's Best") came in another kind."""
+    return phrase(out.product.brand) == phrase(best.product.brand)
 
 
 def _nothing(term: str, ranking: Ranking) -> Pick:
