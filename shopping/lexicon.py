@@ -81,6 +81,19 @@ ATTRIBUTES = {
     **{
         flavour: (flavour,)
         for flavour in (
+            "nacho",
+            "ranch",
+            "barbecue",
+            "bbq",
+            "sour cream and onion",
+            "salt and vinegar",
+            "jalapeno",
+            "chili lime",
+            "cinnamon",
+            "cookies and cream",
+            "caramel",
+            "maple",
+            "french vanilla",
             "vanilla",
             "strawberry",
             "blueberry",
@@ -107,6 +120,19 @@ EXCLUSIVE_GROUPS: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
         frozenset(
             {
                 "plain",
+                "nacho",
+                "ranch",
+                "barbecue",
+                "bbq",
+                "sour cream and onion",
+                "salt and vinegar",
+                "jalapeno",
+                "chili lime",
+                "cinnamon",
+                "cookies and cream",
+                "caramel",
+                "maple",
+                "french vanilla",
                 "vanilla",
                 "strawberry",
                 "blueberry",
@@ -405,66 +431,70 @@ CONTAINING_LEVELS = ("contains", "may_contain")
 
 # Lines that name a whole shelf, not a product: the household must say which (or guidance, or
 # memory must), so they are never picked silently.
-VAGUE_LINES = frozenset(
-    [
-        "cereal",
-        "chip",
-        "cracker",
-        "cookie",
-        "cheese",
-        "juice",
-        "soda",
-        "bread",
-        "yogurt",
-        "cream",
-        "steak",
-        "lettuce",
-        "pasta",
-        "snack",
-        "candy",
-        "soup",
-        "sauce",
-        "nut",
-        "tea",
-        "fish",
-        "meat",
-        "fruit",
-        "vegetable",
-        "veggie",
-        "bean",
-        "wine",
-        "beer",
-        "cake",
-        "pie",
-        "chocolate",
-        "jam",
-        "jelly",
-        "dressing",
-        "sausage",
-        "spice",
-        "seasoning",
-        "drink",
-        "beverage",
-        "noodle",
-        "salad",
-        "dip",
-        "spread",
-    ]
-) | frozenset(
-    {
-        "greek yogurt",
-        "ice cream",
-        "granola bar",
-        "cold cut",
-        "lunch meat",
-        "deli meat",
-        "frozen dinner",
-        "frozen meal",
-        "salad dressing",
-        "candy bar",
-        "sparkling water",
-        "pop",
-    }
+VAGUE_LINES = (
+    frozenset({"apple"})
+    | frozenset(
+        [
+            "cereal",
+            "chip",
+            "cracker",
+            "cookie",
+            "cheese",
+            "juice",
+            "soda",
+            "bread",
+            "yogurt",
+            "cream",
+            "steak",
+            "lettuce",
+            "pasta",
+            "snack",
+            "candy",
+            "soup",
+            "sauce",
+            "nut",
+            "tea",
+            "fish",
+            "meat",
+            "fruit",
+            "vegetable",
+            "veggie",
+            "bean",
+            "wine",
+            "beer",
+            "cake",
+            "pie",
+            "chocolate",
+            "jam",
+            "jelly",
+            "dressing",
+            "sausage",
+            "spice",
+            "seasoning",
+            "drink",
+            "beverage",
+            "noodle",
+            "salad",
+            "dip",
+            "spread",
+        ]
+    )
+    | frozenset(
+        {
+            "greek yogurt",
+            "ice cream",
+            "granola bar",
+            "cold cut",
+            "lunch meat",
+            "deli meat",
+            "frozen dinner",
+            "frozen meal",
+            "salad dressing",
+            "candy bar",
+            "sparkling water",
+            "pop",
+        }
+    )
 )
 # Shorthand shoppers write, as Kroger's catalogue names it.
 SHORTHAND = {
@@ -584,14 +614,14 @@ STOPWORDS = word_set(
     "unit compared instead rather otherwise else also though tho usual usually normally typically "
     "regular whichever either way important prefers likes loves wants uses eats drinks drink buys "
     "there here that's what which who whose is was were has have had do does did make makes "
-    "thing things out no yes allergic intolerant sensitive sensitivity nope ever our's ours mostly mainly generally stuff"
+    "nothing thing things version versions there's there out no yes allergic intolerant sensitive sensitivity nope ever our's ours mostly mainly generally stuff"
 )
 NEGATION = r"(?:no|not|never|avoid|avoids|without|skip|don't|dont|do not|hate|dislike|none of|anything but|nothing with|stay away from|steer clear of|can't have|cannot have|can't eat|cannot eat|nothing labell?ed|nothing that)"  # noqa: E501
 INDIFFERENCE = re.compile(
     r"(?:doesn'?t|does not|don'?t|do not)\s+(?:matter|care)|no preference|either way|not important|"
     r"any (?:brand|kind) is fine|whatever brand"
 )
-STRONG = re.compile(r"\b(?:only|always|must|never|strictly|has to be|have to be|insist)\b")
+STRONG = re.compile(r"\b(?:only|always|must|never|strictly|has to be|have to be|insist|or nothing)\b")
 MONEY = re.compile(
     r"\$\s*(\d+(?:\.\d{1,2})?)|(\d+(?:\.\d{1,2})?)\s*(?:dollars?|bucks)|(\d{1,3})\s*(?:cents?|¢|c\b)"
 )

@@ -37,6 +37,16 @@ NEUTRAL = word_set(
     "crown crowns head heads stalk stalks hearts bulb vine on the multipack multi jar variety "
     "ounce ounces pound pounds dozen each ea le dinner meal kit"
 )
+# Packaging and size words a product's name may leave out ("juice boxes", "bag of rice").
+PACKAGING_WORDS = word_set(
+    "box bag pack pk can jar bottle carton container tub jug ct count oz lb gal gallon quart pint each "
+    "roll mega double triple family size value multipack pouch tray case"
+)
+# Packaging and size words a product's name may leave out ("juice boxes", "bag of rice").
+PACKAGING_WORDS = word_set(
+    "box bag pack pk can jar bottle carton container tub jug ct count oz lb gal gallon quart pint each "
+    "roll mega double triple family size value multipack pouch tray case"
+)
 # Nouns after the head that name a part or cut of the same product ("chicken breast").
 PART_WORDS = word_set(
     "breast thigh wing drumstick leg fillet filet loin tenderloin chop cutlet tender strip leaf floret "
@@ -85,7 +95,7 @@ SHELF_LABELS = {
                            "elbow shell ziti orzo angel hair bowtie")),
     "cheese": ("", word_set("cheddar mozzarella parmesan swiss provolone colby jack feta gouda brie ricotta "
                             "american monterey muenster havarti asiago romano")),
-    "bread": ("", word_set("sourdough rye multigrain brioche ciabatta pumpernickel wheat")),
+    "bread": ("", word_set("sourdough rye multigrain brioche ciabatta pumpernickel")),
     "bar": ("", word_set("chocolate granola protein candy")),
     "sauce": ("", word_set("marinara alfredo pesto barbecue bbq teriyaki hot buffalo")),
     "dinner": (ANY_BUT, frozenset()),
@@ -195,7 +205,7 @@ def match(term: str, product: Product) -> Match:
         return Match(Identity.EXACT, 1.0, variety, 0)
     have = set(name) | set(words(product.brand)) | {w for c in product.categories for w in words(c)}
     # Packaging and size words ("juice boxes", "bag of") may be missing from a name.
-    content = [w for w in wanted if w not in NEUTRAL or w in ATTRIBUTE_WORDS] or wanted
+    content = [w for w in wanted if w not in PACKAGING_WORDS] or wanted
     covered = [w for w in content if w in have or (len(w) > 4 and any(h.startswith(w) for h in have))]
     coverage = len(covered) / len(content)
     noun = head(wanted)
@@ -262,7 +272,7 @@ def _identity_at(name: list[str], noun: str, wanted: list[str]) -> Identity:
         for i, w in enumerate(following)
         if w not in NEUTRAL and not re.match(r"^[\d.%/]+$", w) and not (i and following[i - 1].isdigit())
     ]
-    while content and _is_label(content[0], noun):
+    while content and _is_label(content[0], noun, wanted):
         content = content[1:]
     if len(content) >= 2 and content[0] == "pasta" and _is_label(content[1], noun):
         content = content[2:]  # "Marinara Pasta Sauce"
@@ -274,7 +284,7 @@ def _identity_at(name: list[str], noun: str, wanted: list[str]) -> Identity:
         if word in ("with", "w", "-", "made", "from"):
             break
         rest.append(word)
-    if any(w in PRODUCT_NOUNS and w not in wanted and not _is_label(w, noun) for w in rest[1:]):
+    if any(w in PRODUCT_NOUNS and w not in wanted and not _is_label(w, noun, wanted) for w in rest[1:]):
         return Identity.OTHER
     before = name[index - 1] if index else ""
     if before and before not in wanted and f"{before} {noun}" in COMPOUNDS:
@@ -282,17 +292,19 @@ def _identity_at(name: list[str], noun: str, wanted: list[str]) -> Identity:
     return Identity.EXACT
 
 
-def _is_label(word: str, noun: str) -> bool:
+def _is_label(word: str, noun: str, wanted: Sequence[str] = ()) -> bool:
     kind, heads = SHELF_LABELS.get(word, (None, frozenset()))
     if kind is None:
         return False
-    return noun not in heads if kind == ANY_BUT else noun in heads
+    if kind == ANY_BUT:
+        # "Rice Cereal" is not rice, but "Mini Wheats ... Cereal" is the mini wheats asked for.
+        return noun not in heads or len(wanted) > 1
+    return noun in heads
 
 
 def refine_by_category(matches: dict[str, Match], products: Sequence[Product]) -> dict[str, Match]:
     """Demote look-alikes Kroger files elsewhere: a near match outside every category of the exact
-    matches ("Peanut Butter" among the butters), or an exact-looking one outside the categories
-    most exact matches share ("Strawberry ... Greek Yogurt" among the strawberries)."""
+    matches ("Peanut Butter" among the butters is filed under pantry, not dairy)."""
     exact = [p for p in products if matches[p.product_id].identity == Identity.EXACT]
     counts: dict[str, int] = {}
     for product in exact:
@@ -300,14 +312,11 @@ def refine_by_category(matches: dict[str, Match], products: Sequence[Product]) -
             counts[category] = counts.get(category, 0) + 1
     if not counts:
         return matches
-    usual = {c for c, n in counts.items() if n * 2 > len(exact)} if len(exact) >= 3 else set(counts)
     refined = dict(matches)
     for product in products:
         found = matches[product.product_id]
         categories = {c.lower() for c in product.categories}
-        if not categories or found.identity not in (Identity.EXACT, Identity.VARIETY):
-            continue
-        if categories & (set(counts) if found.identity == Identity.VARIETY else usual):
+        if not categories or found.identity != Identity.VARIETY or categories & set(counts):
             continue
         refined[product.product_id] = replace(found, identity=Identity.OTHER)
     return refined

@@ -104,13 +104,18 @@ def rules_for_line(guidance: GuidanceRules, term: str, candidates: Sequence[Prod
     """The guidance rules for a line. Category-scoped guidance ("canned goods: cheapest per
     ounce", "never Kroger-brand cereal") needs to know what the line is: Kroger's categories
     for its real matches, and the words most of their names share ("… Cereal")."""
+    return guidance.for_term(term, line_context(term, candidates))
+
+
+def line_context(term: str, candidates: Sequence[Product]) -> set[str]:
+    """What the line is, as the store files its real matches: the categories and head nouns
+    most of them share ("black beans" -> Canned & Packaged, bean)."""
     matching = [p for p in candidates if match(term, p).identity >= Identity.VARIETY]
     counts: dict[str, int] = {}
     for product in matching:
         for word in {*product.categories, head(words(product.description))}:
             counts[word] = counts.get(word, 0) + 1
-    context = {word for word, seen in counts.items() if seen * 2 >= len(matching)}
-    return guidance.for_term(term, context)
+    return {word for word, seen in counts.items() if seen * 2 >= len(matching)}
 
 
 def wanted_size(term: str, amount: Decimal | None, unit: str) -> tuple[Decimal, str] | None:
@@ -151,7 +156,7 @@ def pick_line(
     rules = rules_for_line(guidance, query, candidates)
     size = wanted_size(term, amount, unit)
     pick = pick_product(term=searched, candidates=candidates, rules=rules, wanted_size=size)
-    if (clash := conflicts(guidance, query)) and pick.product is not None:
+    if (clash := conflicts(guidance, query, line_context(query, candidates))) and pick.product is not None:
         pick = Pick(
             product=pick.product,
             reason=f"Please choose: your list says “{term}” but your guidance says “{clash[0].text}”",

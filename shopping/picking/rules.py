@@ -45,6 +45,7 @@ class RuleKind(StrEnum):
     ON_SALE = "on_sale"
     SIZE = "size"  # value: "largest", "smallest" or a target such as "gallon"
     INDIFFERENT = "indifferent"
+    NO_SUBSTITUTES = "no_substitutes"  # "if it isn't there, don't swap": never a substitute
 
 
 # Which rules compete: within one dimension the most specific rule wins, the others step aside.
@@ -101,6 +102,8 @@ class Rule:
             content = [w for w in scope.split() if w not in PACKAGING] or scope.split()
             # About the same product: the same head noun ("chicken" is not "chicken noodle soup").
             same_head = head_of(scope) == term_head or len(content) == 1 and content[0] == term_head
+            # "Laundry: Tide" is about laundry detergent; "Chicken: organic" is not about soup.
+            same_head = same_head or (set(content) <= term_words and not set(content) & STANDALONE_PRODUCTS)
             # "milk" guidance is not about "coconut milk": a compound names another product.
             other_product = len(content) == 1 and term_phrase in COMPOUNDS and content[0] != term_phrase
             if (
@@ -122,6 +125,12 @@ class Rule:
         return self.specificity(term, categories) > 0
 
 
+STANDALONE_PRODUCTS = frozenset(
+    word for items in CATEGORIES.values() for item in items for word in phrase(item).split()
+) | frozenset(
+    phrase(word)
+    for word in ["milk", "cheese", "egg", "bread", "chicken", "beef", "pork", "fish", "rice", "pasta", "oil"]
+)
 KNOWN_KROGER_CATEGORIES = frozenset(normalize(c) for names in KROGER_CATEGORIES.values() for c in names)
 
 
@@ -174,18 +183,21 @@ def head_of(text: str) -> str:
     return _head(found)
 
 
-def conflicts(guidance: "GuidanceRules", term: str) -> tuple[Rule, ...]:
+def conflicts(guidance: "GuidanceRules", term: str, context: Iterable[str] = ()) -> tuple[Rule, ...]:
     """Strong rules ("never skim", "never diet") the list line itself contradicts: the household
     has to say which holds, so such a line is never picked silently."""
     line = normalize(term)
+    named = set(brands_named(line))
     return tuple(
         rule
         for rule in guidance.rules
         if rule.strong
-        and rule.kind == RuleKind.ATTRIBUTE
-        and rule.applies_to(term)
-        and line_overrides(line, rule)
-        and not rule.prefer
+        and rule.applies_to(term, context)
+        and (
+            (rule.kind == RuleKind.ATTRIBUTE and line_overrides(line, rule) and not rule.prefer)
+            # "Topo Chico is the only sparkling water we drink", and the list says "lacroix"
+            or (rule.kind == RuleKind.BRAND and rule.prefer and named and rule.value not in named)
+        )
     )
 
 
@@ -322,6 +334,21 @@ def read_clause(clause: str, *, applies_to: str = "") -> list[Rule]:
         if used_phrase:
             used.append(used_phrase)
 
+    if re.search(
+        r"\b(?:don'?t|do not|never|no)\s+(?:swap|substitut|replace)|\bleave it for us\b|\bno swaps\b", main
+    ):
+        add(RuleKind.NO_SUBSTITUTES, "no_substitutes", strong=True)
+        return rules  # the whole household's rule: no scope
+    brand_choice = re.search(
+        r"\bstore brand (?:vs\.?|or|versus) name brand|\bname brand (?:vs\.?|or|versus) store brand", main
+    )
+    if brand_choice and re.search(r"\bwhichever\b", main):
+        # "Store brand vs name brand: whichever is cheaper per unit": the price decides, not the brand.
+        add(RuleKind.INDIFFERENT, "brand", brand_choice[0])
+        _read_price_and_size(main, add, used)
+        return [r for r in _scoped(rules, main, used, applies_to) if r.kind != RuleKind.INDIFFERENT] + [
+            r for r in rules if r.kind == RuleKind.INDIFFERENT
+        ]
     if INDIFFERENCE.search(main) or re.search(r"\bname brands? (?:is|are) (?:fine|ok|okay)\b", main):
         for name, phrases in ATTRIBUTES.items():
             if any(contains_phrase(main, p) for p in (name.replace("-", " "), *phrases)):
@@ -393,6 +420,11 @@ def read_clause(clause: str, *, applies_to: str = "") -> list[Rule]:
         add(RuleKind.ATTRIBUTE, names, found_attributes[0][1], prefer=True)
         used.append(found_attributes[1][1])
         found_attributes = found_attributes[2:]
+    only_on_sale = re.search(r"\b(?:only )?(?:when|if) (?:it'?s |they'?re |it is |they are )?on sale\b", main)
+    if only_on_sale and found_attributes:
+        # "Organic produce only when it's on sale": the attribute is worth it only on sale.
+        condition = {"margin": Decimal(0), "margin_kind": "on_sale", "versus": ""}
+        rules[:] = [r for r in rules if r.kind != RuleKind.ON_SALE]
     for name, attribute in found_attributes:
         extra = condition if condition.get("versus") in ("", name) else {}
         add(RuleKind.ATTRIBUTE, name, attribute, prefer=not negated(attribute), **extra)
@@ -474,7 +506,9 @@ UNIT_PRICE_WORDS = (
     r"|best value|good value|unit price|price per|per ounce|per oz|per pound|per lb|per roll|per sheet"
     r"|per unit|per count|per item|best deal|most for the money|bang for (?:the|your) buck"
 )
-LARGE_WORDS = r"largest|biggest|bulk|family size|family pack|big pack|large size|larger|jumbo pack|value pack"
+LARGE_WORDS = (
+    r"largest|biggest|bigger|bulk|family size|family pack|big pack|large size|larger|jumbo pack|value pack"
+)
 SMALL_WORDS = r"smallest|small size|single serve|smaller|small pack"
 
 
@@ -489,8 +523,12 @@ def _read_price_and_size(main: str, add, used: list[str]) -> None:
         add(RuleKind.PRICE, "cheapest", match[0])
     if match := re.search(r"\b(?:on sale|sales|promotions?|deals|discounts?|specials)\b", main):
         add(RuleKind.ON_SALE, "on_sale", match[0])
-    if match := re.search(rf"\b(?:{LARGE_WORDS})\b", main):
+    if (match := re.search(rf"\b(?:{LARGE_WORDS})\b", main)) and not (
+        re.search(rf"\b(?:{UNIT_PRICE_WORDS})\b", main) and re.search(r"\b(?:when|if|only)\b", main)
+    ):
         add(RuleKind.SIZE, "largest", match[0])
+    elif match:
+        used.append(match[0])  # "Bigger size only when it's cheaper per ounce": a price rule
     elif match := re.search(rf"\b(?:{SMALL_WORDS})\b", main):
         add(RuleKind.SIZE, "smallest", match[0])
     else:
@@ -560,7 +598,7 @@ def _brands_in(original: str, main: str) -> list[tuple[str, bool]]:
         if any(w in VOCABULARY or singular(w) in VOCABULARY for w in name_words):
             continue
         if re.search(
-            rf"\b(?:prefer|like|love|buy|get|use|want|is|are|always|only|no|never|avoid)\s+{re.escape(name)}\b|\b{re.escape(name)}\s+(?:brand|for|only)\b",
+            rf"\b(?:prefer|like|love|buy|get|use|want|is|are|always|only|no|never|avoid)\s+{re.escape(name)}\b|\b{re.escape(name)}\s+(?:brand|for|only|is|are)\b",
             main,
         ):  # noqa: E501
             found.append((name, False))
@@ -598,8 +636,11 @@ def _scoped(rules: list[Rule], main: str, used: list[str], applies_to: str, colo
     "for"/before a colon, else what is left once rule words are taken out."""
     if not rules:
         return []
-    if applies_to.strip() or colon:
-        scope: tuple[str, ...] = (normalize(applies_to or colon),)
+    if applies_to.strip():
+        scope: tuple[str, ...] = (normalize(applies_to),)
+    elif colon:
+        # "Cleaning and paper goods: cheapest store brand" is about both.
+        scope = tuple(p for p in (normalize(x) for x in re.split(r",|\band\b|&|/", colon)) if p)
     elif all(rule.kind == RuleKind.EXCLUDE for rule in rules):
         scope = ()  # allergens and diets hold for every item unless a line says otherwise
     else:
@@ -659,6 +700,8 @@ def _scope_words(main: str, used: list[str]) -> tuple[str, ...]:
 
 def describe_rule(rule: Rule) -> str:
     """What the picker does with a rule, in the shopper's terms: "Prefers: free-range (eggs, poultry)"."""
+    if rule.kind == RuleKind.NO_SUBSTITUTES:
+        return "Never a substitute: asks when the exact product isn't there"
     if rule.kind == RuleKind.INDIFFERENT:
         return "Doesn't mind: " + ("which brand" if rule.value == "brand" else f"{rule.value} or not")
     if rule.kind == RuleKind.EXCLUDE:
@@ -684,7 +727,9 @@ def describe_rule(rule: Rule) -> str:
             "premium": f", unless {other} costs less than ${rule.margin:.2f} more",
             "saving": f", unless {other} is more than ${rule.margin:.2f} cheaper",
             "within": f", when it costs less than ${rule.margin:.2f} more",
-            "on_sale": f", unless {other} is on sale",
+            "on_sale": f", unless {other} is on sale"
+            if rule.kind == RuleKind.STORE_BRAND
+            else ", when it's on sale",
         }[rule.margin_kind]
         unless += "" if rule.margin_kind == "on_sale" else " (compared per unit)"
     note = "" if rule.known_brand else " — a name we check against the store's brands"

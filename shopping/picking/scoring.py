@@ -291,6 +291,9 @@ def _conditional(rule: Rule, pool: list[Candidate]) -> Callable[[Candidate], boo
     else:
         preferred = [c for c in pool if has_attribute(c.product, rule.value)]
         others = [c for c in pool if not has_attribute(c.product, rule.value)]
+    if rule.margin_kind == "on_sale" and rule.kind == RuleKind.ATTRIBUTE:
+        on_sale = [c for c in preferred if c.product.on_sale]
+        return (lambda c: c in on_sale) if on_sale else ((lambda c: c in others) if others else None)
     if rule.margin_kind == "on_sale":
         on_sale = [c for c in others if c.product.on_sale]
         return (lambda c: c in on_sale) if on_sale else ((lambda c: c in preferred) if preferred else None)
@@ -350,6 +353,7 @@ def _ordered(pool, rules, wanted_size, ranking: Ranking | None, term: str = "") 
     typical = sizes[(len(sizes) - 1) // 2] if sizes else None  # the lower middle: an ordinary pack
 
     line = f" {phrase(term)} "
+    excluding = any(r.kind == RuleKind.EXCLUDE for r in rules)
 
     def key(c: Candidate):
         size_key: Decimal = Decimal(0)
@@ -358,6 +362,8 @@ def _ordered(pool, rules, wanted_size, ranking: Ranking | None, term: str = "") 
             size_key = Decimal(0) if size_key <= SIZE_TOLERANCE else size_key
         elif size_rule and c.size and c.size[1] == common:
             size_key = c.size[0] if size_rule.value == "smallest" else -c.size[0]
+            if "family" in size_rule.text.lower() and "family" in c.product.description.lower():
+                size_key -= Decimal("0.5")  # "get the family pack": the one called that, at a tie
         elif size_rule:
             size_key = Decimal(10**6)
         comparable = c.unit_price if c.size and c.size[1] == common and c.unit_price is not None else None
@@ -381,7 +387,19 @@ def _ordered(pool, rules, wanted_size, ranking: Ranking | None, term: str = "") 
             ratio = max(c.size[0] / typical, typical / c.size[0])
             usual_size = Decimal(0) if ratio <= TYPICAL_SIZE_RATIO else ratio
         unknown_stock = c.product.stock_level is None
-        return (size_key, price_key, plain, usual_size, unknown_stock, sale_key, fallback, c.position)
+        # Under an allergy, a product whose label Kroger sends (and that passed) before an unknown one.
+        unverified = excluding and not (c.product.allergens or c.product.ingredients)
+        return (
+            size_key,
+            price_key,
+            unverified,
+            plain,
+            usual_size,
+            unknown_stock,
+            sale_key,
+            fallback,
+            c.position,
+        )
 
     ordered = sorted(pool, key=key)
     if ranking is not None and ordered:
@@ -422,7 +440,7 @@ def _check_settled(pool: list[Candidate], ranking: Ranking, term: str) -> None:
     settled = {v for r in ranking.decided if r.kind == RuleKind.ATTRIBUTE for v in r.value.split("|")}
     named = any(r.kind == RuleKind.BRAND and r.qualifier for r in ranking.decided)
     line = phrase(term)
-    if line in VAGUE_LINES and not settled and not named:
+    if line in VAGUE_LINES and not named:
         ranking.vague = True
         return
     top = _ordered(pool, (), None, None, term)[:6]
@@ -477,6 +495,11 @@ def pick_product(
     usual_out, size_note = _usual_out_of_stock(ranking, best)
     if usual_out:
         ranking.doubts.append(usual_out)
+    no_swaps = any(r.kind == RuleKind.NO_SUBSTITUTES for r in rules)
+    if no_swaps and (
+        size_note or _contenders(ranking, best) or (wanted_size and not _fits(best, wanted_size))
+    ):
+        ranking.doubts.append("what your list names isn't here, and your guidance says not to swap")
     if wanted_size:
         size_note = ""  # the line chose the size
     if ranking.doubts:
