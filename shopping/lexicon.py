@@ -33,6 +33,13 @@ KNOWN_BRANDS = frozenset(
 )
 # What households call a brand, as Kroger's `brand` field names it.
 BRAND_ALIASES = {"coke": "coca cola", "dave's": "dave's killer bread"}
+# Flavours: a product in one is another kind for a line that names none ("Honey Nut" Cheerios).
+FLAVOURS = (
+    "nacho", "ranch", "barbecue", "bbq", "sour cream and onion", "salt and vinegar", "jalapeno",
+    "chili lime", "cinnamon", "cookies and cream", "caramel", "maple", "french vanilla", "vanilla",
+    "strawberry", "blueberry", "raspberry", "peach", "cherry", "mixed berry", "lemon", "honey",
+    "coconut", "mango", "key lime", "black cherry",
+)  # fmt: skip
 ATTRIBUTES = {
     "diet": ("diet", "zero sugar", "zero calorie"),
     "organic": ("organic",),
@@ -78,37 +85,7 @@ ATTRIBUTES = {
     "no pulp": ("no pulp", "pulp free"),
     "some pulp": ("some pulp",),
     "lots of pulp": ("lots of pulp", "with pulp"),
-    **{
-        flavour: (flavour,)
-        for flavour in (
-            "nacho",
-            "ranch",
-            "barbecue",
-            "bbq",
-            "sour cream and onion",
-            "salt and vinegar",
-            "jalapeno",
-            "chili lime",
-            "cinnamon",
-            "cookies and cream",
-            "caramel",
-            "maple",
-            "french vanilla",
-            "vanilla",
-            "strawberry",
-            "blueberry",
-            "raspberry",
-            "peach",
-            "cherry",
-            "mixed berry",
-            "lemon",
-            "honey",
-            "coconut",
-            "mango",
-            "key lime",
-            "black cherry",
-        )
-    },
+    **{flavour: (flavour,) for flavour in FLAVOURS},
 }
 # Attributes of which a product has at most one: a line naming one overrides guidance naming another.
 EXCLUSIVE_GROUPS: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
@@ -116,40 +93,7 @@ EXCLUSIVE_GROUPS: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
     (frozenset({"whole", "2%", "1%", "skim"}), frozenset({"milk"})),
     (frozenset({"mild", "medium", "sharp", "extra sharp"}), frozenset({"cheddar", "cheese"})),
     (frozenset({"white", "whole grain", "sourdough", "multigrain", "rye", "potato"}), frozenset({"bread"})),
-    (
-        frozenset(
-            {
-                "plain",
-                "nacho",
-                "ranch",
-                "barbecue",
-                "bbq",
-                "sour cream and onion",
-                "salt and vinegar",
-                "jalapeno",
-                "chili lime",
-                "cinnamon",
-                "cookies and cream",
-                "caramel",
-                "maple",
-                "french vanilla",
-                "vanilla",
-                "strawberry",
-                "blueberry",
-                "raspberry",
-                "peach",
-                "cherry",
-                "mixed berry",
-                "lemon",
-                "honey",
-                "coconut",
-                "mango",
-                "key lime",
-                "black cherry",
-            }
-        ),
-        frozenset(),
-    ),
+    (frozenset({"plain", *FLAVOURS}), frozenset()),
 )
 # Kinds with a usual default (salted butter, juice as it comes): not worth asking about, but a
 # different one is still a substitute when the one the household named is out of stock.

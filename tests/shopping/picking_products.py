@@ -21,6 +21,7 @@ def product(
     categories: tuple[str, ...] = (),
     allergens: tuple[tuple[str, str], ...] = (),
     ingredients: str = "",
+    fulfillment: dict[str, bool] | None = None,
 ) -> Product:
     number = f"{next(_ids):013d}"
     return Product(
@@ -34,7 +35,7 @@ def product(
         regular_price=Decimal(price),
         promo_price=Decimal(promo) if promo else None,
         stock_level=stock,
-        fulfillment=IN_STORE,
+        fulfillment=IN_STORE if fulfillment is None else fulfillment,
         allergens=tuple(Allergen(name=name, level=level) for level, name in allergens),
         ingredients=ingredients,
     )

@@ -4,27 +4,10 @@ from decimal import Decimal
 
 import pytest
 
-from kroger.schemas import Product
 from shopping.picking.rules import read_guidance
 from shopping.picking.scoring import CONFIDENCE_THRESHOLD, measure, pick_product
 
-IN_STORE = {"curbside": True, "delivery": True, "in_store": True, "ship_to_home": False}
-_ids = iter(range(1, 10_000))
-
-
-def product(description, brand="", size="1 ct", price="1.00", promo=None, stock="HIGH", fulfillment=IN_STORE):
-    number = f"{next(_ids):013d}"
-    return Product(
-        product_id=number,
-        upc=number,
-        description=description,
-        brand=brand,
-        size=size,
-        regular_price=Decimal(price),
-        promo_price=Decimal(promo) if promo else None,
-        stock_level=stock,
-        fulfillment=fulfillment,
-    )
+from .picking_products import IN_STORE, product
 
 
 def pick(term, candidates, *guidance, **line):
@@ -156,7 +139,7 @@ def test_dairy_free_labels_do_not_trip_a_dairy_word_exclusion():
     assert pick("almond milk", [almond], "no peanuts").product == almond
 
 
-def test_out_of_stock_is_heavily_penalised_and_not_sold_here_is_excluded():
+def test_out_of_stock_is_never_picked_and_not_sold_here_is_excluded():
     out = product("Kroger® Large Eggs", "Kroger", "12 ct", "2.49", stock="TEMPORARILY_OUT_OF_STOCK")
     low = product("Eggland's Best Large Eggs", "Eggland's Best", "12 ct", "3.99", stock="LOW")
     gone = product(

@@ -1,14 +1,27 @@
-"""The evaluation runner's checks and scoring: `.venv/bin/python -m pytest bench/picks -n 0`.
-
-Not collected by the main suite (testpaths = tests). The end-to-end path (server, API) is
-exercised by running bench/picks/run.py on a temp set.
-"""
+"""The pick-accuracy runner's set validation and scoring (bench/picks): a wrong score would
+misreport the picker, so it is tested like product code. The end-to-end path (server, API) is
+what `bench/picks/run.py` itself exercises."""
 
 import json
+import sys
+from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench" / "picks"))
+
 from evalset import EvalLine, EvalSetError, load_set
-from score import CORRECT, FLAGGED, SILENT_WRONG, RunError, markdown_table, match_items, score_item, tally
+from score import (
+    CORRECT,
+    FLAGGED,
+    KINDS,
+    SILENT_WRONG,
+    RunError,
+    markdown_table,
+    match_items,
+    score_item,
+    tally,
+)
 
 MILK_GALLON, MILK_HALF = "0001111041700", "0001111040057"
 JIF = "0008093540003"
@@ -144,3 +157,17 @@ def test_items_that_do_not_match_the_lines_one_to_one_stop_the_run(tmp_path):
 
     with pytest.raises(RunError, match="1 lines became 2 items"):
         match_items(loaded, [item("resolved"), item("resolved")])
+
+
+@pytest.mark.parametrize("name", ["households", "holdout"])
+def test_the_shipped_sets_are_valid_and_large_enough(name):
+    """Every accepted product exists and is on the shelf at the set's store, each line parses as
+    one item, and every kind the issue names has enough lines to report on."""
+    households = load_set(
+        Path(__file__).resolve().parents[2] / "bench" / "picks" / name, default_store="01400943"
+    )
+    kinds = [line.kind for household in households for line in household.lines]
+    if name == "households":
+        assert len(households) >= 10 and len(kinds) >= 200
+        assert all(kinds.count(kind) >= 15 for kind in KINDS)
+    assert set(kinds) <= set(KINDS)
