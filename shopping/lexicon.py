@@ -376,7 +376,7 @@ CONTAINING_LEVELS = ("contains", "may_contain")
 # Lines that name a whole shelf, not a product: the household must say which (or guidance, or
 # memory must), so they are never picked silently.
 VAGUE_LINES = (
-    frozenset({"apple"})
+    frozenset({"apple", "corn", "pea"})
     | frozenset(
         [
             "cereal",
@@ -490,6 +490,8 @@ SYNONYMS = (
     ("yogurt", "yoghurt"),
     ("oat", "oatmeal"),
     ("tenderloin", "tender"),
+    ("slice", "sliced"),
+    ("shred", "shredded"),
     ("chocolate chip", "chocolate morsel", "baking chip"),
     ("mayonnaise", "mayo"),
 )

@@ -99,7 +99,6 @@ SHELF_LABELS = {
     "bar": ("", word_set("chocolate granola protein candy")),
     "sauce": ("", word_set("marinara alfredo pesto barbecue bbq teriyaki hot buffalo")),
     "dinner": (ANY_BUT, frozenset()),
-    "tortilla": ("", word_set("flour corn")),
 }  # fmt: skip
 
 
@@ -237,7 +236,7 @@ def match(term: str, product: Product) -> Match:
     prefix = sum(
         1
         for w in name[:index]
-        if w not in brand and w not in NEUTRAL and w not in ATTRIBUTE_WORDS and not re.match(r"^[\d.%/]+$", w)
+        if w not in brand and w not in NEUTRAL and w not in ATTRIBUTE_WORDS and re.search(r"[a-z]", w)
     )
     return Match(identity, coverage, variety, extra_attributes, prefix)
 

@@ -112,7 +112,7 @@ class Rule:
                 and (set(content) <= term_words or (term_words and term_words <= set(content)))
             ):
                 best = max(best, 3)
-            elif scope in folded:
+            elif scope in folded and not other_product:
                 best = max(best, 3)  # the store's matches are mostly "... Pasta": this is pasta
             elif scope in kroger_categories and folded & KNOWN_KROGER_CATEGORIES:
                 # Kroger's own categories say what the line is ("diced tomatoes" are canned, not produce).
@@ -192,7 +192,7 @@ def conflicts(guidance: "GuidanceRules", term: str, context: Iterable[str] = ())
         rule
         for rule in guidance.rules
         if rule.strong
-        and rule.applies_to(term, context)
+        and (rule.applies_to(term, context) or any(head_of(canonical(s)) in context for s in rule.scope))
         and (
             (rule.kind == RuleKind.ATTRIBUTE and line_overrides(line, rule) and not rule.prefer)
             # "Topo Chico is the only sparkling water we drink", and the list says "lacroix"

@@ -31,7 +31,7 @@ from shopping.text import normalize, phrase
 from shopping.units import measure, pack_count, requested_measure
 
 from .exclusions import excluded_by
-from .identity import ATTRIBUTE_WORDS, Identity, Match, canonical, match, refine_by_category
+from .identity import ATTRIBUTE_WORDS, Identity, Match, canonical, match, names_brand, refine_by_category
 from .rules import Rule, RuleKind, brand_title
 
 CONFIDENCE_THRESHOLD = 0.6
@@ -444,8 +444,11 @@ def _check_settled(pool: list[Candidate], ranking: Ranking, term: str) -> None:
         ranking.vague = True
         return
     top = _ordered(pool, (), None, None, term)[:6]
-    for group, about in EXCLUSIVE_GROUPS:
-        if about and not set(line.split()) & {phrase(a) for a in about}:
+    # A line that is only a brand ("tropicana") leaves open even the kinds with a usual default.
+    brand_only = all(names_brand(line, c.product) for c in top)
+    groups = (*EXCLUSIVE_GROUPS, *SUBSTITUTE_GROUPS) if brand_only else EXCLUSIVE_GROUPS
+    for group, about in groups:
+        if about and not brand_only and not set(line.split()) & {phrase(a) for a in about}:
             continue
         if any(f" {phrase(v)} " in f" {line} " for v in group) or group & settled:
             continue
