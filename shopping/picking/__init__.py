@@ -2,7 +2,8 @@
 
 from .exclusions import why_excluded
 from .pick import LinePick, Remembered, pick_line
-from .rules import GuidanceRules, Rule, read_guidance
+from .reading import read_guidance
+from .rules import GuidanceRules, Rule
 from .scoring import CONFIDENCE_THRESHOLD, Pick, pick_product
 
 __all__ = [

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shopping.models import Guidance, Selection, normalize_term
-from shopping.picking.rules import explain_line
+from shopping.picking.reading import explain_line
 
 MAX_ID = 2**63 - 1
 LOCATION_ID_PATTERN = r"^([0-9A-Za-z]{8})?$"

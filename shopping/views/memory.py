@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from shopping.forms import GuidanceForm, MoveForm, QuantityForm
 from shopping.models import Guidance, Selection
-from shopping.picking.rules import explain_line
+from shopping.picking.reading import explain_line
 from shopping.services import memory as memory_services
 
 PICKS_PER_PAGE = 50

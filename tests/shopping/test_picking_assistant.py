@@ -9,7 +9,7 @@ import pytest
 
 from kroger.schemas import Product
 from shopping.picking.assistant import choose_with_assistant
-from shopping.picking.rules import read_guidance
+from shopping.picking.reading import read_guidance
 from shopping.picking.scoring import pick_product
 
 IN_STORE = {"curbside": True, "delivery": True, "in_store": True, "ship_to_home": False}

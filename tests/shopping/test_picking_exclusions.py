@@ -11,7 +11,7 @@ from kroger.sandbox import catalogue
 from kroger.sandbox.render import product_json
 from kroger.schemas import Product
 from shopping.picking import why_excluded
-from shopping.picking.rules import read_guidance
+from shopping.picking.reading import read_guidance
 from shopping.picking.scoring import pick_product
 
 from .picking_products import product

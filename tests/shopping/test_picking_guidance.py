@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 
 from shopping.picking.pick import rules_for_line
-from shopping.picking.rules import RuleKind, explain_line, read_guidance
+from shopping.picking.reading import explain_line, read_guidance
+from shopping.picking.rules import RuleKind
 from shopping.picking.scoring import pick_product
 
 from .picking_products import product

@@ -3,7 +3,7 @@
 import pytest
 
 from shopping.picking.identity import Identity, expand_shorthand, match
-from shopping.picking.rules import read_guidance
+from shopping.picking.reading import read_guidance
 from shopping.picking.scoring import pick_product
 
 from .picking_products import product

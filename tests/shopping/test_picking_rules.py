@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from shopping.picking.rules import explain_line, read_guidance
+from shopping.picking.reading import explain_line, read_guidance
 
 from ..factories import GuidanceFactory
 

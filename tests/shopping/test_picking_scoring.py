@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from shopping.picking.rules import read_guidance
+from shopping.picking.reading import read_guidance
 from shopping.picking.scoring import CONFIDENCE_THRESHOLD, measure, pick_product
 
 from .picking_products import IN_STORE, product

@@ -5,7 +5,7 @@ from decimal import Decimal
 from shopping.parsing import parse_line
 from shopping.picking.identity import expand_shorthand
 from shopping.picking.pick import rules_for_line, wanted_size
-from shopping.picking.rules import read_guidance
+from shopping.picking.reading import read_guidance
 from shopping.picking.scoring import CONFIDENCE_THRESHOLD, pick_product
 from shopping.units import measure
 
