@@ -153,10 +153,11 @@ def pick_line(
         return LinePick(
             pick=Pick(product=None, reason=exc.message, confidence=0.0), searched_term=term, error=exc
         )
-    rules = rules_for_line(guidance, query, candidates)
+    context = line_context(query, candidates)
+    rules = guidance.for_term(query, context)
     size = wanted_size(term, amount, unit)
     pick = pick_product(term=searched, candidates=candidates, rules=rules, wanted_size=size)
-    if (clash := conflicts(guidance, query, line_context(query, candidates))) and pick.product is not None:
+    if (clash := conflicts(guidance, query, context)) and pick.product is not None:
         pick = Pick(
             product=pick.product,
             reason=f"Please choose: your list says “{term}” but your guidance says “{clash[0].text}”",

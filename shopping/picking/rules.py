@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
+from functools import cache
 
 from shopping.lexicon import (
     ATTRIBUTES,
@@ -85,8 +86,7 @@ class Rule:
         term_phrase = canonical(term)
         term_words = set(term_phrase.split()) - PACKAGING
         folded = {normalize(c) for c in categories}
-        kroger_categories = {phrase(k): {normalize(c) for c in v} for k, v in KROGER_CATEGORIES.items()}
-        term_categories = {phrase(k): v for k, v in CATEGORIES.items()}
+        kroger_categories, term_categories = SCOPE_KROGER_CATEGORIES, SCOPE_TERM_CATEGORIES
         best = 0
         term_head = head_of(term_phrase)
         for scope in map(canonical, self.scope):
@@ -122,6 +122,9 @@ STANDALONE_PRODUCTS = frozenset(
     phrase(word)
     for word in ["milk", "cheese", "egg", "bread", "chicken", "beef", "pork", "fish", "rice", "pasta", "oil"]
 )
+# Category scopes keyed the way scopes are written (singular phrases), built once.
+SCOPE_KROGER_CATEGORIES = {phrase(k): {normalize(c) for c in v} for k, v in KROGER_CATEGORIES.items()}
+SCOPE_TERM_CATEGORIES = {phrase(k): v for k, v in CATEGORIES.items()}
 KNOWN_KROGER_CATEGORIES = frozenset(normalize(c) for names in KROGER_CATEGORIES.values() for c in names)
 
 
@@ -212,13 +215,14 @@ def _mentions_attribute(text: str, value: str) -> bool:
     )
 
 
-def brands_named(text: str) -> list[str]:
+@cache
+def brands_named(text: str) -> tuple[str, ...]:
     """Known brands named in a normalised text, longest first, without overlaps."""
     found: list[str] = []
     for brand in sorted(KNOWN_BRANDS | set(STORE_BRANDS), key=len, reverse=True):
         if contains_phrase(text, brand) and not any(brand in other for other in found):
             found.append(brand)
-    return found
+    return tuple(found)
 
 
 # --- Describing ---------------------------------------------------------------------------
