@@ -67,6 +67,7 @@ ATTRIBUTES = {
     "vegan": ("vegan", "plant based"),
     "plain": ("plain",),
     "extra virgin": ("extra virgin",),
+    "parmigiano reggiano": ("parmigiano reggiano",),
     "fair trade": ("fair trade",),
     "antibiotic-free": ("no antibiotics", "antibiotic free", "raised without antibiotics"),
     "kosher": ("kosher",),
@@ -291,12 +292,23 @@ EXCLUSIONS: dict[str, Exclusion] = {
         "beef",
         (),
         ("beef", "steak", "brisket", "hamburger", "veal", "ground chuck"),
-        ("plant based", "vegan", "beefsteak tomato", "meatless"),
+        # What is named after a meat without containing it ("Hamburger Buns", "Steak Sauce").
+        (
+            "plant based",
+            "vegan",
+            "beefsteak tomato",
+            "meatless",
+            "hamburger bun",
+            "burger bun",
+            "hamburger helper",
+            "steak sauce",
+            "steak seasoning",
+        ),
     ),
     "meat": Exclusion(
         "meat",
         (),
-        ("chicken", "turkey", "lamb", "duck", "meatball", "jerky", "broth", "bouillon", "stock", "anchovy"),
+        ("chicken", "turkey", "lamb", "duck", "meatball", "jerky", "broth", "bouillon", "stock"),
         (
             "vegetable broth",
             "veggie broth",
@@ -308,7 +320,8 @@ EXCLUSIONS: dict[str, Exclusion] = {
             "veggie",
             "mushroom broth",
         ),
-        ("pork", "beef", "fish", "shellfish"),
+        # Land animals: a pescatarian's "no other meat" keeps fish; "vegetarian" adds it below.
+        ("pork", "beef"),
     ),
     "alcohol": Exclusion(
         "alcohol",
@@ -364,8 +377,8 @@ EXCLUSION_NAMES = {
     "pecan": "tree nuts", "dairy products": "dairy", "cheese": "dairy",
 }  # fmt: skip
 DIET_EXCLUSIONS = {
-    "vegetarian": ("meat",),
-    "vegan": ("meat", "dairy", "eggs"),
+    "vegetarian": ("meat", "fish", "shellfish"),
+    "vegan": ("meat", "fish", "shellfish", "dairy", "eggs"),
     "halal": ("pork", "alcohol"),
     "kosher": ("pork", "shellfish"),
     "pescatarian": ("pork", "beef"),
@@ -443,6 +456,7 @@ VAGUE_LINES = (
 # Shorthand shoppers write, as Kroger's catalogue names it.
 SHORTHAND = {
     "evoo": "extra virgin olive oil", "ev olive oil": "extra virgin olive oil",
+    "acv": "apple cider vinegar", "veg oil": "vegetable oil", "veggie oil": "vegetable oil",
     "ap flour": "all purpose flour", "a p flour": "all purpose flour", "plain flour": "all purpose flour",
     "mac n cheese": "macaroni and cheese", "mac and cheese": "macaroni and cheese",
     "mac 'n cheese": "macaroni and cheese", "mac & cheese": "macaroni and cheese", "mac n' cheese": "macaroni and cheese",
@@ -486,6 +500,7 @@ SYNONYMS = (
     ("eggplant", "aubergine"),
     ("cilantro", "coriander"),
     ("yogurt", "yoghurt"),
+    ("unscented", "free & clear", "free and clear", "fragrance free", "scent free", "perfume free"),
     ("oat", "oatmeal"),
     ("tenderloin", "tender"),
     ("slice", "sliced"),
@@ -565,7 +580,12 @@ INDIFFERENCE = re.compile(
     r"(?:doesn'?t|does not|don'?t|do not)\s+(?:matter|care)|no preference|either way|not important|"
     r"any (?:brand|kind) is fine|whatever brand"
 )
-STRONG = re.compile(r"\b(?:only|always|must|never|strictly|has to be|have to be|insist|or nothing)\b")
+# Attributes that name one product's grade, so guidance naming only the grade ("Real
+# Parmigiano Reggiano") is about that product.
+GRADE_OF = {"parmigiano reggiano": "parmesan", "extra virgin": "olive oil"}
+STRONG = re.compile(
+    r"\b(?:only|always|must|never|strictly|real|genuine|has to be|have to be|insist|or nothing)\b"
+)
 MONEY = re.compile(
     r"\$\s*(\d+(?:\.\d{1,2})?)|(\d+(?:\.\d{1,2})?)\s*(?:dollars?|bucks)|(\d{1,3})\s*(?:cents?|¢|c\b)"
 )

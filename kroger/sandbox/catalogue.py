@@ -199,8 +199,9 @@ def search(
     """Products matching every given filter, best first.
 
     Ranking (stable, so tests can rely on it): how many term words matched, how many of
-    them name the product's kind ("milk" → milks before milk chocolate), whether the whole
-    phrase is in the description, popularity, then catalogue order.
+    them name the product's kind ("milk" → milks before milk chocolate), whether the term's
+    last word does ("cheese pizza" → pizzas before cheeses, as a relevance search would),
+    whether the whole phrase is in the description, popularity, then catalogue order.
     """
     if product_ids is not None:
         by_upc = products_by_upc()
@@ -219,10 +220,10 @@ def search(
         if not matched:
             continue
         kind_hits = sum(1 for word in term_words if word in product.kind_words)
+        head_hit = term_words[-1] in product.kind_words
         in_phrase = phrase in " ".join(split_words(product.description))
-        scored.append(
-            ((-matched, -kind_hits, -int(in_phrase), -product.popularity, product.position), product)
-        )
+        key = (-matched, -kind_hits, -int(head_hit), -int(in_phrase), -product.popularity, product.position)
+        scored.append((key, product))
     scored.sort(key=lambda pair: pair[0])
     return [product for _, product in scored]
 

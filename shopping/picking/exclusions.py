@@ -14,6 +14,8 @@ from shopping.text import contains_phrase, phrase
 
 from .rules import GuidanceRules, Rule, RuleKind
 
+SEAFOOD = ("fish", "shellfish")
+
 
 def _keys(key: str) -> list[str]:
     """An exclusion key and every key it implies ("nuts" -> nuts, peanuts, tree nuts)."""
@@ -52,7 +54,9 @@ def evidence(product: Product, key: str) -> str:
             vocabulary = (sub,)  # "Turkey Bacon": only the word itself ("pork") still counts
         if hit := next((w for w in vocabulary if contains_phrase(name, phrase(w))), None):
             return f"Has {hit} (from its name)"
-        if sub == "meat" and any(c.lower().startswith("meat") for c in product.categories):
+        # Kroger files fish under "Meat & Seafood": the name says which it is.
+        seafood = any(contains_phrase(name, phrase(w)) for key in SEAFOOD for w in EXCLUSIONS[key].words)
+        if sub == "meat" and any(c.lower().startswith("meat") for c in product.categories) and not seafood:
             return "Sold as meat"
     return ""
 

@@ -27,8 +27,8 @@ from shopping.text import normalize, phrase, words
 
 # Words that may follow the item's name without changing what the product is.
 NEUTRAL = word_set(
-    "gallon half gal quart pint oz lb lbs ct count pack pk bag bunch carton jug loaf can bottle box each "
-    "bottles cans boxes bags family size value fresh organic natural original classic whole plain "
+    "gallon half gal quart pint oz lb lbs ct count pack pk bag bunch carton jug loaf can canned bottle box "
+    "each bottles cans boxes bags family size value fresh organic natural original classic whole plain "
     "boneless skinless large medium small extra jumbo grade a aa and with in of the fat free reduced low "
     "1% 2% vitamin d unsalted salted lean regular light mild sharp thin thick cut style per raw "
     "pasteurized farm cage range grass fed pasture raised wild caught seedless mini baby petite "
@@ -39,13 +39,8 @@ NEUTRAL = word_set(
 )
 # Packaging and size words a product's name may leave out ("juice boxes", "bag of rice").
 PACKAGING_WORDS = word_set(
-    "box bag pack pk can jar bottle carton container tub jug ct count oz lb gal gallon quart pint each "
-    "roll mega double triple family size value multipack pouch tray case"
-)
-# Packaging and size words a product's name may leave out ("juice boxes", "bag of rice").
-PACKAGING_WORDS = word_set(
-    "box bag pack pk can jar bottle carton container tub jug ct count oz lb gal gallon quart pint each "
-    "roll mega double triple family size value multipack pouch tray case"
+    "box bag pack pk can canned jar bottle carton container tub jug ct count oz lb gal gallon quart pint "
+    "each roll mega double triple family size value multipack pouch tray case"
 )
 # Nouns after the head that name a part or cut of the same product ("chicken breast").
 PART_WORDS = word_set(
@@ -188,8 +183,9 @@ def head(term_words: Sequence[str]) -> str:
     return content[-1] if content else (term_words[-1] if term_words else "")
 
 
-def match(term: str, product: Product) -> Match:
-    """How `product` stands as the product `term` names."""
+def match(term: str, product: Product, asked: frozenset[str] = frozenset()) -> Match:
+    """How `product` stands as the product `term` names. `asked`: CHANGING_ATTRIBUTES keys the
+    household's guidance asks for ("Soda: diet only"), so Diet Coke is their soda."""
     wanted = line_words(term)
     if not wanted:
         return Match(Identity.NONE, 0.0, frozenset(), 0)
@@ -229,7 +225,9 @@ def match(term: str, product: Product) -> Match:
     if identity == Identity.EXACT and coverage < 1:
         identity = Identity.VARIETY
     line_text, name_text = f" {' '.join(wanted)} ", f" {' '.join(name)} "
-    for phrases in CHANGING_ATTRIBUTES.values():
+    for key, phrases in CHANGING_ATTRIBUTES.items():
+        if key in asked:
+            continue
         if any(f" {p} " in name_text for p in phrases) and not any(f" {p} " in line_text for p in phrases):
             identity = min(identity, Identity.VARIETY)
     index = name.index(wanted[0]) if wanted[0] in name else 0

@@ -21,7 +21,7 @@ from .rules import RuleKind
 NOT_PRODUCTS = word_set(
     "household house home family kids celiac coeliac lactose intolerant halal kosher vegetarian vegan "
     "allergy allergic students student everything rule rules note diet lunch lunches otherwise whatever's "
-    "labelled labeled marked certified"
+    "labelled labeled marked certified real genuine"
 )
 
 

@@ -122,7 +122,11 @@ def wanted_size(term: str, amount: Decimal | None, unit: str) -> tuple[Decimal, 
     """The size a line asks for: a measure ("2 lb"), or a count of things bought in packs ("18 eggs")."""
     if measured := requested_measure(amount, unit):
         return measured
-    if amount is not None and unit == "" and term in COUNTED_IN_PACKS:
+    if (
+        amount is not None
+        and unit == ""
+        and (term in COUNTED_IN_PACKS or head_noun(term) in COUNTED_IN_PACKS)
+    ):
         return amount, "count"
     return None
 
@@ -157,7 +161,11 @@ def pick_line(
     rules = guidance.for_term(query, context)
     size = wanted_size(term, amount, unit)
     pick = pick_product(term=searched, candidates=candidates, rules=rules, wanted_size=size)
-    if (clash := conflicts(guidance, query, context)) and pick.product is not None:
+    clash = conflicts(guidance, query, context)
+    if pick.product is not None and pick.product.on_sale:
+        # The named brand on sale is what "name brand only if it's on sale" allows.
+        clash = tuple(r for r in clash if r.margin_kind != "on_sale")
+    if clash and pick.product is not None:
         pick = Pick(
             product=pick.product,
             reason=f"Please choose: your list says “{term}” but your guidance says “{clash[0].text}”",

@@ -17,6 +17,7 @@ from shopping.lexicon import (
     DIET_EXCLUSIONS,
     EXCLUSION_NAMES,
     EXCLUSIONS,
+    GRADE_OF,
     INDIFFERENCE,
     NEGATION,
     STOPWORDS,
@@ -26,7 +27,7 @@ from shopping.lexicon import (
 )
 from shopping.text import contains_phrase, normalize, phrase, singular
 
-from .identity import expand_shorthand
+from .identity import PRODUCT_NOUNS, expand_shorthand
 from .phrases import (
     NOT_PRODUCTS,
     read_condition,
@@ -34,7 +35,15 @@ from .phrases import (
     read_price_and_size,
     split_condition,
 )
-from .rules import PACKAGING, GuidanceRules, Rule, RuleKind, brands_named, describe_rule
+from .rules import (
+    PACKAGING,
+    STANDALONE_PRODUCTS,
+    GuidanceRules,
+    Rule,
+    RuleKind,
+    brands_named,
+    describe_rule,
+)
 
 # --- Reading ------------------------------------------------------------------------------
 
@@ -60,12 +69,22 @@ def read_line(line) -> GuidanceRules:
     for sentence in re.split(r"[;\n]|(?<!\d)\.(?!\d)", text):
         if sentence.strip(" -*•—–"):
             sentence_starts.add(split_clauses(sentence)[0] if split_clauses(sentence) else "")
+    colon = ""
     for clause in split_clauses(text):
         found = read_clause(clause, applies_to=applies_to)
+        if clause in sentence_starts:
+            colon = _colon_scope(clause)
+        elif colon and not applies_to and not _colon_scope(clause) and _names_products(colon):
+            # "Soda: diet only, Coke Zero or Diet Coke": the later clauses are about soda too.
+            inherited = read_clause(clause, applies_to=colon)
+            if inherited and not any(r.kind == RuleKind.EXCLUDE for r in inherited):
+                found = inherited
         after_exclusions = readings and any(r.kind == RuleKind.EXCLUDE for r in readings[-1][1])
         # Only a fragment after a comma continues a list ("no almonds, cashews"); one after a
         # full stop or semicolon is a sentence of its own ("no peanuts; organic milk").
-        if after_exclusions and clause not in sentence_starts and _continues_a_list(clause):
+        # A fragment with a rule of its own is not a list item ("no peanuts, and organic milk").
+        own_rule = any(r.kind != RuleKind.EXCLUDE and r.value not in EXCLUDED_WORDS for r in found)
+        if after_exclusions and clause not in sentence_starts and _continues_a_list(clause) and not own_rule:
             # "No almonds, cashews, pecans": the items after a comma belong to the clause before.
             merged = f"{readings[-1][0]}, {clause}"
             readings[-1] = (merged, read_clause(merged, applies_to=applies_to) or readings[-1][1])
@@ -85,6 +104,7 @@ def _continues_a_list(clause: str) -> bool:
     return 0 < len(found) <= 4 and not any(w in LIST_BREAKERS for w in found)
 
 
+EXCLUDED_WORDS = frozenset(word for e in EXCLUSIONS.values() for word in e.words)
 LIST_BREAKERS = word_set("is are buy get prefer like want use always only never unless but if when fine ok")
 
 
@@ -237,6 +257,10 @@ def read_clause(clause: str, *, applies_to: str = "") -> list[Rule]:
     return _scoped(rules, main, used, applies_to, colon=_colon_scope(clause))
 
 
+def _names_products(text: str) -> bool:
+    return bool(set(phrase(text).split()) & (PRODUCT_NOUNS | STANDALONE_PRODUCTS | set(CATEGORIES)))
+
+
 def _colon_scope(clause: str) -> str:
     """ "Canned goods: cheapest per ounce" is about canned goods ("Celiac in the house: ..." isn't)."""
     match = re.match(r"^\s*(?:for\s+)?(?:our\s+|my\s+|the\s+)?([A-Za-z' &-]{3,40}?)\s*:", clause)
@@ -312,6 +336,8 @@ def _scoped(rules: list[Rule], main: str, used: list[str], applies_to: str, colo
     scoped = []
     for rule in rules:
         rule_scope = () if rule.kind == RuleKind.EXCLUDE and not applies_to.strip() else scope
+        if not rule_scope and rule.kind == RuleKind.ATTRIBUTE and rule.value in GRADE_OF:
+            rule_scope = (GRADE_OF[rule.value],)
         qualifier = tuple(w for s in rule_scope for w in phrase(s).split() if w not in PACKAGING)
         scoped.append(
             replace(rule, scope=rule_scope, qualifier=qualifier if rule.kind == RuleKind.BRAND else ())

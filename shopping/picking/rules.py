@@ -161,9 +161,10 @@ class GuidanceRules:
             rule
             for rule in chosen
             if not (rule.kind == RuleKind.ATTRIBUTE and rule.value in indifferent)
+            # "Store brand vs name brand: whichever is cheaper" drops brand rules, not price ones.
             and not (
                 "brand" in indifferent
-                and (rule.kind == RuleKind.STORE_BRAND or not rule.scope)
+                and (rule.kind == RuleKind.STORE_BRAND or (rule.kind == RuleKind.BRAND and not rule.scope))
                 and not rule.strong
             )
         )
@@ -191,8 +192,14 @@ def conflicts(guidance: "GuidanceRules", term: str, context: Iterable[str] = ())
             (rule.kind == RuleKind.ATTRIBUTE and line_overrides(line, rule) and not rule.prefer)
             # "Topo Chico is the only sparkling water we drink", and the list says "lacroix"
             or (rule.kind == RuleKind.BRAND and rule.prefer and named and rule.value not in named)
+            # "Name brand only if it's on sale - otherwise store brand", and the list says "cheerios"
+            or (rule.kind == RuleKind.STORE_BRAND and rule.prefer and named and not named_store(named))
         )
     )
+
+
+def named_store(named: Iterable[str]) -> bool:
+    return any(brand in STORE_BRANDS for brand in named)
 
 
 def line_overrides(line: str, rule: Rule) -> bool:

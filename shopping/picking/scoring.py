@@ -27,11 +27,21 @@ from shopping.lexicon import (
     SUBSTITUTE_GROUPS,
     VAGUE_LINES,
 )
-from shopping.text import normalize, phrase
+from shopping.text import contains_phrase, normalize, phrase
 from shopping.units import measure, pack_count, requested_measure
 
 from .exclusions import excluded_by
-from .identity import ATTRIBUTE_WORDS, Identity, Match, canonical, match, names_brand, refine_by_category
+from .identity import (
+    ATTRIBUTE_WORDS,
+    CHANGING_ATTRIBUTES,
+    PACKAGING_WORDS,
+    Identity,
+    Match,
+    canonical,
+    match,
+    names_brand,
+    refine_by_category,
+)
 from .rules import Rule, RuleKind, brand_title
 
 CONFIDENCE_THRESHOLD = 0.6
@@ -167,7 +177,10 @@ def rank_candidates(
     """Candidates best first (see the module docstring for the order)."""
     unique = list(dict((p.product_id, p) for p in candidates).values())
     removed, usable, out = [], [], []
-    matches = refine_by_category({p.product_id: match(term, p) for p in unique}, unique)
+    asked = frozenset(
+        r.value for r in rules if r.kind == RuleKind.ATTRIBUTE and r.prefer and r.value in CHANGING_ATTRIBUTES
+    )
+    matches = refine_by_category({p.product_id: match(term, p, asked) for p in unique}, unique)
     for position, product in enumerate(unique):
         if not_sold_here(product):
             continue
@@ -224,6 +237,8 @@ def rank_candidates(
     # plain one is there; if every one is flavoured, the flavour check below asks.
     line = f" {phrase(term)} "
     narrow(lambda c: not _flavoured(c.product, line))
+    # Likewise a cut the line didn't ask for ("Slices" for "cheddar"), when the whole one is there.
+    narrow(lambda c: not _cut_unasked(c.product, line))
     if best_identity < Identity.VARIETY:
         ranking.doubts.append(f"nothing here is plainly “{term}”")
     elif best_identity == Identity.VARIETY and best_cover < 1:
@@ -238,10 +253,16 @@ def rank_candidates(
         r for r in rules if r.kind == RuleKind.ATTRIBUTE or (r.kind == RuleKind.BRAND and r.qualifier)
     ]
     _apply_rules(kind_rules, lambda: pool, narrow, ranking)
+    if wanted_size:
+        # Among what the household's kind rules leave, one pack of the size beats two halves.
+        narrow(lambda c: _fits(c, wanted_size, single=True))
     _check_settled(pool, ranking, term)
     _apply_rules([r for r in rules if r not in kind_rules], lambda: pool, narrow, ranking)
-    if ranking.vague and not ranking.doubts and not _vagueness_settled(pool, ranking):
-        ranking.doubts.append(f"“{term}” could be several things")
+    if ranking.vague and not ranking.doubts:
+        if (plainest := _named_brands_kind(pool, ranking)) is None:
+            ranking.doubts.append(f"“{term}” could be several things")
+        else:
+            narrow(lambda c: c in plainest)
     pool = _ordered(pool, rules, wanted_size, ranking, term)
     set_aside = [c for stage in reversed(stages) for c in _ordered(stage, rules, wanted_size, None, term)]
     # Among what the steps set aside, the closer a product is to the line, the sooner it is offered.
@@ -267,7 +288,8 @@ def _apply_rules(
             keep = _conditional(rule, current())
             if keep is not None:
                 narrow(keep, rule)
-            elif rule.strong:
+            elif rule.strong or rule.margin_kind == "on_sale":
+                # "Name brand only if it's on sale": every match is a name brand at full price.
                 ranking.doubts.append(f"nothing here meets your guidance “{rule.text}”")
             continue
         if rule.prefer:
@@ -291,11 +313,12 @@ def _conditional(rule: Rule, pool: list[Candidate]) -> Callable[[Candidate], boo
     else:
         preferred = [c for c in pool if has_attribute(c.product, rule.value)]
         others = [c for c in pool if not has_attribute(c.product, rule.value)]
+    # "Only when it's on sale" is met by a deal on the shelf, not one whose stock is unknown.
     if rule.margin_kind == "on_sale" and rule.kind == RuleKind.ATTRIBUTE:
-        on_sale = [c for c in preferred if c.product.on_sale]
+        on_sale = [c for c in preferred if c.product.on_sale and c.product.stock_level is not None]
         return (lambda c: c in on_sale) if on_sale else ((lambda c: c in others) if others else None)
     if rule.margin_kind == "on_sale":
-        on_sale = [c for c in others if c.product.on_sale]
+        on_sale = [c for c in others if c.product.on_sale and c.product.stock_level is not None]
         return (lambda c: c in on_sale) if on_sale else ((lambda c: c in preferred) if preferred else None)
     if not preferred or not others:
         return (lambda c: c in preferred) if preferred else None
@@ -314,8 +337,8 @@ def _conditional(rule: Rule, pool: list[Candidate]) -> Callable[[Candidate], boo
     return (lambda c: c in others) if alt_price - base_price < rule.margin else (lambda c: c in preferred)
 
 
-def _fits(candidate: Candidate, wanted: tuple[Decimal, str]) -> bool:
-    packs = (1,) if wanted[1] == "count" else (1, 2, 3, 4)
+def _fits(candidate: Candidate, wanted: tuple[Decimal, str], single: bool = False) -> bool:
+    packs = (1,) if single or wanted[1] == "count" else (1, 2, 3, 4)
     return any(_size_distance(candidate, (wanted[0] / n, wanted[1])) <= SIZE_TOLERANCE for n in packs)
 
 
@@ -443,7 +466,14 @@ def _check_settled(pool: list[Candidate], ranking: Ranking, term: str) -> None:
     if line in VAGUE_LINES and not named:
         ranking.vague = True
         return
-    top = _ordered(pool, (), None, None, term)[:6]
+    # A brand the household buys by name, sold here in one kind, is that kind to them
+    # ("Buy Private Selection when they have it": their one cheddar, whatever its sharpness).
+    theirs = [
+        c
+        for c in pool
+        if any(r.kind == RuleKind.BRAND and r.prefer and matches_rule(c.product, r) for r in ranking.rules)
+    ]
+    top = _ordered(theirs or pool, (), None, None, term)[:6]
     # A line that is only a brand ("tropicana") leaves open even the kinds with a usual default.
     brand_only = all(names_brand(line, c.product) for c in top)
     groups = (*EXCLUSIVE_GROUPS, *SUBSTITUTE_GROUPS) if brand_only else EXCLUSIVE_GROUPS
@@ -461,13 +491,25 @@ def _check_settled(pool: list[Candidate], ranking: Ranking, term: str) -> None:
             return
 
 
-def _vagueness_settled(pool: list[Candidate], ranking: Ranking) -> bool:
-    """A named brand with one kind of it ("Coke" for soda). Price rules, even "cheapest of
-    everything", choose a price, not which cheese: the shopper still says which."""
-    kinds = {phrase(c.product.description) for c in pool}
-    return len(kinds) == 1 and any(
+def _named_brands_kind(pool: list[Candidate], ranking: Ranking) -> list[Candidate] | None:
+    """What settles a vague line: a named brand with one kind of it, or with a plain kind the
+    others only add to ("Coke" for soda: Classic, not Mexican Cane Sugar). Price rules, even
+    "cheapest of everything", choose a price, not which cheese: the shopper still says which."""
+    if not any(
         r.kind == RuleKind.BRAND and r.prefer and r.value not in STORE_BRANDS for r in ranking.decided
-    )
+    ):
+        return None
+    kinds = [_kind_words(c.product) for c in pool]
+    plainest = min(kinds, key=len)
+    if not all(plainest <= kind for kind in kinds):
+        return None
+    return [c for c, kind in zip(pool, kinds, strict=True) if kind == plainest]
+
+
+def _kind_words(product: Product) -> frozenset[str]:
+    """The words of a product's name that say which kind it is (not its brand or pack)."""
+    brand = set(phrase(product.brand).split())
+    return frozenset(phrase(product.description).split()) - PACKAGING_WORDS - DEFAULT_ATTRIBUTE_WORDS - brand
 
 
 def _most_specific(product: Product, group: frozenset[str]) -> str:
@@ -495,13 +537,13 @@ def pick_product(
     best = ranking.ranked[0]
     alternatives = tuple(c.product for c in ranking.ranked[1 : 1 + MAX_ALTERNATIVES])
     decided = list(dict.fromkeys(rule.text for rule in ranking.decided))
-    usual_out, size_note = _usual_out_of_stock(ranking, best)
+    usual_out, size_note = _usual_out_of_stock(ranking, best, term)
     if usual_out:
         ranking.doubts.append(usual_out)
     no_swaps = any(r.kind == RuleKind.NO_SUBSTITUTES for r in rules)
-    if no_swaps and (
-        size_note or _contenders(ranking, best) or (wanted_size and not _fits(best, wanted_size))
-    ):
+    same_kind = phrase(best.product.description)
+    swapped = [c for c in _contenders(ranking, best) if phrase(c.product.description) != same_kind]
+    if no_swaps and (swapped or (wanted_size and not _fits(best, wanted_size))):
         ranking.doubts.append("what your list names isn't here, and your guidance says not to swap")
     if wanted_size:
         size_note = ""  # the line chose the size
@@ -563,7 +605,7 @@ def _contenders(ranking: Ranking, best: Candidate) -> list[Candidate]:
     ]
 
 
-def _usual_out_of_stock(ranking: Ranking, best: Candidate) -> tuple[str, str]:
+def _usual_out_of_stock(ranking: Ranking, best: Candidate, term: str) -> tuple[str, str]:
     """(doubt, note) when what the line or guidance points to is out of stock here.
 
     An out-of-stock product counts only if it would have won: as good a match, meeting every
@@ -581,7 +623,12 @@ def _usual_out_of_stock(ranking: Ranking, best: Candidate) -> tuple[str, str]:
                     f"{out.product.description} is out of stock here; this one is {ours or 'different'}",
                     "",
                 )
-    for out in lost:
+    # Another kind of the brand the line names, even where the usual is there in another size
+    # (a price rule picked the cage-free dozen over the 18 ct of the usual eggs): a judgment.
+    line = phrase(term)
+    others = [c for c in rivals if phrase(c.product.description) != phrase(best.product.description)]
+    named_here = [c for c in others if c not in lost and contains_phrase(line, phrase(c.product.brand))]
+    for out in [*lost, *named_here]:
         added = attribute_words(best.product) - attribute_words(out.product) - DEFAULT_ATTRIBUTE_WORDS
         if added and names_brand_of(out, best):
             return (
@@ -608,6 +655,29 @@ FLAVOURS = next(group for group, about in EXCLUSIVE_GROUPS if not about) - {"pla
 def _flavoured(product: Product, line: str) -> bool:
     """A flavour the line did not ask for ("Honey Nut" Cheerios for "cheerios")."""
     return any(has_attribute(product, f) and f" {phrase(f)} " not in line for f in FLAVOURS)
+
+
+# Cuts of a product sold whole too, by their spellings ("Sliced", "Slices").
+CUTS = {
+    "slice": ("slice", "sliced"),
+    "shred": ("shred", "shredded"),
+    "grate": ("grated",),
+    "crumble": ("crumble", "crumbled"),
+    "cube": ("cube", "cubed"),
+    "dice": ("diced",),
+    "chop": ("chopped",),
+    "mince": ("minced",),
+}
+
+
+def _cuts(text: str) -> set[str]:
+    found = set(text.split())
+    return {cut for cut, spellings in CUTS.items() if found.intersection(spellings)}
+
+
+def _cut_unasked(product: Product, line: str) -> bool:
+    """A cut the line did not ask for ("Slices" of cheddar for "cheddar")."""
+    return bool(_cuts(phrase(product.description)) - _cuts(line))
 
 
 def _defaults_in(product: Product) -> int:

@@ -87,6 +87,13 @@ def test_milk_finds_milks_before_milk_chocolate():
     assert chocolate > 10
 
 
+def test_the_last_word_of_a_search_names_the_kind_found_first():
+    # As a relevance search ranks it: "cheese pizza" is pizza, before cheeses that are cheese.
+    descriptions = [product["description"] for product in search(term="cheese pizza", limit=5).json()["data"]]
+
+    assert descriptions and all("Pizza" in d for d in descriptions[:3])
+
+
 def test_search_order_is_stable():
     first = search(term="cheddar cheese", locationId=HOME).json()
     assert search(term="cheddar cheese", locationId=HOME).json() == first
