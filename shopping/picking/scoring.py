@@ -8,10 +8,12 @@ precedence instead of adding up points, so rules never "just add up":
 2. product identity (`identity.py`), then the line's own words ("diced", "whole bean");
 3. household rules, strongest and most specific first (`GuidanceRules.for_term` already
    dropped the general rules a specific one overrides, and those the line's words settle);
-4. an order among what is left: size asked for, price rules, plain before fancy, unit price.
+4. an order among what is left: size asked for, price rules, plain before fancy, unit price
+   (`ordering.py`).
 
-The pick is confident only when something settled it; otherwise the line "needs your choice"
-with the best candidates first, and the reason says which.
+The pick is confident only when something settled it (`settling.py`: which kind; `stock.py`:
+an out-of-stock usual); otherwise the line "needs your choice" with the best candidates first,
+and the reason says which. `facts.py` holds what every step knows of one product.
 """
 
 from collections.abc import Callable, Sequence
@@ -19,39 +21,52 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from kroger.schemas import Product
-from shopping.lexicon import (
-    ATTRIBUTES,
-    BRAND_ALIASES,
-    EXCLUSIVE_GROUPS,
-    STORE_BRANDS,
-    SUBSTITUTE_GROUPS,
-    VAGUE_LINES,
-)
-from shopping.text import contains_phrase, normalize, phrase
-from shopping.units import measure, pack_count, requested_measure
+from shopping.text import phrase
+from shopping.units import measure, requested_measure
 
 from .exclusions import excluded_by
-from .identity import (
-    ATTRIBUTE_WORDS,
-    CHANGING_ATTRIBUTES,
-    PACKAGING_WORDS,
-    Identity,
-    Match,
-    canonical,
-    match,
-    names_brand,
-    refine_by_category,
+from .facts import (
+    Candidate,
+    Ranking,
+    cut_unasked,
+    flavoured,
+    has_attribute,
+    is_store_brand,
+    matches_rule,
+    not_sold_here,
+    unit_price,
 )
+from .identity import CHANGING_ATTRIBUTES, Identity, match, refine_by_category
+from .ordering import fits, ordered
 from .rules import Rule, RuleKind, brand_title
+from .settling import check_settled, named_brands_kind
+from .stock import contenders, same_product_first, usual_out_of_stock
+
+__all__ = [
+    "ASK",
+    "CONFIDENCE_THRESHOLD",
+    "MAX_ALTERNATIVES",
+    "Pick",
+    "measure",
+    "not_sold_here",
+    "pick_product",
+]
+
 
 CONFIDENCE_THRESHOLD = 0.6
+
+
 MAX_ALTERNATIVES = 5
+
+
 # Confidence levels (0-1): only their order against the threshold matters to callers.
 SETTLED = 0.9  # a rule, the line's words or the only plain match decided
+
+
 DEFAULTED = 0.75  # interchangeable products (brand, size, price); the cheaper per unit won
+
+
 ASK = 0.45  # the candidates differ in a way nothing settles: the shopper chooses
-SIZE_TOLERANCE = Decimal("0.15")  # within 15% is the size asked for: 1.85 lb is "2 lb", 1.7 lb isn't
-TYPICAL_SIZE_RATIO = Decimal("1.6")  # packs within 1.6x of the middle size count as ordinary
 
 
 @dataclass(frozen=True)
@@ -68,94 +83,6 @@ class Pick:
     @property
     def needs_choice(self) -> bool:
         return self.product is None or self.confidence < CONFIDENCE_THRESHOLD
-
-
-@dataclass
-class Candidate:
-    product: Product
-    position: int
-    match: Match
-    unit_price: Decimal | None = None
-    size: tuple[Decimal, str] | None = None
-
-
-@dataclass
-class Ranking:
-    """Candidates best first, and what happened on the way."""
-
-    ranked: list[Candidate]
-    removed: list[tuple[Product, Rule, str]]  # excluded: product, rule, evidence
-    out_of_stock: list[Candidate]
-    decided: list[Rule] = field(default_factory=list)
-    doubts: list[str] = field(default_factory=list)  # why the shopper should choose
-    size_matched: bool = False
-    rules: tuple[Rule, ...] = ()
-    pool_size: int = 0  # how many of `ranked` passed every step
-    vague: bool = False  # the line names a whole shelf ("cereal") unless a rule settles which
-
-
-def is_weighed(product: Product) -> bool:
-    """Sold by weight: Kroger's price is per pound and the size is about what a pack weighs."""
-    return product.sold_by.upper() == "WEIGHT"
-
-
-def unit_price(product: Product) -> tuple[Decimal, str] | None:
-    if product.price is not None and is_weighed(product):
-        return product.price / 16, "weight"  # per lb -> per oz
-    size = measure(product.size)
-    if product.price is None or size is None:
-        return None
-    return product.price / size[0], size[1]
-
-
-def pack_price(product: Product) -> Decimal | None:
-    """What one pack costs at the shelf (a weighed pack: its price per lb times its weight)."""
-    size = measure(product.size)
-    if product.price is not None and is_weighed(product) and size and size[1] == "weight":
-        return product.price * size[0] / 16
-    return product.price
-
-
-def is_store_brand(product: Product) -> bool:
-    brand = normalize(product.brand)
-    return any(brand == name or brand.startswith(name + " ") for name in STORE_BRANDS)
-
-
-def not_sold_here(product: Product) -> bool:
-    """Kroger says the store cannot sell it at all (no in-store, pickup or delivery)."""
-    options = product.fulfillment or {}
-    known = any(options.values()) or product.regular_price is not None
-    return known and not (options.get("in_store") or options.get("curbside") or options.get("delivery"))
-
-
-def matches_rule(product: Product, rule: Rule) -> bool:
-    """Whether the product is what a brand, attribute or on-sale rule asks for."""
-    text = canonical(f"{product.brand} {product.description}")
-    if rule.kind == RuleKind.ATTRIBUTE:
-        return has_attribute(product, rule.value)
-    if rule.kind == RuleKind.BRAND:
-        brand, wanted = phrase(product.brand), phrase(BRAND_ALIASES.get(rule.value, rule.value))
-        named = bool(brand) and (brand == wanted or f" {wanted} " in f" {text} ")
-        qualifier = canonical(" ".join(rule.qualifier)).split()
-        return named and all(f" {w} " in f" {text} " for w in qualifier if w not in BRAND_FILLERS)
-    if rule.kind == RuleKind.STORE_BRAND:
-        return is_store_brand(product)
-    if rule.kind == RuleKind.ON_SALE:
-        return product.on_sale
-    return False
-
-
-BRAND_FILLERS = frozenset({"box", "pack", "bottle", "can", "jar", "bag", "loaf", "good"})
-
-
-def has_attribute(product: Product, value: str) -> bool:
-    """Whether the product has the attribute ("free-range|pasture-raised": either)."""
-    text = f" {phrase(f'{product.brand} {product.description} {product.size}')} "
-    for one in value.split("|"):
-        phrases = (one.replace("-", " "), *ATTRIBUTES.get(one, ()))
-        if any(f" {phrase(p)} " in text for p in phrases):
-            return True
-    return False
 
 
 def _price_for_size(candidate: Candidate, size: tuple[Decimal, str] | None) -> Decimal | None:
@@ -236,9 +163,9 @@ def rank_candidates(
     # A flavour the line didn't ask for is another kind ("Honey Nut" for "cheerios"), when the
     # plain one is there; if every one is flavoured, the flavour check below asks.
     line = f" {phrase(term)} "
-    narrow(lambda c: not _flavoured(c.product, line))
+    narrow(lambda c: not flavoured(c.product, line))
     # Likewise a cut the line didn't ask for ("Slices" for "cheddar"), when the whole one is there.
-    narrow(lambda c: not _cut_unasked(c.product, line))
+    narrow(lambda c: not cut_unasked(c.product, line))
     if best_identity < Identity.VARIETY:
         ranking.doubts.append(f"nothing here is plainly “{term}”")
     elif best_identity == Identity.VARIETY and best_cover < 1:
@@ -248,23 +175,23 @@ def rank_candidates(
     if wanted_size:
         # The size on the list line is the shopper's own word: it beats household rules. A weight
         # or volume may come as several packs (2 x 1 lb for "2 lb"); a count is one pack.
-        narrow(lambda c: _fits(c, wanted_size))
+        narrow(lambda c: fits(c, wanted_size))
     kind_rules = [
         r for r in rules if r.kind == RuleKind.ATTRIBUTE or (r.kind == RuleKind.BRAND and r.qualifier)
     ]
     _apply_rules(kind_rules, lambda: pool, narrow, ranking)
     if wanted_size:
         # Among what the household's kind rules leave, one pack of the size beats two halves.
-        narrow(lambda c: _fits(c, wanted_size, single=True))
-    _check_settled(pool, ranking, term)
+        narrow(lambda c: fits(c, wanted_size, single=True))
+    check_settled(pool, ranking, term)
     _apply_rules([r for r in rules if r not in kind_rules], lambda: pool, narrow, ranking)
     if ranking.vague and not ranking.doubts:
-        if (plainest := _named_brands_kind(pool, ranking)) is None:
+        if (plainest := named_brands_kind(pool, ranking)) is None:
             ranking.doubts.append(f"“{term}” could be several things")
         else:
             narrow(lambda c: c in plainest)
-    pool = _ordered(pool, rules, wanted_size, ranking, term)
-    set_aside = [c for stage in reversed(stages) for c in _ordered(stage, rules, wanted_size, None, term)]
+    pool = ordered(pool, rules, wanted_size, ranking, term)
+    set_aside = [c for stage in reversed(stages) for c in ordered(stage, rules, wanted_size, None, term)]
     # Among what the steps set aside, the closer a product is to the line, the sooner it is offered.
     set_aside.sort(key=lambda c: (-c.match.identity, -c.match.coverage))
     ranking.ranked = pool + set_aside
@@ -337,11 +264,6 @@ def _conditional(rule: Rule, pool: list[Candidate]) -> Callable[[Candidate], boo
     return (lambda c: c in others) if alt_price - base_price < rule.margin else (lambda c: c in preferred)
 
 
-def _fits(candidate: Candidate, wanted: tuple[Decimal, str], single: bool = False) -> bool:
-    packs = (1,) if single or wanted[1] == "count" else (1, 2, 3, 4)
-    return any(_size_distance(candidate, (wanted[0] / n, wanted[1])) <= SIZE_TOLERANCE for n in packs)
-
-
 def _pair_key(one: Candidate, other: Candidate) -> tuple:
     """Packs nearest in size first, then the cheapest pair per unit."""
     gap = Decimal(10**6)
@@ -349,173 +271,6 @@ def _pair_key(one: Candidate, other: Candidate) -> tuple:
         gap = max(one.size[0], other.size[0]) / min(one.size[0], other.size[0])
     missing = Decimal(10**6)
     return gap, (one.unit_price or missing) + (other.unit_price or missing)
-
-
-def _size_distance(candidate: Candidate, wanted: tuple[Decimal, str]) -> Decimal:
-    if is_weighed(candidate.product) and wanted[1] == "weight" and (candidate.size or (0,))[0] <= 16:
-        return Decimal(0)  # loose, by the pound: weighed out to any amount
-    size = candidate.size
-    if wanted[1] == "count" and (packs := pack_count(candidate.product.size)):
-        size = (packs, "count")  # "12 pack of coke": a 12 ct / 12 fl oz case
-    if not size or size[1] != wanted[1]:
-        return Decimal(10**6)
-    ratio = size[0] / wanted[0]
-    return abs(ratio - 1) if ratio >= 1 else abs(1 / ratio - 1)
-
-
-def _ordered(pool, rules, wanted_size, ranking: Ranking | None, term: str = "") -> list[Candidate]:
-    """The order among candidates the rules left equal."""
-    price_rule = next((r for r in rules if r.kind == RuleKind.PRICE), None)
-    size_rule = next((r for r in rules if r.kind == RuleKind.SIZE), None)
-    sale_rule = next((r for r in rules if r.kind == RuleKind.ON_SALE and r.prefer), None)
-    target = wanted_size or (size_rule.size_target if size_rule else None)
-    dimensions = [c.size[1] for c in pool if c.size]
-    common = max(sorted(set(dimensions)), key=dimensions.count) if dimensions else None
-
-    sizes = sorted(c.size[0] for c in pool if c.size and c.size[1] == common)
-    typical = sizes[(len(sizes) - 1) // 2] if sizes else None  # the lower middle: an ordinary pack
-
-    line = f" {phrase(term)} "
-    excluding = any(r.kind == RuleKind.EXCLUDE for r in rules)
-
-    def key(c: Candidate):
-        size_key: Decimal = Decimal(0)
-        if target:
-            size_key = _size_distance(c, target)
-            size_key = Decimal(0) if size_key <= SIZE_TOLERANCE else size_key
-        elif size_rule and c.size and c.size[1] == common:
-            size_key = c.size[0] if size_rule.value == "smallest" else -c.size[0]
-            if "family" in size_rule.text.lower() and "family" in c.product.description.lower():
-                size_key -= Decimal("0.5")  # "get the family pack": the one called that, at a tie
-        elif size_rule:
-            size_key = Decimal(10**6)
-        comparable = c.unit_price if c.size and c.size[1] == common and c.unit_price is not None else None
-        if price_rule and price_rule.value == "cheapest":
-            price_key = _cheapest_key(c, pool)
-        elif price_rule:
-            price_key = comparable if comparable is not None else Decimal(10**6)
-        else:
-            price_key = Decimal(0)
-        plain = (
-            _flavoured(c.product, line),
-            c.match.prefix,
-            len(c.match.variety),
-            c.match.extra_attributes - _defaults_in(c.product),
-        )
-        sale_key = 0 if (sale_rule and c.product.on_sale) else 1
-        fallback = comparable if comparable is not None else Decimal(10**6)
-        # With no size asked for, a typical pack (not the 5-dozen case of eggs) unless price rules.
-        usual_size = Decimal(0)
-        if typical and not (target or size_rule) and c.size and c.size[1] == common:
-            ratio = max(c.size[0] / typical, typical / c.size[0])
-            usual_size = Decimal(0) if ratio <= TYPICAL_SIZE_RATIO else ratio
-        unknown_stock = c.product.stock_level is None
-        # Under an allergy, a product whose label Kroger sends (and that passed) before an unknown one.
-        unverified = excluding and not (c.product.allergens or c.product.ingredients)
-        return (
-            size_key,
-            price_key,
-            unverified,
-            plain,
-            usual_size,
-            unknown_stock,
-            sale_key,
-            fallback,
-            c.position,
-        )
-
-    ordered = sorted(pool, key=key)
-    if ranking is not None and ordered:
-        winner = ordered[0]
-        if target and _size_distance(winner, target) <= SIZE_TOLERANCE:
-            ranking.size_matched = True
-        for rule in (size_rule, price_rule, sale_rule):
-            if rule is not None and len(ordered) > 1 and _rule_moved(rule, winner, ordered, key):
-                ranking.decided.append(rule)
-    return ordered
-
-
-def _cheapest_key(c: Candidate, pool: list[Candidate]) -> Decimal:
-    """ "Cheapest" is the lowest price at the shelf, except against loose produce sold by the
-    pound, where only the price per pound compares ("the 3 lb bag is the cheapest bananas")."""
-    loose = any(is_weighed(o.product) and o.size and o.size[0] <= 16 for o in pool)
-    if loose and c.unit_price is not None and c.size and c.size[1] == "weight":
-        return c.unit_price * 16
-    price = pack_price(c.product)
-    return price if price is not None else Decimal(10**6)
-
-
-def _rule_moved(rule: Rule, winner: Candidate, ordered: list[Candidate], key) -> bool:
-    """Whether the rule's own part of the order put the winner ahead of the runner-up."""
-    if rule.kind == RuleKind.ON_SALE:
-        return winner.product.on_sale and any(not c.product.on_sale for c in ordered[1:])
-    index = {RuleKind.SIZE: 0, RuleKind.PRICE: 1}[rule.kind]
-    return key(winner)[index] < key(ordered[1])[index]
-
-
-def _check_settled(pool: list[Candidate], ranking: Ranking, term: str) -> None:
-    """Add a doubt when the line leaves open which kind of product (a bare "cereal", "cheese" or
-    "juice"), or the candidates come in exclusive kinds (whole or 2%, sharp or mild) that
-    neither the line nor an attribute rule settles. Brand and price rules choose among one
-    kind of product, never between kinds, so this looks at the candidates before them."""
-    if ranking.doubts or not pool:
-        return
-    settled = {v for r in ranking.decided if r.kind == RuleKind.ATTRIBUTE for v in r.value.split("|")}
-    named = any(r.kind == RuleKind.BRAND and r.qualifier for r in ranking.decided)
-    line = phrase(term)
-    if line in VAGUE_LINES and not named:
-        ranking.vague = True
-        return
-    # A brand the household buys by name, sold here in one kind, is that kind to them
-    # ("Buy Private Selection when they have it": their one cheddar, whatever its sharpness).
-    theirs = [
-        c
-        for c in pool
-        if any(r.kind == RuleKind.BRAND and r.prefer and matches_rule(c.product, r) for r in ranking.rules)
-    ]
-    top = _ordered(theirs or pool, (), None, None, term)[:6]
-    # A line that is only a brand ("tropicana") leaves open even the kinds with a usual default.
-    brand_only = all(names_brand(line, c.product) for c in top)
-    groups = (*EXCLUSIVE_GROUPS, *SUBSTITUTE_GROUPS) if brand_only else EXCLUSIVE_GROUPS
-    for group, about in groups:
-        if about and not brand_only and not set(line.split()) & {phrase(a) for a in about}:
-            continue
-        if any(f" {phrase(v)} " in f" {line} " for v in group) or group & settled:
-            continue
-        values = {_most_specific(c.product, group) for c in top}
-        if "" in values and not about:
-            continue  # an unflavoured one is there: the plain product is the sensible default
-        values -= {""}
-        if len(values) > 1:
-            ranking.doubts.append(f"they come as {', '.join(sorted(values))}")
-            return
-
-
-def _named_brands_kind(pool: list[Candidate], ranking: Ranking) -> list[Candidate] | None:
-    """What settles a vague line: a named brand with one kind of it, or with a plain kind the
-    others only add to ("Coke" for soda: Classic, not Mexican Cane Sugar). Price rules, even
-    "cheapest of everything", choose a price, not which cheese: the shopper still says which."""
-    if not any(
-        r.kind == RuleKind.BRAND and r.prefer and r.value not in STORE_BRANDS for r in ranking.decided
-    ):
-        return None
-    kinds = [_kind_words(c.product) for c in pool]
-    plainest = min(kinds, key=len)
-    if not all(plainest <= kind for kind in kinds):
-        return None
-    return [c for c, kind in zip(pool, kinds, strict=True) if kind == plainest]
-
-
-def _kind_words(product: Product) -> frozenset[str]:
-    """The words of a product's name that say which kind it is (not its brand or pack)."""
-    brand = set(phrase(product.brand).split())
-    return frozenset(phrase(product.description).split()) - PACKAGING_WORDS - DEFAULT_ATTRIBUTE_WORDS - brand
-
-
-def _most_specific(product: Product, group: frozenset[str]) -> str:
-    """The product's value in the group ("Extra Sharp" is extra sharp, not also sharp)."""
-    found = [v for v in group if has_attribute(product, v)]
-    return max(found, key=len) if found else ""
 
 
 def pick_product(
@@ -533,17 +288,17 @@ def pick_product(
     )
     if not ranking.ranked:
         return _nothing(term, ranking)
-    _same_product_first(ranking, term)
+    same_product_first(ranking, term)
     best = ranking.ranked[0]
     alternatives = tuple(c.product for c in ranking.ranked[1 : 1 + MAX_ALTERNATIVES])
     decided = list(dict.fromkeys(rule.text for rule in ranking.decided))
-    usual_out, size_note = _usual_out_of_stock(ranking, best, term)
+    usual_out, size_note = usual_out_of_stock(ranking, best, term)
     if usual_out:
         ranking.doubts.append(usual_out)
     no_swaps = any(r.kind == RuleKind.NO_SUBSTITUTES for r in rules)
     same_kind = phrase(best.product.description)
-    swapped = [c for c in _contenders(ranking, best) if phrase(c.product.description) != same_kind]
-    if no_swaps and (swapped or (wanted_size and not _fits(best, wanted_size))):
+    swapped = [c for c in contenders(ranking, best) if phrase(c.product.description) != same_kind]
+    if no_swaps and (swapped or (wanted_size and not fits(best, wanted_size))):
         ranking.doubts.append("what your list names isn't here, and your guidance says not to swap")
     if wanted_size:
         size_note = ""  # the line chose the size
@@ -573,125 +328,6 @@ def pick_product(
         alternatives=alternatives,
         decided_by=tuple(decided),
     )
-
-
-def _same_product_first(ranking: Ranking, term: str) -> None:
-    """When the product that would have won is out of stock and what passed every step has it
-    in another size, that size leads ("the 18 ct of the same eggs", not cage-free ones)."""
-    if any(r.kind in (RuleKind.PRICE, RuleKind.SIZE) for r in ranking.rules):
-        return  # the out-of-stock one won on its price or size, which another size doesn't share
-    passed = ranking.ranked[: ranking.pool_size]
-    contenders = _contenders(ranking, passed[0]) if passed else []
-    if not contenders:
-        return
-    winner = _ordered([*passed, *contenders], ranking.rules, None, None, term)[0]
-    if winner in contenders:
-        same = [c for c in passed if phrase(c.product.description) == phrase(winner.product.description)]
-        if same and same[0] is not passed[0]:
-            ranking.ranked.remove(same[0])
-            ranking.ranked.insert(0, same[0])
-
-
-def _contenders(ranking: Ranking, best: Candidate) -> list[Candidate]:
-    """Out-of-stock products that would have been in the running: as good a match as `best`,
-    meeting every rule that decided."""
-    decided = ranking.decided
-    return [
-        c
-        for c in ranking.out_of_stock
-        if (c.match.identity, c.match.coverage) >= (best.match.identity, best.match.coverage)
-        and all(matches_rule(c.product, r) for r in decided if r.prefer and r.kind in PREFERENCES)
-        and not any(matches_rule(c.product, r) for r in decided if not r.prefer)
-    ]
-
-
-def _usual_out_of_stock(ranking: Ranking, best: Candidate, term: str) -> tuple[str, str]:
-    """(doubt, note) when what the line or guidance points to is out of stock here.
-
-    An out-of-stock product counts only if it would have won: as good a match, meeting every
-    rule that decided. If the same product is on the shelf in another size, nothing is lost:
-    it is picked and the reason says so. Anything else would be a substitute (another brand,
-    unsalted for salted), which the shopper confirms."""
-    rivals = _contenders(ranking, best)
-    on_shelf = {phrase(c.product.description) for c in ranking.ranked}
-    lost = [c for c in rivals if phrase(c.product.description) not in on_shelf]
-    for out in lost:
-        for group, _ in (*EXCLUSIVE_GROUPS, *SUBSTITUTE_GROUPS):
-            theirs, ours = _most_specific(out.product, group), _most_specific(best.product, group)
-            if theirs and theirs != ours:
-                return (
-                    f"{out.product.description} is out of stock here; this one is {ours or 'different'}",
-                    "",
-                )
-    # Another kind of the brand the line names, even where the usual is there in another size
-    # (a price rule picked the cage-free dozen over the 18 ct of the usual eggs): a judgment.
-    line = phrase(term)
-    others = [c for c in rivals if phrase(c.product.description) != phrase(best.product.description)]
-    named_here = [c for c in others if c not in lost and contains_phrase(line, phrase(c.product.brand))]
-    for out in [*lost, *named_here]:
-        added = attribute_words(best.product) - attribute_words(out.product) - DEFAULT_ATTRIBUTE_WORDS
-        if added and names_brand_of(out, best):
-            return (
-                f"{out.product.description} is out of stock here; this one is {' '.join(sorted(added))}",
-                "",
-            )
-    named = [r for r in ranking.rules if r.prefer and r.kind in (RuleKind.BRAND, RuleKind.ATTRIBUTE)]
-    for out in lost:
-        if any(matches_rule(out.product, r) and not matches_rule(best.product, r) for r in named):
-            return f"{out.product.description} is out of stock here; this is the closest match", ""
-    same = [c for c in rivals if phrase(c.product.description) == phrase(best.product.description)]
-    if same:
-        return "", f"{same[0].product.size} is out of stock; same product in {best.product.size}"
-    return "", ""
-
-
-PREFERENCES = (RuleKind.BRAND, RuleKind.ATTRIBUTE, RuleKind.STORE_BRAND)
-DEFAULT_ATTRIBUTE_WORDS = frozenset({"salted", "white", "regular", "original", "classic", "vitamin", "d"})
-
-
-FLAVOURS = next(group for group, about in EXCLUSIVE_GROUPS if not about) - {"plain"}
-
-
-def _flavoured(product: Product, line: str) -> bool:
-    """A flavour the line did not ask for ("Honey Nut" Cheerios for "cheerios")."""
-    return any(has_attribute(product, f) and f" {phrase(f)} " not in line for f in FLAVOURS)
-
-
-# Cuts of a product sold whole too, by their spellings ("Sliced", "Slices").
-CUTS = {
-    "slice": ("slice", "sliced"),
-    "shred": ("shred", "shredded"),
-    "grate": ("grated",),
-    "crumble": ("crumble", "crumbled"),
-    "cube": ("cube", "cubed"),
-    "dice": ("diced",),
-    "chop": ("chopped",),
-    "mince": ("minced",),
-}
-
-
-def _cuts(text: str) -> set[str]:
-    found = set(text.split())
-    return {cut for cut, spellings in CUTS.items() if found.intersection(spellings)}
-
-
-def _cut_unasked(product: Product, line: str) -> bool:
-    """A cut the line did not ask for ("Slices" of cheddar for "cheddar")."""
-    return bool(_cuts(phrase(product.description)) - _cuts(line))
-
-
-def _defaults_in(product: Product) -> int:
-    """Attribute words that are the default anyway ("salted" butter, "white" eggs)."""
-    return len(set(phrase(product.description).split()) & DEFAULT_ATTRIBUTE_WORDS)
-
-
-def attribute_words(product: Product) -> set[str]:
-    return set(phrase(product.description).split()) & ATTRIBUTE_WORDS
-
-
-def names_brand_of(out: Candidate, best: Candidate) -> bool:
-    """The same brand: what the household knows by name ("Eggland's Best") came in another kind."""
-    return phrase(out.product.brand) == phrase(best.product.brand)
 
 
 def _nothing(term: str, ranking: Ranking) -> Pick:
