@@ -119,7 +119,8 @@ class Exclusion:
 
 
 _TREE_NUTS = ("almond", "cashew", "walnut", "pecan", "pistachio", "hazelnut", "macadamia", "brazil nut",
-              "pine nut", "praline", "marzipan", "nutella", "tree nut", "mixed nut", "pesto", "filbert")  # fmt: skip
+              "pine nut", "praline", "marzipan", "nutella", "tree nut", "mixed nut", "pesto", "filbert",
+              "trail mix")  # fmt: skip
 _PORK = ("pork", "bacon", "ham", "prosciutto", "pancetta", "pepperoni", "chorizo", "salami", "lard",
          "gelatin", "sausage", "bratwurst", "kielbasa", "pork rind", "spam", "canadian bacon")  # fmt: skip
 _NOT_PORK = ("plant based", "vegan", "veggie", "meatless", "vegetarian", "pork free")  # fmt: skip
@@ -129,7 +130,9 @@ _DAIRY_FRIENDS = ("almond milk", "oat milk", "coconut milk", "soy milk", "rice m
                   "dairy free", "non dairy", "coconut cream", "cream soda", "milk thistle", "plant based",
                   "vegan", "butternut", "butter bean", "milkweed", "cashew cream")  # fmt: skip
 EXCLUSIONS: dict[str, Exclusion] = {
-    "peanuts": Exclusion("peanuts", ("peanut",), ("peanut", "groundnut", "arachis")),
+    "peanuts": Exclusion(
+        "peanuts", ("peanut",), ("peanut", "groundnut", "arachis", "trail mix", "mixed nut")
+    ),
     "tree nuts": Exclusion(
         "tree nuts",
         ("tree nut", "almond", "cashew", "walnut", "pecan", "hazelnut"),
@@ -525,6 +528,7 @@ CATEGORIES = {
                   "cucumber", "celery", "zucchini", "kale", "mushroom", "garlic"),
     "veggie": ("lettuce", "tomato", "onion", "potato", "carrot", "spinach", "broccoli", "pepper"),
     "seafood": ("fish", "salmon", "shrimp", "tuna", "cod", "tilapia"),
+    "berry": ("strawberry", "blueberry", "raspberry", "blackberry", "cranberry"),
     "bakery": ("bread", "bagel", "bun", "roll", "muffin", "tortilla"),
     "snack": ("chip", "cracker", "cookie", "pretzel", "popcorn", "granola bar"),
     "drink": ("juice", "soda", "water", "coffee", "tea"),
@@ -584,7 +588,7 @@ INDIFFERENCE = re.compile(
 # Parmigiano Reggiano") is about that product.
 GRADE_OF = {"parmigiano reggiano": "parmesan", "extra virgin": "olive oil"}
 STRONG = re.compile(
-    r"\b(?:only|always|must|never|strictly|real|genuine|has to be|have to be|insist|or nothing)\b"
+    r"\b(?:only|always|must|never|strictly|real|genuine|nothing else|has to be|have to be|insist|or nothing)\b"
 )
 MONEY = re.compile(
     r"\$\s*(\d+(?:\.\d{1,2})?)|(\d+(?:\.\d{1,2})?)\s*(?:dollars?|bucks)|(\d{1,3})\s*(?:cents?|¢|c\b)"

@@ -82,13 +82,13 @@ def matches_rule(product: Product, rule: Rule) -> bool:
         qualifier = canonical(" ".join(rule.qualifier)).split()
         return named and all(f" {w} " in f" {text} " for w in qualifier if w not in BRAND_FILLERS)
     if rule.kind == RuleKind.STORE_BRAND:
-        return is_store_brand(product)
+        return is_store_brand(product) or not product.brand.strip()  # loose produce: no name brand
     if rule.kind == RuleKind.ON_SALE:
         return product.on_sale
     return False
 
 
-BRAND_FILLERS = frozenset({"box", "pack", "bottle", "can", "jar", "bag", "loaf", "good"})
+BRAND_FILLERS = frozenset({"box", "pack", "bottle", "can", "jar", "bag", "loaf", "good", "and", "&", "of"})
 
 
 def has_attribute(product: Product, value: str) -> bool:
@@ -120,19 +120,20 @@ CUTS = {
     "crumble": ("crumble", "crumbled"),
     "cube": ("cube", "cubed"),
     "dice": ("diced",),
+    "crush": ("crushed",),
     "chop": ("chopped",),
     "mince": ("minced",),
 }
 
 
-def _cuts(text: str) -> set[str]:
+def cuts(text: str) -> set[str]:
     found = set(text.split())
     return {cut for cut, spellings in CUTS.items() if found.intersection(spellings)}
 
 
 def cut_unasked(product: Product, line: str) -> bool:
     """A cut the line did not ask for ("Slices" of cheddar for "cheddar")."""
-    return bool(_cuts(phrase(product.description)) - _cuts(line))
+    return bool(cuts(phrase(product.description)) - cuts(line))
 
 
 def defaults_in(product: Product) -> int:

@@ -47,6 +47,9 @@ def ordered(pool, rules, wanted_size, ranking: Ranking | None, term: str = "") -
     line = f" {phrase(term)} "
     excluding = any(r.kind == RuleKind.EXCLUDE for r in rules)
 
+    # Under an allergy, what Kroger's label data vouches for (any size of the same product).
+    labelled = {phrase(c.product.description) for c in pool if c.product.allergens or c.product.ingredients}
+
     def key(c: Candidate):
         size_key: Decimal = Decimal(0)
         if target:
@@ -80,7 +83,7 @@ def ordered(pool, rules, wanted_size, ranking: Ranking | None, term: str = "") -
             usual_size = Decimal(0) if ratio <= TYPICAL_SIZE_RATIO else ratio
         unknown_stock = c.product.stock_level is None
         # Under an allergy, a product whose label Kroger sends (and that passed) before an unknown one.
-        unverified = excluding and not (c.product.allergens or c.product.ingredients)
+        unverified = excluding and phrase(c.product.description) not in labelled
         return (
             size_key,
             price_key,

@@ -21,7 +21,7 @@ from .rules import RuleKind
 NOT_PRODUCTS = word_set(
     "household house home family kids celiac coeliac lactose intolerant halal kosher vegetarian vegan "
     "allergy allergic students student everything rule rules note diet lunch lunches otherwise whatever's "
-    "labelled labeled marked certified real genuine"
+    "labelled labeled marked certified real genuine one two three four five six seven eight nine ten"
 )
 
 
@@ -44,6 +44,11 @@ def split_condition(text: str) -> tuple[str, str]:
 def read_condition(unless: str) -> dict:
     """The price condition of an "unless"/"if" part, as Rule fields ({} when there is none)."""
     amount = money(unless)
+    if amount is None and re.search(r"\bname brands?\b[^.]*\bon sale\b", unless):
+        # "store brand unless the name brand is on sale", "... on sale for less" (per unit)
+        cheaper = re.search(r"\b(?:for less|cheaper|less than)\b", unless)
+        kind = "sale_saving" if cheaper else "on_sale"
+        return {"margin": Decimal(0), "margin_kind": kind, "versus": "name brand"}
     if amount is None:
         return {}
     is_if = unless.startswith("if ")
@@ -111,7 +116,8 @@ def read_price_and_size(main: str, add, used: list[str]) -> None:
         add(RuleKind.SIZE, "smallest", match[0])
     else:
         for name, target in SIZE_TARGETS.items():
-            if contains_phrase(main, name):
+            # "cheapest per pound" is a unit price, not a 1 lb pack.
+            if contains_phrase(main, name) and not re.search(rf"\bper\s+{name}\b", main):
                 add(RuleKind.SIZE, name, name, size_target=target)
                 break
 

@@ -10,10 +10,11 @@ from kroger.errors import KrogerError
 from kroger.schemas import Product
 from shopping.lexicon import SHORTHAND
 from shopping.parsing import COUNTED_IN_PACKS, MIN_TERM_LENGTH, head_noun
-from shopping.text import words
+from shopping.text import phrase, words
 from shopping.units import requested_measure
 
 from .assistant import assistant_configured, choose_with_assistant
+from .facts import cut_unasked, cuts
 from .identity import Identity, expand_shorthand, head, match
 from .rules import GuidanceRules, conflicts
 from .scoring import ASK, CONFIDENCE_THRESHOLD, Pick, pick_product
@@ -111,6 +112,10 @@ def line_context(term: str, candidates: Sequence[Product]) -> set[str]:
     """What the line is, as the store files its real matches: the categories and head nouns
     most of them share ("black beans" -> Canned & Packaged, bean)."""
     matching = [p for p in candidates if match(term, p).identity >= Identity.VARIETY]
+    # "tomatoes" is what the uncut ones are (produce), not the diced and crushed cans.
+    line = f" {phrase(term)} "
+    if not cuts(line):
+        matching = [p for p in matching if not cut_unasked(p, line)] or matching
     counts: dict[str, int] = {}
     for product in matching:
         for word in {*product.categories, head(words(product.description))}:
@@ -164,7 +169,7 @@ def pick_line(
     clash = conflicts(guidance, query, context)
     if pick.product is not None and pick.product.on_sale:
         # The named brand on sale is what "name brand only if it's on sale" allows.
-        clash = tuple(r for r in clash if r.margin_kind != "on_sale")
+        clash = tuple(r for r in clash if r.margin_kind not in ("on_sale", "sale_saving"))
     if clash and pick.product is not None:
         pick = Pick(
             product=pick.product,

@@ -19,15 +19,17 @@ from shopping.lexicon import (
     EXCLUSIONS,
     GRADE_OF,
     INDIFFERENCE,
+    KROGER_CATEGORIES,
     NEGATION,
     STOPWORDS,
     STORE_BRANDS,
     STRONG,
+    SYNONYMS,
     word_set,
 )
 from shopping.text import contains_phrase, normalize, phrase, singular
 
-from .identity import PRODUCT_NOUNS, expand_shorthand
+from .identity import PART_WORDS, PRODUCT_NOUNS, canonical, expand_shorthand
 from .phrases import (
     NOT_PRODUCTS,
     read_condition,
@@ -258,7 +260,31 @@ def read_clause(clause: str, *, applies_to: str = "") -> list[Rule]:
 
 
 def _names_products(text: str) -> bool:
-    return bool(set(phrase(text).split()) & (PRODUCT_NOUNS | STANDALONE_PRODUCTS | set(CATEGORIES)))
+    return bool(set(canonical(text).split()) & PRODUCT_WORDS)
+
+
+# Attributes that are a product's form: said of nothing in particular, they are about nothing.
+FORMS = frozenset({"ground", "whole bean", "sliced", "shredded", "diced", "crushed", "minced", "grated"})
+# Products whose names hold "and" ("mac and cheese", "half and half").
+AND_NAMES = sorted(
+    {item for group in SYNONYMS for item in group if " and " in item}
+    | {item for items in CATEGORIES.values() for item in items if " and " in item},
+    key=len,
+    reverse=True,
+)
+# Words that name groceries (singular, canonical): what a scope must hold to be about products.
+PRODUCT_WORDS = (
+    (
+        PRODUCT_NOUNS
+        | STANDALONE_PRODUCTS
+        | PART_WORDS
+        | {w for key in CATEGORIES for w in phrase(key).split()}
+        | {w for group in SYNONYMS for item in group for w in canonical(item).split()}
+        | {w for key in KROGER_CATEGORIES for w in phrase(key).split()}
+    )
+    - STOPWORDS
+    - PACKAGING
+)
 
 
 def _colon_scope(clause: str) -> str:
@@ -285,12 +311,20 @@ def _brands_in(original: str, main: str) -> list[tuple[str, bool]]:
             continue
         if any(w in VOCABULARY or singular(w) in VOCABULARY for w in name_words):
             continue
+        if re.search(rf"\b{re.escape(name)}\s+(?:only\s+|just\s+)?{PERSON_VERBS}", main):
+            continue  # "Jonas only drinks Starbucks": a person, not a brand
         if re.search(
             rf"\b(?:prefer|like|love|buy|get|use|want|is|are|always|only|no|never|avoid)\s+{re.escape(name)}\b|\b{re.escape(name)}\s+(?:brand|for|only|is|are)\b",
             main,
         ):  # noqa: E501
             found.append((name, False))
     return found
+
+
+PERSON_VERBS = (
+    r"(?:drinks?|eats?|likes?|loves?|wants?|needs?|has|hates?|prefers?|can't|won't|doesn't|"
+    r"is allergic|is lactose|is vegan|is vegetarian)\b"
+)
 
 
 def _vocabulary() -> frozenset[str]:
@@ -324,18 +358,27 @@ def _scoped(rules: list[Rule], main: str, used: list[str], applies_to: str, colo
     "for"/before a colon, else what is left once rule words are taken out."""
     if not rules:
         return []
-    if applies_to.strip():
-        scope: tuple[str, ...] = (normalize(applies_to),)
-    elif colon:
-        # "Cleaning and paper goods: cheapest store brand" is about both.
-        scope = tuple(p for p in (normalize(x) for x in re.split(r",|\band\b|&|/", colon)) if p)
+    if applies_to.strip() or colon:
+        # "Cleaning and paper goods: cheapest store brand" is about both ("mac and cheese" is one).
+        named = applies_to if applies_to.strip() else colon
+        for name in AND_NAMES:
+            named = re.sub(rf"\b{re.escape(name)}\b", name.replace(" and ", "_and_"), normalize(named))
+        parts = (normalize(x).replace("_and_", " and ") for x in re.split(r",|\band\b|&|/", named))
+        scope: tuple[str, ...] = tuple(p for p in parts if p)
     elif all(rule.kind == RuleKind.EXCLUDE for rule in rules):
         scope = ()  # allergens and diets hold for every item unless a line says otherwise
     else:
         scope = _scope_words(main, used)
+    # Leftover words that name no product ("Jonas only drinks Starbucks", "Family of seven: the
+    # bigger package ..."): a brand, price or size rule is then about every line it can decide.
+    loose = not applies_to.strip() and not colon and not any(_names_products(s) for s in scope)
     scoped = []
     for rule in rules:
         rule_scope = () if rule.kind == RuleKind.EXCLUDE and not applies_to.strip() else scope
+        if loose and rule.kind in (RuleKind.BRAND, RuleKind.PRICE, RuleKind.SIZE):
+            rule_scope = ()
+        if not rule_scope and rule.kind == RuleKind.ATTRIBUTE and rule.value in FORMS:
+            continue  # "..., ground": a form of what? Not of every product in the house
         if not rule_scope and rule.kind == RuleKind.ATTRIBUTE and rule.value in GRADE_OF:
             rule_scope = (GRADE_OF[rule.value],)
         qualifier = tuple(w for s in rule_scope for w in phrase(s).split() if w not in PACKAGING)
@@ -365,6 +408,8 @@ def _scope_words(main: str, used: list[str]) -> tuple[str, ...]:
     for item in sorted(used, key=len, reverse=True):
         rest = re.sub(rf"(?<![a-z0-9]){re.escape(item)}s?(?![a-z0-9])", " , ", rest)
     rest = re.sub(r"\$\s*\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:%|cents?|¢)?", " ", rest)
+    for name in AND_NAMES:  # "mac and cheese" is one product, not two
+        rest = re.sub(rf"\b{re.escape(name)}\b", name.replace(" and ", "_and_"), rest)
     phrases = []
     for chunk in re.split(r"\s*(?:,|\band\b|\bor\b|&|/|\bfor\b|\bis\b|\bare\b|:|\bif\b|\bwhen\b)\s*", rest):
         kept = [
@@ -379,7 +424,7 @@ def _scope_words(main: str, used: list[str]) -> tuple[str, ...]:
         while len(kept) > 1 and kept[0] in PACKAGING:
             kept.pop(0)  # "pack of paper towels" is about paper towels
         if kept:
-            phrases.append(expand_shorthand(" ".join(kept)))
+            phrases.append(expand_shorthand(" ".join(kept).replace("_and_", " and ")))
     if any(w in ("everything", "anything", "all") for w in main.split()) and not phrases:
         return ()
     return tuple(dict.fromkeys(phrases))

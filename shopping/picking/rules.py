@@ -191,7 +191,13 @@ def conflicts(guidance: "GuidanceRules", term: str, context: Iterable[str] = ())
         and (
             (rule.kind == RuleKind.ATTRIBUTE and line_overrides(line, rule) and not rule.prefer)
             # "Topo Chico is the only sparkling water we drink", and the list says "lacroix"
-            or (rule.kind == RuleKind.BRAND and rule.prefer and named and rule.value not in named)
+            or (
+                rule.kind == RuleKind.BRAND
+                and rule.prefer
+                and rule.scope
+                and named
+                and rule.value not in named
+            )
             # "Name brand only if it's on sale - otherwise store brand", and the list says "cheerios"
             or (rule.kind == RuleKind.STORE_BRAND and rule.prefer and named and not named_store(named))
         )
@@ -267,6 +273,7 @@ def describe_rule(rule: Rule) -> str:
             "on_sale": f", unless {other} is on sale"
             if rule.kind == RuleKind.STORE_BRAND
             else ", when it's on sale",
+            "sale_saving": f", unless {other} is on sale for less",
         }[rule.margin_kind]
         unless += "" if rule.margin_kind == "on_sale" else " (compared per unit)"
     note = "" if rule.known_brand else " — a name we check against the store's brands"

@@ -31,7 +31,6 @@ from .facts import (
     cut_unasked,
     flavoured,
     has_attribute,
-    is_store_brand,
     matches_rule,
     not_sold_here,
     unit_price,
@@ -208,14 +207,21 @@ def _apply_rules(
         key=lambda r: (not r.strong, r.kind != RuleKind.BRAND),
     )
     for rule in preferences:
-        unsold = rule.kind == RuleKind.BRAND and not rule.known_brand
-        if unsold and not any(matches_rule(c.product, rule) for c in current()):
-            continue  # a capitalised word that names no brand sold here
+        anywhere = [*current(), *ranking.out_of_stock]
+        # A capitalised word that names no brand sold here, unless the household insists on it
+        # for this very product ("Coffee is Cafe Bustelo and nothing else").
+        unsold = rule.kind == RuleKind.BRAND and not rule.known_brand and not rule.strong
+        if unsold and not rule.about_line and not any(matches_rule(c.product, rule) for c in anywhere):
+            continue
+        # "Always Heinz" names no product: it is about the lines where Heinz is on the shelf.
+        about_its_products = rule.kind == RuleKind.BRAND and not rule.scope and rule.prefer
+        if about_its_products and not any(matches_rule(c.product, rule) for c in anywhere):
+            continue
         if rule.margin is not None and rule.prefer:
             keep = _conditional(rule, current())
             if keep is not None:
                 narrow(keep, rule)
-            elif rule.strong or rule.margin_kind == "on_sale":
+            elif rule.strong:
                 # "Name brand only if it's on sale": every match is a name brand at full price.
                 ranking.doubts.append(f"nothing here meets your guidance “{rule.text}”")
             continue
@@ -232,11 +238,11 @@ def _apply_rules(
 def _conditional(rule: Rule, pool: list[Candidate]) -> Callable[[Candidate], bool] | None:
     """The side of "X unless Y is under $N more" (per unit) that wins for this pool."""
     if rule.kind == RuleKind.STORE_BRAND:
-        preferred = [c for c in pool if is_store_brand(c.product)]
+        preferred = [c for c in pool if matches_rule(c.product, rule)]
         if rule.versus and rule.versus != "name brand":
             others = [c for c in pool if has_attribute(c.product, rule.versus)]
         else:
-            others = [c for c in pool if not is_store_brand(c.product)]
+            others = [c for c in pool if not matches_rule(c.product, rule)]
     else:
         preferred = [c for c in pool if has_attribute(c.product, rule.value)]
         others = [c for c in pool if not has_attribute(c.product, rule.value)]
@@ -247,6 +253,12 @@ def _conditional(rule: Rule, pool: list[Candidate]) -> Callable[[Candidate], boo
     if rule.margin_kind == "on_sale":
         on_sale = [c for c in others if c.product.on_sale and c.product.stock_level is not None]
         return (lambda c: c in on_sale) if on_sale else ((lambda c: c in preferred) if preferred else None)
+    if rule.margin_kind == "sale_saving":
+        # "unless the name brand is on sale for less": a deal that beats the store brand per unit.
+        deals = [c for c in others if c.product.on_sale and c.product.stock_level is not None]
+        if preferred:
+            deals = [d for d in deals if _cheaper_like_for_like(d, preferred)]
+        return (lambda c: c in deals) if deals else ((lambda c: c in preferred) if preferred else None)
     if not preferred or not others:
         return (lambda c: c in preferred) if preferred else None
     # Like for like: the two sides' packs nearest in size, priced for the same amount ("Gold
@@ -262,6 +274,13 @@ def _conditional(rule: Rule, pool: list[Candidate]) -> Callable[[Candidate], boo
     if rule.margin_kind == "saving":
         return (lambda c: c in others) if base_price - alt_price > rule.margin else (lambda c: c in preferred)
     return (lambda c: c in others) if alt_price - base_price < rule.margin else (lambda c: c in preferred)
+
+
+def _cheaper_like_for_like(deal: Candidate, preferred: list[Candidate]) -> bool:
+    """Whether `deal` costs less than the nearest-sized preferred pack, for that pack's amount."""
+    base = min(preferred, key=lambda p: _pair_key(p, deal))
+    base_price, deal_price = _price_for_size(base, base.size), _price_for_size(deal, base.size)
+    return base_price is not None and deal_price is not None and deal_price < base_price
 
 
 def _pair_key(one: Candidate, other: Candidate) -> tuple:
@@ -302,6 +321,8 @@ def pick_product(
         ranking.doubts.append("what your list names isn't here, and your guidance says not to swap")
     if wanted_size:
         size_note = ""  # the line chose the size
+        if doubt := size_missing(ranking, best, wanted_size):
+            ranking.doubts.append(doubt)
     if ranking.doubts:
         reason = f"Please choose: {ranking.doubts[0]}"
         confidence = ASK
@@ -328,6 +349,19 @@ def pick_product(
         alternatives=alternatives,
         decided_by=tuple(decided),
     )
+
+
+def size_missing(ranking: Ranking, best: Candidate, wanted: tuple[Decimal, str]) -> str:
+    """Why the size on the line isn't what is picked, or "": nothing comes in it, or one pack of
+    it is out of stock and several smaller ones stand in (a gallon as two half gallons)."""
+    if not fits(best, wanted):
+        return f"nothing here comes in the size on your list ({best.product.size} is the nearest)"
+    if not fits(best, wanted, single=True):
+        for out in contenders(ranking, best):
+            if fits(out, wanted, single=True):
+                out_name = f"{out.product.description} {out.product.size}"
+                return f"{out_name} is out of stock; this is {best.product.size}"
+    return ""
 
 
 def _nothing(term: str, ranking: Ranking) -> Pick:

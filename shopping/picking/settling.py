@@ -9,6 +9,8 @@ from .identity import names_brand
 from .ordering import ordered
 from .rules import RuleKind
 
+CONTAINERS = frozenset({"box", "bag", "pack", "bottle", "carton", "jug", "case", "container", "pouch"})
+
 
 def check_settled(pool: list[Candidate], ranking: Ranking, term: str) -> None:
     """Add a doubt when the line leaves open which kind of product (a bare "cereal", "cheese" or
@@ -20,7 +22,9 @@ def check_settled(pool: list[Candidate], ranking: Ranking, term: str) -> None:
     settled = {v for r in ranking.decided if r.kind == RuleKind.ATTRIBUTE for v in r.value.split("|")}
     named = any(r.kind == RuleKind.BRAND and r.qualifier for r in ranking.decided)
     line = phrase(term)
-    if line in VAGUE_LINES and not named:
+    # "juice boxes" is as vague as "juice".
+    shelf = " ".join(w for w in line.split() if w not in CONTAINERS) or line
+    if (line in VAGUE_LINES or shelf in VAGUE_LINES) and not named:
         ranking.vague = True
         return
     # A brand the household buys by name, sold here in one kind, is that kind to them
