@@ -159,7 +159,7 @@ def test_items_that_do_not_match_the_lines_one_to_one_stop_the_run(tmp_path):
         match_items(loaded, [item("resolved"), item("resolved")])
 
 
-@pytest.mark.parametrize("name", ["households", "holdout"])
+@pytest.mark.parametrize("name", ["households", "holdout", "blind"])
 def test_the_shipped_sets_are_valid_and_large_enough(name):
     """Every accepted product exists and is on the shelf at the set's store, each line parses as
     one item, and every kind the issue names has enough lines to report on."""
