@@ -8,7 +8,7 @@ yields none is reported back as not understood, never silently dropped.
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
 from shopping.lexicon import (
@@ -17,35 +17,18 @@ from shopping.lexicon import (
     DIET_EXCLUSIONS,
     EXCLUSION_NAMES,
     EXCLUSIONS,
-    GRADE_OF,
     INDIFFERENCE,
-    KROGER_CATEGORIES,
     NEGATION,
     STOPWORDS,
     STORE_BRANDS,
     STRONG,
-    SYNONYMS,
     word_set,
 )
-from shopping.text import contains_phrase, normalize, phrase, singular
+from shopping.text import contains_phrase, normalize, singular
 
-from .identity import PART_WORDS, PRODUCT_NOUNS, canonical, expand_shorthand
-from .phrases import (
-    NOT_PRODUCTS,
-    read_condition,
-    read_exclusions,
-    read_price_and_size,
-    split_condition,
-)
-from .rules import (
-    PACKAGING,
-    STANDALONE_PRODUCTS,
-    GuidanceRules,
-    Rule,
-    RuleKind,
-    brands_named,
-    describe_rule,
-)
+from .phrases import read_condition, read_exclusions, read_price_and_size, split_condition
+from .rules import GuidanceRules, Rule, RuleKind, brands_named, describe_rule
+from .scopes import colon_scope, names_products, scoped
 
 # --- Reading ------------------------------------------------------------------------------
 
@@ -75,8 +58,8 @@ def read_line(line) -> GuidanceRules:
     for clause in split_clauses(text):
         found = read_clause(clause, applies_to=applies_to)
         if clause in sentence_starts:
-            colon = _colon_scope(clause)
-        elif colon and not applies_to and not _colon_scope(clause) and _names_products(colon):
+            colon = colon_scope(clause)
+        elif colon and not applies_to and not colon_scope(clause) and names_products(colon):
             # "Soda: diet only, Coke Zero or Diet Coke": the later clauses are about soda too.
             inherited = read_clause(clause, applies_to=colon)
             if inherited and not any(r.kind == RuleKind.EXCLUDE for r in inherited):
@@ -174,7 +157,7 @@ def read_clause(clause: str, *, applies_to: str = "") -> list[Rule]:
         # "Store brand vs name brand: whichever is cheaper per unit": the price decides, not the brand.
         add(RuleKind.INDIFFERENT, "brand", brand_choice[0])
         read_price_and_size(main, add, used)
-        return [r for r in _scoped(rules, main, used, applies_to) if r.kind != RuleKind.INDIFFERENT] + [
+        return [r for r in scoped(rules, main, used, applies_to) if r.kind != RuleKind.INDIFFERENT] + [
             r for r in rules if r.kind == RuleKind.INDIFFERENT
         ]
     if INDIFFERENCE.search(main) or re.search(r"\bname brands? (?:is|are) (?:fine|ok|okay)\b", main):
@@ -183,7 +166,7 @@ def read_clause(clause: str, *, applies_to: str = "") -> list[Rule]:
                 add(RuleKind.INDIFFERENT, name, name)
         if "brand" in main:
             add(RuleKind.INDIFFERENT, "brand", "brand")
-        return _scoped(rules, main, used, applies_to)
+        return scoped(rules, main, used, applies_to)
 
     def negated(word: str) -> bool:
         return re.search(rf"\b{NEGATION}\s+(?:\w+\s+){{0,2}}{re.escape(word)}\b", main) is not None
@@ -224,7 +207,7 @@ def read_clause(clause: str, *, applies_to: str = "") -> list[Rule]:
             versus="name brand",
         )
         used.extend(["on sale", "store brand", "otherwise"])
-        return _scoped(rules, main, used, applies_to, colon=_colon_scope(clause))
+        return scoped(rules, main, used, applies_to, colon=colon_scope(clause))
     if not contains_phrase(main, "store brand") and re.search(r"\bname brands?\b", main):
         add(RuleKind.STORE_BRAND, "store", "name brand", prefer=negated("name brand"))
     read_price_and_size(main, add, used)
@@ -256,44 +239,7 @@ def read_clause(clause: str, *, applies_to: str = "") -> list[Rule]:
     for name, attribute in found_attributes:
         extra = condition if condition.get("versus") in ("", name) else {}
         add(RuleKind.ATTRIBUTE, name, attribute, prefer=not negated(attribute), **extra)
-    return _scoped(rules, main, used, applies_to, colon=_colon_scope(clause))
-
-
-def _names_products(text: str) -> bool:
-    return bool(set(canonical(text).split()) & PRODUCT_WORDS)
-
-
-# Attributes that are a product's form: said of nothing in particular, they are about nothing.
-FORMS = frozenset({"ground", "whole bean", "sliced", "shredded", "diced", "crushed", "minced", "grated"})
-# Products whose names hold "and" ("mac and cheese", "half and half").
-AND_NAMES = sorted(
-    {item for group in SYNONYMS for item in group if " and " in item}
-    | {item for items in CATEGORIES.values() for item in items if " and " in item},
-    key=len,
-    reverse=True,
-)
-# Words that name groceries (singular, canonical): what a scope must hold to be about products.
-PRODUCT_WORDS = (
-    (
-        PRODUCT_NOUNS
-        | STANDALONE_PRODUCTS
-        | PART_WORDS
-        | {w for key in CATEGORIES for w in phrase(key).split()}
-        | {w for group in SYNONYMS for item in group for w in canonical(item).split()}
-        | {w for key in KROGER_CATEGORIES for w in phrase(key).split()}
-    )
-    - STOPWORDS
-    - PACKAGING
-)
-
-
-def _colon_scope(clause: str) -> str:
-    """ "Canned goods: cheapest per ounce" is about canned goods ("Celiac in the house: ..." isn't)."""
-    match = re.match(r"^\s*(?:for\s+)?(?:our\s+|my\s+|the\s+)?([A-Za-z' &-]{3,40}?)\s*:", clause)
-    if not match:
-        return ""
-    named = [w for w in normalize(match[1]).split() if w not in STOPWORDS and w not in NOT_PRODUCTS]
-    return match[1] if named else ""
+    return scoped(rules, main, used, applies_to, colon=colon_scope(clause))
 
 
 def _brands_in(original: str, main: str) -> list[tuple[str, bool]]:
@@ -351,83 +297,6 @@ def _vocabulary() -> frozenset[str]:
 
 
 VOCABULARY = _vocabulary()
-
-
-def _scoped(rules: list[Rule], main: str, used: list[str], applies_to: str, colon: str = "") -> list[Rule]:
-    """Give each rule the products its clause names: an explicit "applies to", the words after
-    "for"/before a colon, else what is left once rule words are taken out."""
-    if not rules:
-        return []
-    if applies_to.strip() or colon:
-        # "Cleaning and paper goods: cheapest store brand" is about both ("mac and cheese" is one).
-        named = applies_to if applies_to.strip() else colon
-        for name in AND_NAMES:
-            named = re.sub(rf"\b{re.escape(name)}\b", name.replace(" and ", "_and_"), normalize(named))
-        parts = (normalize(x).replace("_and_", " and ") for x in re.split(r",|\band\b|&|/", named))
-        scope: tuple[str, ...] = tuple(p for p in parts if p)
-    elif all(rule.kind == RuleKind.EXCLUDE for rule in rules):
-        scope = ()  # allergens and diets hold for every item unless a line says otherwise
-    else:
-        scope = _scope_words(main, used)
-    # Leftover words that name no product ("Jonas only drinks Starbucks", "Family of seven: the
-    # bigger package ..."): a brand, price or size rule is then about every line it can decide.
-    loose = not applies_to.strip() and not colon and not any(_names_products(s) for s in scope)
-    scoped = []
-    for rule in rules:
-        rule_scope = () if rule.kind == RuleKind.EXCLUDE and not applies_to.strip() else scope
-        if loose and rule.kind in (RuleKind.BRAND, RuleKind.PRICE, RuleKind.SIZE):
-            rule_scope = ()
-        if not rule_scope and rule.kind == RuleKind.ATTRIBUTE and rule.value in FORMS:
-            continue  # "..., ground": a form of what? Not of every product in the house
-        if not rule_scope and rule.kind == RuleKind.ATTRIBUTE and rule.value in GRADE_OF:
-            rule_scope = (GRADE_OF[rule.value],)
-        qualifier = tuple(w for s in rule_scope for w in phrase(s).split() if w not in PACKAGING)
-        scoped.append(
-            replace(rule, scope=rule_scope, qualifier=qualifier if rule.kind == RuleKind.BRAND else ())
-        )
-    return scoped
-
-
-def _scope_words(main: str, used: list[str]) -> tuple[str, ...]:
-    explicit = re.match(
-        r"^(?:for\s+)?(?:our\s+|my\s+|the\s+)?([a-z' ]+?)\s*(?::|\bis\b|\bare\b|\bshould be\b|\bmeans\b)\s",
-        main + " ",
-    )
-    rest = main
-    if match := re.search(r"\bfor\s+(?:our\s+|the\s+|my\s+)?([a-z' &]+)$", main):
-        before = main[: match.start()]
-        for item in used:
-            before = re.sub(rf"(?<![a-z0-9]){re.escape(item)}s?(?![a-z0-9])", " ", before)
-        # "Heinz for ketchup" is about ketchup; "apple juice boxes for the lunches" about the boxes.
-        if not [w for w in before.split() if w not in STOPWORDS and w not in NOT_PRODUCTS and len(w) > 2]:
-            rest = match[1]
-        else:
-            rest = main[: match.start()]
-    elif explicit and not any(explicit[1].strip() == u for u in used):
-        rest = explicit[1]
-    for item in sorted(used, key=len, reverse=True):
-        rest = re.sub(rf"(?<![a-z0-9]){re.escape(item)}s?(?![a-z0-9])", " , ", rest)
-    rest = re.sub(r"\$\s*\d+(?:\.\d+)?|\d+(?:\.\d+)?\s*(?:%|cents?|¢)?", " ", rest)
-    for name in AND_NAMES:  # "mac and cheese" is one product, not two
-        rest = re.sub(rf"\b{re.escape(name)}\b", name.replace(" and ", "_and_"), rest)
-    phrases = []
-    for chunk in re.split(r"\s*(?:,|\band\b|\bor\b|&|/|\bfor\b|\bis\b|\bare\b|:|\bif\b|\bwhen\b)\s*", rest):
-        kept = [
-            w
-            for w in chunk.split()
-            if w not in STOPWORDS
-            and w.removesuffix("'s") not in STOPWORDS
-            and w not in NOT_PRODUCTS
-            and len(w) > 1
-            and w not in ("brand", "name")
-        ]
-        while len(kept) > 1 and kept[0] in PACKAGING:
-            kept.pop(0)  # "pack of paper towels" is about paper towels
-        if kept:
-            phrases.append(expand_shorthand(" ".join(kept).replace("_and_", " and ")))
-    if any(w in ("everything", "anything", "all") for w in main.split()) and not phrases:
-        return ()
-    return tuple(dict.fromkeys(phrases))
 
 
 @dataclass(frozen=True)
