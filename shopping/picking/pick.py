@@ -9,7 +9,7 @@ from kroger.client import KrogerClient
 from kroger.errors import KrogerError
 from kroger.schemas import Product
 from shopping.lexicon import SHORTHAND
-from shopping.parsing import COUNTED_IN_PACKS, MIN_TERM_LENGTH, head_noun
+from shopping.parsing import COUNTED_IN_PACKS, MIN_TERM_LENGTH, PACKAGE_UNITS, head_noun
 from shopping.text import phrase, words
 from shopping.units import requested_measure
 
@@ -20,6 +20,8 @@ from .rules import GuidanceRules, conflicts
 from .scoring import ASK, CONFIDENCE_THRESHOLD, Pick, pick_product
 
 SEARCH_LIMIT = 20
+# Units whose amount the list buys as that many packs (shopping.parsing's quantity to buy).
+BOUGHT_BY_THE_PACK = (PACKAGE_UNITS - {"each"}) | {"gal", "half gal"}
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,15 @@ def line_context(term: str, candidates: Sequence[Product]) -> set[str]:
 
 
 def wanted_size(term: str, amount: Decimal | None, unit: str) -> tuple[Decimal, str] | None:
-    """The size a line asks for: a measure ("2 lb"), or a count of things bought in packs ("18 eggs")."""
+    """The size a line asks for: a measure ("2 lb"), or a count of things bought in packs ("18 eggs").
+    Where the line's amount is a number of packs ("2 dozen eggs", "2 gallons"), one pack's size."""
+    if (
+        amount is not None
+        and amount > 1
+        and amount == amount.to_integral_value()
+        and unit in BOUGHT_BY_THE_PACK
+    ):
+        amount = Decimal(1)
     if measured := requested_measure(amount, unit):
         return measured
     if (

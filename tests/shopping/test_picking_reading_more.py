@@ -117,3 +117,10 @@ def test_the_size_on_the_line_not_being_there_is_the_shoppers_call():
     )
     dozen = product("Kroger® Grade A Large White Eggs", "Kroger", "12 ct", "2.49")
     assert pick_for_line("30 eggs", [dozen]).needs_choice
+
+
+def test_a_number_of_packs_on_the_line_asks_for_that_many_of_one_pack():
+    dozen = product("Kroger® Grade A Large White Eggs", "Kroger", "12 ct", "2.49")
+    eighteen = product("Kroger® Grade A Large White Eggs", "Kroger", "18 ct", "3.59")
+    chosen = pick_for_line("2 dozen eggs", [eighteen, dozen])
+    assert (chosen.product, chosen.needs_choice) == (dozen, False)
