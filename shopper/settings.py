@@ -230,6 +230,8 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 MAX_GUIDANCE_LINES_PER_USER = env.int("MAX_GUIDANCE_LINES_PER_USER", 100)
+MAX_LIST_LINES = env.int("MAX_LIST_LINES", 200)
+RECENT_SEND_HOURS = env.int("RECENT_SEND_HOURS", 72)
 
 # --- Security ---------------------------------------------------------------------------
 
