@@ -288,6 +288,11 @@ class ListItem(models.Model):
         return max(1, min(99, math.ceil(ounces / have[0] - Decimal("0.15"))))
 
     @property
+    def estimated_pounds(self) -> Decimal | None:
+        estimate = self.estimated_weight
+        return None if estimate is None else estimate[0]
+
+    @property
     def weight_note(self) -> str:
         """ "about 2 lb at $3.99/lb" for weighed lines (the page shows it beside the total)."""
         estimate = self.estimated_weight

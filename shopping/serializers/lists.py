@@ -1,7 +1,5 @@
 """Shopping-list shapes for the API: field validation only, no side effects."""
 
-from decimal import Decimal
-
 from rest_framework import serializers
 
 from shopping.models import ListItem, ShoppingList
@@ -47,9 +45,14 @@ class ListItemSerializer(serializers.ModelSerializer):
     sold_by = serializers.CharField(
         read_only=True, help_text="UNIT, or WEIGHT (then `price` is per lb); blank without a product."
     )
-    estimated_weight = serializers.SerializerMethodField(
+    estimated_weight = serializers.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        source="estimated_pounds",
         help_text="For a weighed product, the pounds `line_total` is worked out from: the line's own "
-        "weight (“2 lb chicken breasts”), else quantity × Kroger's average weight, else 1 lb each."
+        "weight (“2 lb chicken breasts”), else quantity × Kroger's average weight, else 1 lb each.",
     )
     weight_note = serializers.CharField(
         read_only=True, help_text="As the page says it: “about 2 lb at $3.99/lb”; blank when sold by unit."
@@ -99,10 +102,6 @@ class ListItemSerializer(serializers.ModelSerializer):
             "sent_product_id", "sent_quantity", "in_cart", "ask_to_remember", "suggested_guidance",
         ]  # fmt: skip
         read_only_fields = fields
-
-    def get_estimated_weight(self, item) -> Decimal | None:
-        estimate = item.estimated_weight
-        return None if estimate is None else estimate[0].quantize(Decimal("0.01"))
 
 
 class ListProgressSerializer(serializers.Serializer):
