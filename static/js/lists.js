@@ -25,15 +25,24 @@
     });
   }
 
-  function post(url, body) {
+  function post(url, body, allowError) {
     return fetch(url, {
       method: "POST",
       body: body,
       headers: { "X-CSRFToken": csrf, Accept: "application/json" },
       credentials: "same-origin",
     }).then(function (response) {
-      if (!response.ok) throw new Error("HTTP " + response.status);
+      if (!response.ok && !(allowError && response.status === 400)) throw new Error("HTTP " + response.status);
       return response.json();
+    });
+  }
+
+  // Rows in the order the server says (after a move, an add or a removal).
+  function reorder(order) {
+    if (!order) return;
+    order.forEach(function (id) {
+      var row = document.getElementById("item-" + id);
+      if (row) list.appendChild(row);
     });
   }
 
@@ -45,6 +54,8 @@
     progress.textContent = data.progress;
     var total = document.getElementById("list-total");
     if (total) total.textContent = "$" + data.total;
+    var label = document.getElementById("list-total-label");
+    if (label && data.total_label) label.textContent = data.total_label;
     if (sendButton && !sendButton.hasAttribute("aria-busy")) sendButton.disabled = !data.can_send;
   }
 
@@ -61,12 +72,32 @@
       button.setAttribute("aria-busy", "true");
     }
     var rowId = row.id;
+    // After a move, the keyboard stays on the same button of the moved row.
+    var keep = button && (button.classList.contains("list-line-up") ? ".list-line-up" :
+      button.classList.contains("list-line-down") ? ".list-line-down" : null);
     post(form.action, new FormData(form))
       .then(function (data) {
+        if (data.deleted) {
+          var gone = document.createElement("li");
+          gone.className = "list-line-removed message message-success";
+          gone.setAttribute("role", "status");
+          gone.setAttribute("tabindex", "-1");
+          gone.textContent = data.notice;
+          row.replaceWith(gone);
+          showList(data, true);
+          gone.focus();
+          return;
+        }
         row.outerHTML = data.html;
         showList(data, true);
+        reorder(data.order);
         var fresh = document.getElementById(rowId);
         if (!fresh) return;
+        if (keep) {
+          fresh.querySelector("details").open = true;
+          fresh.querySelector(keep).focus();
+          return;
+        }
         // Keep the keyboard where the answer is: the offer to remember, else what happened.
         var target = fresh.querySelector(".list-line-ask button") ||
           fresh.querySelector("[role=alert], [role=status]") || fresh;
@@ -85,6 +116,46 @@
         form.appendChild(problem);
       });
   });
+
+  // --- Adding a line ----------------------------------------------------------------------
+
+  var addForm = document.getElementById("add-line");
+  if (addForm && window.fetch && window.FormData) {
+    addForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var input = addForm.querySelector("input[name=text]");
+      var button = addForm.querySelector("button[type=submit]");
+      var message = document.getElementById("add-line-message");
+      button.disabled = true;
+      button.setAttribute("aria-busy", "true");
+      message.textContent = "Adding…";
+      message.className = "list-add-message";
+      post(addForm.action, new FormData(addForm), true)
+        .then(function (data) {
+          if (data.error) {
+            message.textContent = data.error;
+            message.className = "list-add-message field-error";
+            return;
+          }
+          var empty = document.getElementById("list-empty");
+          if (empty) empty.remove();
+          list.insertAdjacentHTML("beforeend", data.html);
+          reorder(data.order);
+          showList(data, true);
+          message.textContent = "Added “" + input.value + "”.";
+          input.value = "";
+        })
+        .catch(function () {
+          message.textContent = "We couldn't reach the site. Check your connection, then try again.";
+          message.className = "list-add-message field-error";
+        })
+        .then(function () {
+          button.disabled = false;
+          button.removeAttribute("aria-busy");
+          input.focus();
+        });
+    });
+  }
 
   // --- Resolving pending lines ------------------------------------------------------------
 
