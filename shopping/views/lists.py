@@ -216,8 +216,7 @@ def _row_response(request, item: ListItem, *, notice: str = "", error: str = "")
 
 
 def _total_label(items: list[ListItem]) -> str:
-    label = "Estimated basket total" if total_is_estimate(items) else "Basket total"
-    return f"{label} at today's prices"
+    return "Estimated basket total" if total_is_estimate(items) else "Basket total"
 
 
 def _answer(request, item: ListItem, *, notice: str = "", error: str = ""):
