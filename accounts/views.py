@@ -118,6 +118,21 @@ def choose_location(request: HttpRequest) -> HttpResponse:
     return redirect("home")
 
 
+@login_required
+@require_POST
+def display_name(request: HttpRequest) -> HttpResponse:
+    """Save (or, with "skip", decline) what the site calls the shopper; asked once, editable."""
+    user = request.user
+    if "skip" not in request.POST:
+        name = " ".join(request.POST.get("display_name", "").split())[:60]
+        user.display_name = name
+        if name:
+            messages.success(request, f"Hello, {name}.")
+    user.display_name_asked = True
+    user.save(update_fields=["display_name", "display_name_asked"])
+    return redirect("home")
+
+
 def _render_home(request: HttpRequest, *, location_error="", location_value="", status=200) -> HttpResponse:
     context = {"location_error": location_error, "location_value": location_value[:20]}
     if request.user.is_authenticated:

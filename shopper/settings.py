@@ -216,7 +216,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Personal Shopper API",
-    "DESCRIPTION": "Household guidance, remembered picks, Kroger catalogue, cart and lists.",
+    "DESCRIPTION": "Household guidance, remembered picks, Kroger catalogue, cart and lists. "
+    "[← Back to Personal Shopper](/)",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
