@@ -5,7 +5,7 @@ favicon, the admin's read-only lists and sends, and the display name."""
 import pytest
 from django.test import Client
 
-from shopping.models import CartSend, ListItem, ShoppingList
+from shopping.models import CartSend, ListItem
 from tests.factories import CartSendFactory, ListItemFactory, ShoppingListFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
