@@ -4,6 +4,7 @@ Every query is scoped to the caller, so another shopper's list or line answers 4
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -24,6 +25,7 @@ from shopping.api.catalogue import KROGER_ERRORS, error_doc
 from shopping.models import Guidance, ListItem, ShoppingList
 from shopping.picking import read_guidance
 from shopping.serializers.lists import (
+    MAX_ID,
     ConfirmationRequiredSerializer,
     ListItemCreateSerializer,
     ListItemSerializer,
@@ -235,6 +237,8 @@ class ShoppingListViewSet(
 
 class ListItemMixin:
     def get_item(self) -> ListItem:
+        if max(self.kwargs["item_id"], self.kwargs["list_id"]) > MAX_ID:
+            raise Http404("No ListItem matches the given query.")  # beyond any database's integers
         return get_object_or_404(
             ListItem.objects.for_user(self.request.user),
             pk=self.kwargs["item_id"],
