@@ -16,8 +16,8 @@ from social_django.utils import psa
 from social_django.views import _do_login
 
 from kroger.errors import KrogerError, KrogerRateLimited
+from shopping.forms import NewListForm
 from shopping.models import ShoppingList
-from shopping.views.lists import NewListForm
 
 from .services import InvalidLocation, connection_status, kroger_token_for, set_preferred_location
 

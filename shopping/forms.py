@@ -1,8 +1,9 @@
-"""HTML forms for the memory pages (the JSON API has its own serializers)."""
+"""HTML forms for the pages (the JSON API has its own serializers)."""
 
 from django import forms
 
 from shopping.models import Guidance
+from shopping.parsing import MAX_LIST_TEXT
 
 
 class GuidanceForm(forms.ModelForm):
@@ -29,3 +30,46 @@ class MoveForm(forms.Form):
 
 class QuantityForm(forms.Form):
     quantity = forms.IntegerField(min_value=1, max_value=99, label="Quantity")
+
+
+# --- Lists ------------------------------------------------------------------------------
+
+
+class NewListForm(forms.Form):
+    name = forms.CharField(max_length=100, required=False, label="Name (optional)")
+    text = forms.CharField(
+        max_length=MAX_LIST_TEXT,
+        label="Your list",
+        help_text="One item per line, or separated by commas: “milk, 2 lb ground beef, a dozen eggs”.",
+        widget=forms.Textarea(
+            attrs={"rows": 8, "placeholder": "milk\n2 lb ground beef\na dozen eggs\nbananas"}
+        ),
+    )
+
+
+class ItemForm(forms.Form):
+    quantity = forms.IntegerField(min_value=1, max_value=99, required=False)
+    product_id = forms.RegexField(r"^[0-9]{13}$", required=False)
+    term = forms.CharField(max_length=200, required=False)
+    text = forms.CharField(max_length=300, required=False)
+    skipped = forms.ChoiceField(choices=[("", ""), ("1", "Skip"), ("0", "Include")], required=False)
+    position = forms.IntegerField(min_value=0, max_value=10_000, required=False)
+
+    def changes(self) -> dict:
+        """The cleaned fields as `change_item` takes them (blank ones left out)."""
+        data = self.cleaned_data
+        changes = {key: data[key] for key in ("quantity", "product_id", "term", "text") if data.get(key)}
+        if data.get("skipped"):
+            changes["skipped"] = data["skipped"] == "1"
+        if data.get("position") is not None:
+            changes["position"] = data["position"]
+        return changes
+
+
+class AddItemForm(forms.Form):
+    text = forms.CharField(max_length=300, label="Add a line")
+
+
+class RememberForm(forms.Form):
+    guidance_text = forms.CharField(max_length=500, required=False)
+    any_store = forms.BooleanField(required=False)

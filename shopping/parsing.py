@@ -15,6 +15,7 @@ from shopping import units
 from shopping.lexicon import SHORTHAND
 
 MAX_LINES = 100
+MAX_LIST_TEXT = 10_000  # characters of pasted text, on the page and in the API
 MAX_QUANTITY = 99
 MIN_TERM_LENGTH = 3
 MAX_TERM_WORDS = 8

@@ -78,6 +78,27 @@ def test_a_week_on_a_phone(browser, live_site, connect_kroger):
     expect(page.locator("#list-progress")).to_have_text("3 of 3 ready · 1 skipped")
     expect(page.locator("li.list-line").last).to_contain_text("2% milk")
 
+    # Reorder from the keyboard: the moved row keeps the focus, and moves again from there.
+    added = row(page, "2% milk")
+    added.locator("summary").click()
+    added.get_by_role("button", name="Move up 2% milk").focus()
+    page.keyboard.press("Enter")
+    texts = page.locator("li.list-line .list-line-text")
+    expect(texts).to_have_text(["whole milk", "organic bananas", "2% milk", "2 dozen eggs"])
+    expect(row(page, "2% milk").get_by_role("button", name="Move up 2% milk")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(texts).to_have_text(["whole milk", "2% milk", "organic bananas", "2 dozen eggs"])
+    # ... and by dragging a row (by its name) below the next one.
+    row(page, "2% milk").locator("summary").click()  # closes its editing again
+    bananas = row(page, "organic bananas")
+    height = bananas.bounding_box()["height"]
+    row(page, "2% milk").locator(".list-line-name").drag_to(
+        bananas, target_position={"x": 20, "y": height - 10}
+    )
+    expect(texts).to_have_text(["whole milk", "organic bananas", "2% milk", "2 dozen eggs"])
+    page.reload()
+    expect(texts).to_have_text(["whole milk", "organic bananas", "2% milk", "2 dozen eggs"])
+
     page.get_by_role("button", name="Send to Kroger cart").click()
     expect(
         page.get_by_text(re.compile(r"Added 3 lines to your Kroger cart\. Not sent: whole milk \(skipped\)"))

@@ -3,8 +3,8 @@
 from rest_framework import serializers
 
 from shopping.models import ListItem, ShoppingList
+from shopping.parsing import MAX_LIST_TEXT
 
-MAX_LIST_TEXT = 10_000
 MAX_ID = 2**63 - 1
 
 

@@ -6,7 +6,6 @@ line's forms redirect back to its row); static/js/lists.js resolves lines one by
 re-rendered row (with what happened said in it) instead of a redirect.
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,53 +17,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kroger.errors import KrogerError, KrogerReconnectRequired
 from kroger.schemas import Product
+from shopping.forms import AddItemForm, ItemForm, NewListForm, RememberForm
 from shopping.models import Guidance, ListItem, ListProgress, ShoppingList, normalize_term
 from shopping.models.lists import basket_total, total_is_estimate
 from shopping.picking import read_guidance, why_excluded
-from shopping.serializers.lists import MAX_LIST_TEXT
 from shopping.services import lists as list_services
 from shopping.services.cart import CartSendInProgress, IdempotencyKeyReused
 from shopping.services.memory import find_selections
-
-
-class NewListForm(forms.Form):
-    name = forms.CharField(max_length=100, required=False, label="Name (optional)")
-    text = forms.CharField(
-        max_length=MAX_LIST_TEXT,
-        label="Your list",
-        help_text="One item per line, or separated by commas: “milk, 2 lb ground beef, a dozen eggs”.",
-        widget=forms.Textarea(
-            attrs={"rows": 8, "placeholder": "milk\n2 lb ground beef\na dozen eggs\nbananas"}
-        ),
-    )
-
-
-class ItemForm(forms.Form):
-    quantity = forms.IntegerField(min_value=1, max_value=99, required=False)
-    product_id = forms.RegexField(r"^[0-9]{13}$", required=False)
-    term = forms.CharField(max_length=200, required=False)
-    text = forms.CharField(max_length=300, required=False)
-    skipped = forms.ChoiceField(choices=[("", ""), ("1", "Skip"), ("0", "Include")], required=False)
-    position = forms.IntegerField(min_value=0, max_value=10_000, required=False)
-
-    def changes(self) -> dict:
-        """The cleaned fields as `change_item` takes them (blank ones left out)."""
-        data = self.cleaned_data
-        changes = {key: data[key] for key in ("quantity", "product_id", "term", "text") if data.get(key)}
-        if data.get("skipped"):
-            changes["skipped"] = data["skipped"] == "1"
-        if data.get("position") is not None:
-            changes["position"] = data["position"]
-        return changes
-
-
-class AddItemForm(forms.Form):
-    text = forms.CharField(max_length=300, label="Add a line")
-
-
-class RememberForm(forms.Form):
-    guidance_text = forms.CharField(max_length=500, required=False)
-    any_store = forms.BooleanField(required=False)
 
 
 def _get_list(request, pk: int) -> ShoppingList:
@@ -142,6 +101,8 @@ def list_detail(request, pk: int):
     guidance = read_guidance(Guidance.objects.for_user(request.user))
     _mark_exclusions(items, guidance)
     _mark_remembered(shopping_list, items)
+    for index, item in enumerate(items):
+        item.index = index  # its place on the page, for Move up / Move down
     row_notice = request.session.pop(ROW_NOTICE, None)
     if row_notice:
         for item in items:
@@ -197,6 +158,7 @@ def _row_response(request, item: ListItem, *, notice: str = "", error: str = "")
     _mark_remembered(item.shopping_list, [item])
     progress = ListProgress.of_items(items)
     item.row_notice, item.row_error = notice, error
+    item.index = next(index for index, line in enumerate(items) if line.pk == item.pk)
     row = {"item": item, "list": item.shopping_list}
     return JsonResponse(
         {

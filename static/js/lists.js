@@ -39,10 +39,19 @@
 
   // Rows in the order the server says (after a move, an add or a removal).
   function reorder(order) {
-    if (!order) return;
-    order.forEach(function (id) {
-      var row = document.getElementById("item-" + id);
-      if (row) list.appendChild(row);
+    if (order) {
+      order.forEach(function (id) {
+        var row = document.getElementById("item-" + id);
+        if (row) list.appendChild(row);
+      });
+    }
+    // Every row's Move up / Move down now points one place from where it is.
+    Array.prototype.forEach.call(list.querySelectorAll("li.list-line"), function (row, index) {
+      row.dataset.position = index;
+      var up = row.querySelector(".list-line-up");
+      var down = row.querySelector(".list-line-down");
+      if (up) up.form.elements.position.value = Math.max(0, index - 1);
+      if (down) down.form.elements.position.value = index + 1;
     });
   }
 
@@ -84,6 +93,7 @@
           gone.setAttribute("tabindex", "-1");
           gone.textContent = data.notice;
           row.replaceWith(gone);
+          reorder(null);
           showList(data, true);
           gone.focus();
           return;
@@ -156,6 +166,59 @@
         });
     });
   }
+
+  // --- Reordering by drag (the Move up / Move down buttons do the same from the keyboard) ---
+
+  var dragged = null;
+  function rows() {
+    return Array.prototype.slice.call(list.querySelectorAll("li.list-line"));
+  }
+  // A row drags from anywhere but its controls, so text in its inputs can still be selected.
+  list.addEventListener("mousedown", function (event) {
+    var row = event.target.closest && event.target.closest("li.list-line");
+    if (!row || row.dataset.status === "pending") return;
+    var control = event.target.closest("input, button, select, textarea, label, summary, a, details[open]");
+    if (control) return;
+    row.setAttribute("draggable", "true");
+  });
+  list.addEventListener("mouseup", function (event) {
+    var row = event.target.closest && event.target.closest("li.list-line");
+    if (row && row !== dragged) row.removeAttribute("draggable");
+  });
+  list.addEventListener("dragstart", function (event) {
+    var row = event.target.closest && event.target.closest("li.list-line");
+    if (!row || event.target !== row) return;
+    dragged = row;
+    row.classList.add("list-line-dragging");
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", row.id);
+  });
+  list.addEventListener("dragover", function (event) {
+    if (!dragged) return;
+    var over = event.target.closest && event.target.closest("li.list-line");
+    if (!over || over === dragged) return;
+    event.preventDefault();
+    var box = over.getBoundingClientRect();
+    list.insertBefore(dragged, event.clientY > box.top + box.height / 2 ? over.nextSibling : over);
+  });
+  list.addEventListener("dragend", function () {
+    if (!dragged) return;
+    var row = dragged;
+    dragged = null;
+    row.classList.remove("list-line-dragging");
+    row.removeAttribute("draggable");
+    var position = rows().indexOf(row);
+    if (String(position) === row.dataset.position) return;
+    var body = new FormData();
+    body.append("position", position);
+    post(row.dataset.moveUrl, body)
+      .then(function (data) {
+        row.outerHTML = data.html;
+        showList(data, true);
+        reorder(data.order);
+      })
+      .catch(function () { window.location.reload(); });
+  });
 
   // --- Resolving pending lines ------------------------------------------------------------
 
