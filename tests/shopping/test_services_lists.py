@@ -559,3 +559,32 @@ def test_the_amount_on_the_line_sets_how_many_packages_to_buy(shopper, fake_krog
 )
 def test_packages_for_the_amount_on_the_line(amount, unit, size, packages):
     assert list_services.packages_for(amount, unit, size) == packages
+
+
+def test_the_page_resolving_one_line_resolves_its_remembered_siblings_in_the_same_lookup(
+    shopper, kroger_sandbox, monkeypatch, django_assert_max_num_queries
+):
+    from kroger.client import KrogerClient
+
+    calls = []
+    original = KrogerClient._app_request
+    monkeypatch.setattr(
+        KrogerClient,
+        "_app_request",
+        lambda self, *a, **kw: calls.append(kw.get("params")) or original(self, *a, **kw),
+    )
+    for term in ("milk", "skim milk", "oat milk"):
+        SelectionFactory(owner=shopper, term=term, location_id=STORE, product_id=HALF_GALLON)
+    shopping_list = new_list(shopper, "milk\nskim milk\noat milk\norganic bananas")
+    first = shopping_list.items.get(term="milk")
+    with django_assert_max_num_queries(8):
+        resolved_now = list_services.resolve_line(item=first)
+    assert sorted(item.term for item in resolved_now) == ["milk", "oat milk", "skim milk"]
+    assert len(calls) == 1 and "filter.productId" in calls[0]
+    statuses = dict(shopping_list.items.values_list("term", "status"))
+    assert statuses == {
+        "milk": "resolved",
+        "skim milk": "resolved",
+        "oat milk": "resolved",
+        "organic bananas": "pending",
+    }
