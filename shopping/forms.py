@@ -3,7 +3,45 @@
 from django import forms
 
 from shopping.models import Guidance
-from shopping.parsing import MAX_LIST_TEXT
+from shopping.parsing import MAX_LIST_TEXT, search_term_problem
+
+
+def clean_search_term(value: str) -> str:
+    """A typed product search term, spacing collapsed; ValidationError saying what to change."""
+    term = " ".join(value.split())
+    problem = search_term_problem(term)
+    if problem:
+        raise forms.ValidationError(problem)
+    return term
+
+
+# --- Catalogue ----------------------------------------------------------------------------
+
+
+class StoreSearchForm(forms.Form):
+    zip_code = forms.RegexField(r"^\d{5}$", error_messages={"invalid": "Enter a 5-digit ZIP code."})
+
+
+class ProductSearchForm(forms.Form):
+    term = forms.CharField(max_length=100)
+    start = forms.IntegerField(min_value=0, max_value=250, required=False)
+
+    def clean_term(self) -> str:
+        return clean_search_term(self.cleaned_data["term"])
+
+    def clean_start(self) -> int:
+        return self.cleaned_data["start"] or 0
+
+
+class CartItemForm(forms.Form):
+    upc = forms.RegexField(
+        r"^\d{13}$", error_messages={"invalid": "A UPC has 13 digits, e.g. 0001111041700."}
+    )
+    quantity = forms.IntegerField(min_value=1, max_value=99)
+    modality = forms.ChoiceField(choices=[("PICKUP", "Pickup"), ("DELIVERY", "Delivery")], required=False)
+
+    def clean_modality(self) -> str:
+        return self.cleaned_data["modality"] or "PICKUP"
 
 
 class GuidanceForm(forms.ModelForm):
