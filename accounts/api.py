@@ -126,7 +126,13 @@ class CurrentUserView(APIView):
             400: OpenApiResponse(
                 inline_serializer(
                     "DisplayNameFieldError",
-                    fields={"display_name": serializers.ListField(child=serializers.CharField())},
+                    fields={
+                        "display_name": serializers.ListField(child=serializers.CharField(), required=False),
+                        # A body that is not a JSON object at all.
+                        "non_field_errors": serializers.ListField(
+                            child=serializers.CharField(), required=False
+                        ),
+                    },
                 ),
                 description="Too long; nothing was saved.",
                 examples=[
