@@ -74,7 +74,7 @@ class NotSent:
     LABELS = {
         "skipped": "Skipped",
         "needs_choice": "Needs your choice",
-        "not_found": "Not sold here",
+        "not_found": "Nothing suitable at this store",
         "held_back": "Not sold here",
         "error": "Kroger could not be reached",
         "pending": "Not looked up yet",
