@@ -112,7 +112,9 @@ def test_a_week_on_a_phone(browser, live_site, connect_kroger):
     warnings = page.locator("fieldset.recent-send")
     expect(warnings).to_have_count(2)
     expect(warnings.first.locator("legend")).to_contain_text("today from ‘Weekly shop’")
-    page.locator("fieldset.recent-send", has_text="This list: dozen eggs x2").get_by_label("Leave out").check()
+    page.locator("fieldset.recent-send", has_text="This list: dozen eggs x2").get_by_label(
+        "Leave out"
+    ).check()
     page.get_by_role("button", name="Send to Kroger cart").click()
     expect(
         page.get_by_text(
