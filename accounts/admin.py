@@ -14,6 +14,7 @@ class UserAdmin(DjangoUserAdmin):
     """Shoppers with their Kroger connection status. Other apps add inlines via `UserAdmin.inlines`."""
 
     list_display = (
+        "__str__",
         "username",
         "kroger_profile_id",
         "preferred_store",
@@ -23,7 +24,9 @@ class UserAdmin(DjangoUserAdmin):
         "is_staff",
     )
     list_filter = ("is_staff", "is_superuser", "is_active")
-    search_fields = ("kroger_profile_id", "username", "preferred_location_id", "preferred_location_name")
+    search_fields = (
+        "display_name", "kroger_profile_id", "username", "preferred_location_id", "preferred_location_name",
+    )  # fmt: skip
     ordering = ("-last_login", "-id")
     actions = ["disconnect_from_kroger"]
     # Extension point: the shopping app appends its Guidance/Selection inlines here.
@@ -34,6 +37,7 @@ class UserAdmin(DjangoUserAdmin):
             "Kroger",
             {
                 "fields": (
+                    "display_name",
                     "kroger_profile_id",
                     "preferred_location_id",
                     "preferred_location_name",

@@ -38,9 +38,18 @@ class UserSerializer(serializers.Serializer):
     """The shopper as the API shows them. Tokens are never part of it."""
 
     id = serializers.IntegerField()
+    display_name = serializers.CharField(
+        allow_blank=True, help_text="What the site calls you (blank until you say; PATCH to change)."
+    )
     kroger_profile_id = serializers.CharField(allow_null=True)
     preferred_location = PreferredLocationSerializer(allow_null=True)
     kroger = KrogerConnectionSerializer()
+
+
+class UserUpdateSerializer(serializers.Serializer):
+    display_name = serializers.CharField(
+        max_length=60, allow_blank=True, help_text="What the site calls you; blank: nothing."
+    )
 
 
 class LocationRequestSerializer(serializers.Serializer):
@@ -88,6 +97,7 @@ def user_payload(user: User) -> dict:
         }
     return {
         "id": user.pk,
+        "display_name": user.display_name,
         "kroger_profile_id": user.kroger_profile_id,
         "preferred_location": location,
         "kroger": {
@@ -106,6 +116,46 @@ class CurrentUserView(APIView):
     )
     def get(self, request):
         return Response(UserSerializer(user_payload(request.user)).data)
+
+    @extend_schema(
+        operation_id="user_partial_update",
+        summary="Change your display name",
+        request=UserUpdateSerializer,
+        responses={
+            200: UserSerializer,
+            400: OpenApiResponse(
+                inline_serializer(
+                    "DisplayNameFieldError",
+                    fields={
+                        "display_name": serializers.ListField(child=serializers.CharField(), required=False),
+                        # A body that is not a JSON object at all.
+                        "non_field_errors": serializers.ListField(
+                            child=serializers.CharField(), required=False
+                        ),
+                    },
+                ),
+                description="Too long; nothing was saved.",
+                examples=[
+                    OpenApiExample(
+                        "Too long",
+                        value={"display_name": ["Ensure this field has no more than 60 characters."]},
+                        response_only=True,
+                    )
+                ],
+            ),
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+        },
+        tags=["user"],
+    )
+    def patch(self, request):
+        serializer = UserUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = request.user
+        user.display_name = " ".join(serializer.validated_data["display_name"].split())
+        user.display_name_asked = True
+        user.save(update_fields=["display_name", "display_name_asked"])
+        return Response(UserSerializer(user_payload(user)).data)
 
 
 class PreferredLocationView(APIView):

@@ -24,9 +24,12 @@ class User(AbstractUser):
     # A copy of the store's name and address from Kroger, so pages need no Kroger call.
     preferred_location_name = models.CharField(max_length=200, blank=True)
     preferred_location_address = models.CharField(max_length=300, blank=True)
+    # What the site calls the shopper ("Sam"): asked once after the first sign-in, editable.
+    display_name = models.CharField(max_length=60, blank=True)
+    display_name_asked = models.BooleanField(default=False)
 
     def __str__(self) -> str:
-        return self.kroger_profile_id or self.username
+        return self.display_name or self.kroger_profile_id or self.username
 
 
 class KrogerToken(models.Model):

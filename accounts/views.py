@@ -16,8 +16,8 @@ from social_django.utils import psa
 from social_django.views import _do_login
 
 from kroger.errors import KrogerError, KrogerRateLimited
+from shopping.forms import NewListForm
 from shopping.models import ShoppingList
-from shopping.views.lists import NewListForm
 
 from .services import InvalidLocation, connection_status, kroger_token_for, set_preferred_location
 
@@ -115,6 +115,21 @@ def choose_location(request: HttpRequest) -> HttpResponse:
         status = 429 if isinstance(error, KrogerRateLimited) else 503
         return _render_home(request, location_error=error.message, location_value=location_id, status=status)
     messages.success(request, f"Your store is now {request.user.preferred_location_name}.")
+    return redirect("home")
+
+
+@login_required
+@require_POST
+def display_name(request: HttpRequest) -> HttpResponse:
+    """Save (or, with "skip", decline) what the site calls the shopper; asked once, editable."""
+    user = request.user
+    if "skip" not in request.POST:
+        name = " ".join(request.POST.get("display_name", "").split())[:60]
+        user.display_name = name
+        if name:
+            messages.success(request, f"Hello, {name}.")
+    user.display_name_asked = True
+    user.save(update_fields=["display_name", "display_name_asked"])
     return redirect("home")
 
 

@@ -11,6 +11,7 @@ into `KrogerUnavailable`. No Django in here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -83,6 +84,15 @@ def _ingredients(value: Any) -> str:
     return ""
 
 
+def average_weight_of(information: dict) -> Decimal | None:
+    """ "8.62 [lb_av]" (itemInformation.averageWeightPerUnit) -> Decimal("8.62"); None otherwise."""
+    match = re.match(r"\s*(\d+(?:\.\d+)?)\s*\[?\s*(lb|oz)", text(information.get("averageWeightPerUnit")))
+    if not match:
+        return None
+    pounds = Decimal(match.group(1)) / (16 if match.group(2) == "oz" else 1)
+    return pounds.quantize(Decimal("0.01")) if pounds > 0 else None
+
+
 @dataclass(frozen=True)
 class Product:
     """One Kroger product; store-only fields (price, stock, aisle...) are None without a store."""
@@ -93,6 +103,8 @@ class Product:
     brand: str = ""
     size: str = ""
     sold_by: str = "UNIT"
+    # Kroger's average weight of one unit, in lb, for products sold by weight (when it says).
+    average_weight: Decimal | None = None
     categories: tuple[str, ...] = ()
     images: dict[str, str] = field(default_factory=dict)
     regular_price: Decimal | None = None
@@ -132,6 +144,7 @@ class Product:
             brand=text(data.get("brand")),
             size=text(item.get("size")),
             sold_by=(text(item.get("soldBy")) or "UNIT").upper(),
+            average_weight=average_weight_of(mapping_of(data.get("itemInformation"))),
             categories=tuple(c for c in categories if c),
             images=image_sizes(featured_image(list_of(data.get("images")))),
             regular_price=regular,

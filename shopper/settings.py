@@ -216,7 +216,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Personal Shopper API",
-    "DESCRIPTION": "Household guidance, remembered picks, Kroger catalogue, cart and lists.",
+    "DESCRIPTION": "Household guidance, remembered picks, Kroger catalogue, cart and lists. "
+    "[← Back to Personal Shopper](/)",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -230,6 +231,8 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 MAX_GUIDANCE_LINES_PER_USER = env.int("MAX_GUIDANCE_LINES_PER_USER", 100)
+MAX_LIST_LINES = env.int("MAX_LIST_LINES", 200)
+RECENT_SEND_HOURS = env.int("RECENT_SEND_HOURS", 72)
 
 # --- Security ---------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from shopping.models import Guidance, Selection
+from shopping.models import CartSend, Guidance, ListItem, Selection, ShoppingList
 
 
 @admin.register(Guidance)
@@ -35,6 +35,45 @@ class SelectionAdmin(admin.ModelAdmin):
     list_select_related = ("owner",)
     raw_id_fields = ("owner",)
     readonly_fields = ("normalized_term", "created_at", "updated_at")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Seen, not changed: lists and sends are the shopper's records (and Kroger's cart only adds)."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ListItemInline(admin.TabularInline):
+    model = ListItem
+    fields = ("position", "raw_text", "status", "skipped", "product_id", "description", "quantity",
+              "regular_price", "promo_price", "sold_by", "sent_product_id", "sent_quantity")  # fmt: skip
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ShoppingList)
+class ShoppingListAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "owner", "location_id", "updated_at", "last_sent_at")
+    list_filter = ("last_sent_at", "updated_at")
+    search_fields = ("name", "owner__username", "owner__display_name", "location_id")
+    list_select_related = ("owner",)
+    inlines = [ListItemInline]
+
+
+@admin.register(CartSend)
+class CartSendAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "owner", "shopping_list", "status", "created_at", "completed_at")
+    list_filter = ("status", "created_at")
+    search_fields = ("idempotency_key", "owner__username", "owner__display_name")
+    list_select_related = ("owner", "shopping_list")
 
 
 class GuidanceInline(admin.TabularInline):

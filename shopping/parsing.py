@@ -7,14 +7,15 @@ what names the product: no amounts, preparation words or parenthetical notes.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
 from shopping import units
 from shopping.lexicon import SHORTHAND
-from shopping.text import fold_accents
 
 MAX_LINES = 100
+MAX_LIST_TEXT = 10_000  # characters of pasted text, on the page and in the API
 MAX_QUANTITY = 99
 MIN_TERM_LENGTH = 3
 MAX_TERM_WORDS = 8
@@ -78,6 +79,23 @@ ROLL_COUNT = re.compile(
 PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
 
+# Kroger answers 400 to search terms with characters such as & # @ (kroger-api.md §5.1, §9.8), so
+# a typed search accepts a conservative set and says which characters to drop.
+SEARCH_TERM_PATTERN = re.compile(r"^[\w\s'.,%/-]+$")
+
+
+def search_term_problem(term: str) -> str:
+    """What is wrong with a typed product search term for Kroger ("" when nothing); `term` has its
+    spacing collapsed already. The API's serializers and the pages' forms both say this."""
+    if not SEARCH_TERM_PATTERN.match(term or "x"):
+        return "Use letters, numbers and spaces only (remove characters like & # @ ! ?)."
+    if len(term) < 3:
+        return "Enter at least 3 characters."
+    if len(term.split()) > MAX_TERM_WORDS:
+        return f"Use at most {MAX_TERM_WORDS} words."
+    return ""
+
+
 @dataclass(frozen=True)
 class ParsedLine:
     """One list line: how much, of what, how many to buy, and the term to search for."""
@@ -90,8 +108,9 @@ class ParsedLine:
     unit: str = ""
 
 
-def split_list_text(text: str) -> list[str]:
-    """The lines of a pasted list: one item per line, or comma-separated (commas inside () stay)."""
+def split_list_text(text: str, limit: int | None = MAX_LINES) -> list[str]:
+    """The lines of a pasted list: one item per line, or comma-separated (commas inside () stay);
+    at most `limit` of them (None: all)."""
     lines: list[str] = []
     for line in text.replace("\r", "\n").split("\n"):
         line = line.strip()
@@ -103,7 +122,7 @@ def split_list_text(text: str) -> list[str]:
                 lines[-1] = f"{lines[-1]}, {part}"
             else:
                 lines.append(part)
-    return lines[:MAX_LINES]
+    return lines if limit is None else lines[:limit]
 
 
 def _only_preparation(part: str) -> bool:
@@ -156,7 +175,7 @@ def parse_line(raw_text: str) -> ParsedLine | None:
         amount, unit, text = _take_trailing_amount(text)
     item = re.sub(r"^(?:of|x)\s+", "", text.strip(" -–—:.,"), flags=re.IGNORECASE).strip()
     term = clean_term(item)
-    if not re.search(r"[a-z]", fold_accents(item).lower()):
+    if not has_letters(item):
         return None
     quantity = _quantity_to_buy(amount, unit, term)
     if multiplier:
@@ -257,12 +276,43 @@ def _quantity_to_buy(amount: Decimal | None, unit: str, term: str) -> int:
     return 1
 
 
+def has_letters(text: str) -> bool:
+    """Whether the text names something: a letter in any script ("milk", "牛奶", "☕ coffee")."""
+    return re.search(r"[^\W\d_]", text) is not None
+
+
+def _fold_keeping_scripts(text: str) -> str:
+    """Accents folded ("crème" -> "creme"); letters of other scripts ("牛奶", "ß") kept as written,
+    so a line in any language is searched for what it says. Symbols and emoji go: Kroger's term
+    filter refuses them."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(
+        char
+        for char in decomposed
+        if char.isascii() or (unicodedata.category(char) != "Mn" and char.isalpha()) or char.isspace()
+    )
+
+
+def _unsafe_to_space(text: str) -> str:
+    text = (
+        UNSAFE_CHARACTERS.sub(" ", text)
+        if text.isascii()
+        else "".join(
+            char if (not char.isascii() and char.isalpha()) or UNSAFE_CHARACTERS.match(char) is None else " "
+            for char in text
+        )
+    )
+    return text
+
+
 def clean_term(text: str) -> str:
     """A Kroger-safe search term: accents folded, no notes, preparation words or symbols, ≤8 words."""
-    text = fold_accents(PARENTHESES.sub(" ", text)).lower()
+    text = _fold_keeping_scripts(PARENTHESES.sub(" ", text)).lower()
     text = re.split(r"\s(?:for|to|with|if|or)\s.*$|,", f" {text} ", maxsplit=1)[0]
     text = text.replace("&", " and ").replace("/", " ").replace("+", " ")
-    text = re.sub(r"(?<!\d)%", " ", UNSAFE_CHARACTERS.sub(" ", text))
+    text = re.sub(r"(?<!\d)%", " ", _unsafe_to_space(text))
     for phrase in sorted((p for p in PREPARATION_WORDS if " " in p), key=len, reverse=True):
         text = re.sub(rf"\b{phrase}\b", " ", text)
     words = [word.strip("-'") for word in text.split()]
@@ -279,6 +329,8 @@ def clean_term(text: str) -> str:
         if word:
             kept.append(word)
     term = " ".join(kept[:MAX_TERM_WORDS]).strip()
+    if not term.isascii() and has_letters(term):
+        return term  # another script: kept as written, even when short ("牛奶")
     return term if len(term) >= MIN_TERM_LENGTH or term in SHORTHAND else ""
 
 

@@ -2,6 +2,7 @@
 
 import re
 import zlib
+from decimal import Decimal
 
 from django.http import HttpRequest
 from django.templatetags.static import static
@@ -111,4 +112,10 @@ def _allergens(product: Product) -> dict:
 
 def _dimensions(product: Product) -> dict:
     roll = int(product.upc[-4:])
-    return {"depth": str(2 + roll % 5), "height": str(4 + roll % 8), "width": str(2 + roll % 6)}
+    dimensions = {"depth": str(2 + roll % 5), "height": str(4 + roll % 8), "width": str(2 + roll % 6)}
+    # Weighed packs ("~3 lb" value packs) carry their average weight, as Kroger's spec has it;
+    # single weighed items ("~1 lb" produce) do not, like many real payloads.
+    pounds = product.size.removesuffix(" lb")
+    if product.sold_by == "WEIGHT" and pounds != product.size and pounds != "1":
+        dimensions["averageWeightPerUnit"] = f"{Decimal(pounds):.2f} [lb_av]"
+    return dimensions

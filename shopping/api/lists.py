@@ -4,12 +4,14 @@ Every query is scoped to the caller, so another shopper's list or line answers 4
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
+    PolymorphicProxySerializer,
     extend_schema,
     extend_schema_view,
 )
@@ -23,9 +25,12 @@ from shopping.api.catalogue import KROGER_ERRORS, error_doc
 from shopping.models import Guidance, ListItem, ShoppingList
 from shopping.picking import read_guidance
 from shopping.serializers.lists import (
+    MAX_ID,
     ConfirmationRequiredSerializer,
+    ListItemCreateSerializer,
     ListItemSerializer,
     ListItemUpdateSerializer,
+    RecentlySentSerializer,
     RememberSerializer,
     ResolveSerializer,
     SendPlanSerializer,
@@ -131,7 +136,31 @@ class ShoppingListViewSet(
             )
         except list_services.NoStoreChosen as exc:
             raise ValidationError({"location_id": [str(exc)]}) from exc
+        except list_services.ListTextInvalid as exc:
+            raise ValidationError({"text": [str(exc)]}) from exc
         return self._detail(shopping_list, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Add a line to a list",
+        description="The text is one line (“2 lb ground beef”), added at the end and pending until "
+        "resolved: `POST …/resolve` with its id in `item_ids` picks it. A text naming no item, or a list "
+        "already holding `MAX_LIST_LINES` lines, is a 400 on `text`.",
+        parameters=[LIST_ID],
+        request=ListItemCreateSerializer,
+        responses={201: ListItemSerializer, 404: NOT_FOUND},
+        examples=[OpenApiExample("A line", value={"text": "2 lb ground beef"}, request_only=True)],
+        tags=["lists"],
+    )
+    @action(detail=True, methods=["post"], url_path="items")
+    def add_item(self, request, pk=None):
+        serializer = ListItemCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        shopping_list = self.get_object()
+        try:
+            item = list_services.add_item(shopping_list=shopping_list, text=serializer.validated_data["text"])
+        except list_services.ListTextInvalid as exc:
+            raise ValidationError({"text": [str(exc)]}) from exc
+        return Response(ListItemSerializer(item).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
         super().partial_update(request, *args, **kwargs)
@@ -158,17 +187,25 @@ class ShoppingListViewSet(
 
     @extend_schema(
         summary="Send the picked lines to your Kroger cart",
-        description="Sends every picked line, in batches, through the cart ledger. Sending a list "
-        "again sends only what changed since (new lines, a changed product, a higher quantity) and needs "
-        '`{"confirm": true}`; without it the answer is 409 with the changes that would be sent.',
+        description="Sends every picked, not skipped line, in batches, through the cart ledger. Sending "
+        "a list again sends only what changed since (new lines, a changed product, a higher quantity) and "
+        'needs `{"confirm": true}`; without it the answer is 409 `confirmation_required` with the changes '
+        "that would be sent. When a product on the list went to your cart from another list within "
+        '`RECENT_SEND_HOURS`, the answer without `{"confirm": true}` is 409 `recently_sent` naming those '
+        "lines: skip the ones to leave out, then confirm. The result names every line not sent and why.",
         parameters=[LIST_ID],
         request=SendToCartSerializer,
         responses={
             200: SendResultSerializer,
             404: NOT_FOUND,
             409: OpenApiResponse(
-                ConfirmationRequiredSerializer,
-                description="Sent before: confirm to send these changes (or a send is still running).",
+                PolymorphicProxySerializer(
+                    component_name="SendToCartConflict",
+                    serializers=[ConfirmationRequiredSerializer, RecentlySentSerializer],
+                    resource_type_field_name=None,
+                ),
+                description="Sent before: confirm to send these changes; or products went to your cart "
+                "from another list lately (`recently_sent`); or a send is still running.",
             ),
             **KROGER_ERRORS,
         },
@@ -183,6 +220,9 @@ class ShoppingListViewSet(
             result = list_services.send_list_to_cart(
                 shopping_list=shopping_list, user=request.user, confirm=serializer.validated_data["confirm"]
             )
+        except list_services.RecentlySent as exc:
+            body = {"code": exc.code, "detail": str(exc), "lines": exc.recent}
+            return Response(RecentlySentSerializer(body).data, status=status.HTTP_409_CONFLICT)
         except list_services.ConfirmationRequired as exc:
             body = {
                 "code": "confirmation_required",
@@ -197,6 +237,8 @@ class ShoppingListViewSet(
 
 class ListItemMixin:
     def get_item(self) -> ListItem:
+        if max(self.kwargs["item_id"], self.kwargs["list_id"]) > MAX_ID:
+            raise Http404("No ListItem matches the given query.")  # beyond any database's integers
         return get_object_or_404(
             ListItem.objects.for_user(self.request.user),
             pk=self.kwargs["item_id"],
@@ -217,8 +259,10 @@ class ListItemView(ListItemMixin, GenericAPIView):
         return Response(ListItemSerializer(self.get_item()).data)
 
     @extend_schema(
-        summary="Change a line: quantity, swap the product, or search again",
-        description="`product_id` must be one of the line's alternatives or a product Kroger sells at the "
+        summary="Change a line: rewrite, skip, move, quantity, swap the product, or search again",
+        description="`text` rewrites the line: parsed and picked again, answered with the new pick. "
+        "`skipped` keeps the line but leaves it out of the send and the total. `position` moves it (0 = "
+        "first). `product_id` must be one of the line's alternatives or a product Kroger sells at the "
         "list's store; `term` searches again with those words (answered as `search_text`: the line's own "
         "`term`, which remembering uses, does not change). Settling a line that needed your choice "
         "answers `ask_to_remember: true`.",
@@ -235,6 +279,8 @@ class ListItemView(ListItemMixin, GenericAPIView):
             list_services.change_item(item=item, **serializer.validated_data)
         except list_services.ProductNotAvailable as exc:
             raise ValidationError({"product_id": [str(exc)]}) from exc
+        except list_services.ListTextInvalid as exc:
+            raise ValidationError({"text": [str(exc)]}) from exc
         return Response(ListItemSerializer(item).data)
 
     @extend_schema(

@@ -1,5 +1,6 @@
 """Shopping lists and their lines, with the pick made for each line."""
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -8,13 +9,22 @@ from django.conf import settings
 from django.db import models
 
 from shopping.parsing import clean_term
+from shopping.units import measure, requested_measure
 
 OUT_OF_STOCK = "TEMPORARILY_OUT_OF_STOCK"  # Kroger's stock level for an item the store has run out of
+SOLD_BY_WEIGHT = "WEIGHT"
+OUNCES_PER_LB = Decimal(16)
+CENT = Decimal("0.01")
 
 
 def is_ready(prefix: str = "") -> models.Q:
-    """The one definition of a ready line: picked, so "Send to Kroger cart" sends it (or sent it)."""
-    return models.Q(**{f"{prefix}status": "resolved"}) & ~models.Q(**{f"{prefix}product_id": ""})
+    """The one definition of a ready line: picked and not skipped, so "Send to Kroger cart" sends
+    it (or sent it)."""
+    return (
+        models.Q(**{f"{prefix}status": "resolved"})
+        & ~models.Q(**{f"{prefix}product_id": ""})
+        & models.Q(**{f"{prefix}skipped": False})
+    )
 
 
 @dataclass(frozen=True)
@@ -26,28 +36,29 @@ class ListProgress:
     needs_choice: int = 0
     not_found: int = 0
     failed: int = 0  # Kroger could not be reached: "Try again"
+    skipped: int = 0  # kept on the list, not sent, not counted as lines to get ready
 
     @property
     def looking(self) -> int:
         """Lines not looked up yet."""
-        return self.total - self.ready - self.needs_choice - self.not_found - self.failed
+        return self.total - self.ready - self.needs_choice - self.not_found - self.failed - self.skipped
 
     @property
     def stage(self) -> int:
         """Lines looked up plus lines answered. Resolving only ever moves lines on (pending ->
         failed or answered, failed -> answered), so of two snapshots of one list the later has
         the larger stage, or the same stage and the same counts. lists.js orders answers by it."""
-        looked_up = self.total - self.looking
+        looked_up = self.total - self.looking - self.skipped
         return looked_up + (looked_up - self.failed)
 
     @property
     def complete(self) -> bool:
-        return self.total > 0 and self.ready == self.total
+        return self.total > 0 and self.ready == self.total - self.skipped
 
     @property
     def summary(self) -> str:
         """ "8 of 10 ready · 2 need your choice" (only the parts that apply)."""
-        parts = [f"{self.ready} of {self.total} ready"]
+        parts = [f"{self.ready} of {self.total - self.skipped} ready"]
         if self.needs_choice:
             parts.append(f"{self.needs_choice} need{'s' if self.needs_choice == 1 else ''} your choice")
         if self.not_found:
@@ -56,6 +67,8 @@ class ListProgress:
             parts.append(f"{self.failed} to try again")
         if self.looking:
             parts.append(f"{self.looking} to look up")
+        if self.skipped:
+            parts.append(f"{self.skipped} skipped")
         return " · ".join(parts)
 
     def __str__(self) -> str:
@@ -63,13 +76,16 @@ class ListProgress:
 
     @classmethod
     def of_items(cls, items: Iterable["ListItem"]) -> "ListProgress":
-        statuses = [("ready" if item.is_ready else item.status) for item in items]
+        statuses = [
+            ("skipped" if item.skipped else "ready" if item.is_ready else item.status) for item in items
+        ]
         return cls(
             total=len(statuses),
             ready=statuses.count("ready"),
             needs_choice=statuses.count(ListItem.Status.NEEDS_CHOICE),
             not_found=statuses.count(ListItem.Status.NOT_FOUND),
             failed=statuses.count(ListItem.Status.ERROR),
+            skipped=statuses.count("skipped"),
         )
 
 
@@ -88,9 +104,10 @@ class ShoppingListQuerySet(models.QuerySet):
         return self.annotate(
             item_count=models.Count("items"),
             ready_count=count(is_ready("items__")),
-            needs_choice_count=count(models.Q(items__status="needs_choice")),
-            not_found_count=count(models.Q(items__status="not_found")),
-            failed_count=count(models.Q(items__status="error")),
+            needs_choice_count=count(models.Q(items__status="needs_choice", items__skipped=False)),
+            not_found_count=count(models.Q(items__status="not_found", items__skipped=False)),
+            failed_count=count(models.Q(items__status="error", items__skipped=False)),
+            skipped_count=count(models.Q(items__skipped=True)),
         ).order_by("-updated_at", "-id")
 
 
@@ -124,6 +141,7 @@ class ShoppingList(models.Model):
                 needs_choice=self.needs_choice_count,
                 not_found=self.not_found_count,
                 failed=self.failed_count,
+                skipped=self.skipped_count,
             )
         return ListProgress.of_items(self.items.all())
 
@@ -132,13 +150,23 @@ class ShoppingList(models.Model):
         """Today's price of every picked line (promos applied); uses prefetched items."""
         return basket_total(self.items.all())
 
+    @property
+    def total_is_estimate(self) -> bool:
+        """Whether a weighed line is in the basket, so the total is an estimate."""
+        return total_is_estimate(self.items.all())
+
 
 def basket_total(items: Iterable["ListItem"]) -> Decimal:
-    """What the picked lines cost at their current prices (promos applied)."""
+    """What the picked (not skipped) lines cost at their current prices (promos applied);
+    weighed lines count at their estimated weight."""
     return sum(
         (item.line_total for item in items if item.is_ready and item.line_total),
         Decimal("0.00"),
     )
+
+
+def total_is_estimate(items: Iterable["ListItem"]) -> bool:
+    return any(item.is_ready and item.line_total_is_estimate for item in items)
 
 
 class ListItemQuerySet(models.QuerySet):
@@ -190,6 +218,14 @@ class ListItem(models.Model):
     sent_quantity = models.PositiveIntegerField(default=0)
     # The shopper settled a line the picker was unsure of: offer to remember it until they do.
     ask_to_remember = models.BooleanField(default=False)
+    # Kept on the list but not sent and not in the total ("we have some this week").
+    skipped = models.BooleanField(default=False)
+    # Kroger's soldBy for the picked product: UNIT, or WEIGHT (the price is per lb).
+    sold_by = models.CharField(max_length=10, blank=True, default="")
+    # Kroger's average weight of one unit of a weighed product, in lb (itemInformation), if given.
+    average_weight = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    # Kroger's stock level for the product at the list's store when last looked up (blank: not said).
+    stock_level = models.CharField(max_length=30, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -221,8 +257,68 @@ class ListItem(models.Model):
         return self.promo_price or self.regular_price
 
     @property
+    def sold_by_weight(self) -> bool:
+        return self.sold_by == SOLD_BY_WEIGHT
+
+    @property
+    def out_of_stock(self) -> bool:
+        return bool(self.product_id) and self.stock_level == OUT_OF_STOCK
+
+    @property
+    def estimated_weight(self) -> tuple[Decimal, str] | None:
+        """For a weighed product: the pounds the line total is worked out from, and where they
+        come from ("the line", "Kroger's average weight", "assumed"); None when sold by unit.
+
+        "2 lb chicken breasts" -> 2 lb, as long as the quantity is still the one worked out from
+        the line; otherwise the quantity times one unit's weight (Kroger's average weight when
+        it gives one, else 1 lb)."""
+        if not self.sold_by_weight:
+            return None
+        wanted = requested_measure(self.amount, self.unit)
+        if wanted and wanted[1] == "weight" and self.quantity == self._quantity_for_wanted(wanted[0]):
+            return (wanted[0] / OUNCES_PER_LB).quantize(CENT), "the line"
+        if self.average_weight:
+            return self.average_weight * self.quantity, "Kroger's average weight"
+        return Decimal(self.quantity), "assumed"
+
+    def _quantity_for_wanted(self, ounces: Decimal) -> int:
+        have = measure(self.size)
+        if not have or have[1] != "weight":
+            return 1
+        return max(1, min(99, math.ceil(ounces / have[0] - Decimal("0.15"))))
+
+    @property
+    def estimated_pounds(self) -> Decimal | None:
+        estimate = self.estimated_weight
+        return None if estimate is None else estimate[0]
+
+    @property
+    def weight_note(self) -> str:
+        """ "about 2 lb at $3.99/lb" for weighed lines (the page shows it beside the total)."""
+        estimate = self.estimated_weight
+        if estimate is None or self.price is None:
+            return ""
+        pounds, origin = estimate
+        note = f"about {pounds.normalize():f} lb at ${self.price}/lb"
+        if origin == "assumed":
+            return note + " (weight assumed: 1 lb each)"
+        if origin != "the line":
+            return note + f" ({origin})"
+        return note
+
+    @property
     def line_total(self):
-        return None if self.price is None else self.price * self.quantity
+        if self.price is None:
+            return None
+        estimate = self.estimated_weight
+        if estimate is not None:
+            return (self.price * estimate[0]).quantize(CENT)
+        return self.price * self.quantity
+
+    @property
+    def line_total_is_estimate(self) -> bool:
+        """Weighed products are charged by the weight packed, so their total is an estimate."""
+        return self.sold_by_weight and self.price is not None
 
     @property
     def in_cart(self) -> bool:
@@ -245,5 +341,5 @@ class ListItem(models.Model):
 
     @property
     def is_ready(self) -> bool:
-        """Picked, so sending the list sends it (the Python twin of `is_ready()`)."""
-        return self.status == self.Status.RESOLVED and bool(self.product_id)
+        """Picked and not skipped, so sending the list sends it (the Python twin of `is_ready()`)."""
+        return self.status == self.Status.RESOLVED and bool(self.product_id) and not self.skipped

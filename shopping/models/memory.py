@@ -13,8 +13,9 @@ def is_product_id(value: str) -> bool:
 
 
 def normalize_term(term: str) -> str:
-    """Fold case, accents, punctuation and spacing, so "Milk " and "milk" are one term."""
-    folded = unicodedata.normalize("NFKD", term).encode("ascii", "ignore").decode()
+    """Fold case, accents, punctuation and spacing, so "Milk " and "milk" are one term; letters
+    of other scripts stay ("牛奶")."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", term) if unicodedata.category(c) != "Mn")
     folded = re.sub(r"[^\w\s]", " ", folded.lower())
     return " ".join(folded.split())
 

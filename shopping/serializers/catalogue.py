@@ -1,9 +1,8 @@
 """Catalogue API shapes: query validation for stores and products, and their output."""
 
-import re
-
 from rest_framework import serializers
 
+from shopping.parsing import search_term_problem
 from shopping.picking import why_excluded
 
 FULFILLMENT_CHOICES = [
@@ -12,23 +11,14 @@ FULFILLMENT_CHOICES = [
     ("dth", "Delivery to home"),
     ("sth", "Ship to home"),
 ]
-# Kroger answers 400 to terms with characters such as & # @ (kroger-api.md §5.1, §9.8), so we
-# accept a conservative set and say which characters to drop.
-TERM_PATTERN = re.compile(r"^[\w\s'.,%/-]+$")
-MAX_TERM_WORDS = 8
 
 
 def clean_search_term(value: str) -> str:
     """Collapse spacing and check a product search term the way Kroger will (3+ chars, ≤ 8 words)."""
     term = " ".join(value.split())
-    if not TERM_PATTERN.match(term or "x"):
-        raise serializers.ValidationError(
-            "Use letters, numbers and spaces only (remove characters like & # @ ! ?)."
-        )
-    if len(term) < 3:
-        raise serializers.ValidationError("Enter at least 3 characters.")
-    if len(term.split()) > MAX_TERM_WORDS:
-        raise serializers.ValidationError(f"Use at most {MAX_TERM_WORDS} words.")
+    problem = search_term_problem(term)
+    if problem:
+        raise serializers.ValidationError(problem)
     return term
 
 

@@ -3,8 +3,8 @@
 from rest_framework import serializers
 
 from shopping.models import ListItem, ShoppingList
+from shopping.parsing import MAX_LIST_TEXT
 
-MAX_LIST_TEXT = 10_000
 MAX_ID = 2**63 - 1
 
 
@@ -18,6 +18,11 @@ class AlternativeSerializer(serializers.Serializer):
     promo_price = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
     price = serializers.DecimalField(max_digits=8, decimal_places=2, allow_null=True)
     stock_level = serializers.CharField(allow_null=True, required=False)
+    sold_by = serializers.CharField(required=False, help_text="UNIT, or WEIGHT (the price is per lb).")
+    average_weight = serializers.DecimalField(
+        max_digits=7, decimal_places=2, allow_null=True, required=False,
+        help_text="Kroger's average weight of one unit in lb, for weighed products (when it says).",
+    )  # fmt: skip
 
 
 class ListItemSerializer(serializers.ModelSerializer):
@@ -28,7 +33,38 @@ class ListItemSerializer(serializers.ModelSerializer):
     image_url = serializers.CharField(read_only=True, help_text="The product image's URL (blank when none).")
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     price = serializers.DecimalField(max_digits=8, decimal_places=2, read_only=True, allow_null=True)
-    line_total = serializers.DecimalField(max_digits=10, decimal_places=2, read_only=True, allow_null=True)
+    line_total = serializers.DecimalField(
+        max_digits=10, decimal_places=2, read_only=True, allow_null=True,
+        help_text="What the line costs: price × quantity, or for a weighed product price per lb × "
+        "the estimated weight (`estimated_weight`). Counted in the list's total unless skipped.",
+    )  # fmt: skip
+    line_total_is_estimate = serializers.BooleanField(
+        read_only=True,
+        help_text="Sold by weight: Kroger charges for the weight packed, so this is an estimate.",
+    )
+    sold_by = serializers.CharField(
+        read_only=True, help_text="UNIT, or WEIGHT (then `price` is per lb); blank without a product."
+    )
+    estimated_weight = serializers.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        source="estimated_pounds",
+        help_text="For a weighed product, the pounds `line_total` is worked out from: the line's own "
+        "weight (“2 lb chicken breasts”), else quantity × Kroger's average weight, else 1 lb each.",
+    )
+    weight_note = serializers.CharField(
+        read_only=True, help_text="As the page says it: “about 2 lb at $3.99/lb”; blank when sold by unit."
+    )
+    skipped = serializers.BooleanField(
+        read_only=True, help_text="Kept on the list but not sent and not in the total (PATCH `skipped`)."
+    )
+    stock_level = serializers.CharField(
+        read_only=True,
+        help_text="Kroger's stock level at the list's store when last looked up (blank: not said).",
+    )
+    out_of_stock = serializers.BooleanField(read_only=True)
     needs_choice = serializers.BooleanField(read_only=True)
     in_cart = serializers.BooleanField(
         read_only=True, help_text="Already sent to the Kroger cart as it is now."
@@ -60,8 +96,9 @@ class ListItemSerializer(serializers.ModelSerializer):
         fields = [
             "id", "position", "raw_text", "amount", "unit", "term", "search_text", "quantity", "status",
             "status_label", "source", "product_id", "description", "brand", "size", "image_url",
-            "regular_price", "promo_price", "price", "line_total", "reason", "confidence", "needs_choice",
-            "alternatives",
+            "regular_price", "promo_price", "price", "sold_by", "line_total", "line_total_is_estimate",
+            "estimated_weight", "weight_note", "skipped", "stock_level", "out_of_stock", "reason",
+            "confidence", "needs_choice", "alternatives",
             "sent_product_id", "sent_quantity", "in_cart", "ask_to_remember", "suggested_guidance",
         ]  # fmt: skip
         read_only_fields = fields
@@ -74,6 +111,7 @@ class ListProgressSerializer(serializers.Serializer):
     not_found = serializers.IntegerField(help_text="Lines with nothing suitable at this store.")
     failed = serializers.IntegerField(help_text="Lines Kroger could not be asked about: resolve again.")
     looking = serializers.IntegerField(help_text="Lines not looked up yet.")
+    skipped = serializers.IntegerField(help_text="Lines kept on the list but not sent.")
     summary = serializers.CharField(help_text="As the pages say it: “8 of 10 ready · 2 need your choice”.")
 
 
@@ -110,7 +148,11 @@ class ShoppingListDetailSerializer(serializers.ModelSerializer):
         decimal_places=2,
         source="basket_total",
         read_only=True,
-        help_text="Basket total of the picked lines at today's prices (promos applied).",
+        help_text="Basket total of the picked, not skipped lines at today's prices (promos applied; "
+        "weighed products at their estimated weight).",
+    )
+    total_is_estimate = serializers.BooleanField(
+        read_only=True, help_text="A weighed product is in the basket, so the total is an estimate."
     )
     progress = ListProgressSerializer(read_only=True)
 
@@ -125,6 +167,7 @@ class ShoppingListDetailSerializer(serializers.ModelSerializer):
             "updated_at",
             "last_sent_at",
             "total",
+            "total_is_estimate",
             "progress",
             "guidance_not_understood",
             "items",
@@ -166,7 +209,29 @@ class ResolveSerializer(serializers.Serializer):
     )
 
 
+class ListItemCreateSerializer(serializers.Serializer):
+    text = serializers.CharField(
+        max_length=300,
+        help_text="One line as you would write it (“2 lb ground beef”); it is added at the end, pending "
+        "until resolved (POST …/resolve with its `item_ids`).",
+    )
+
+
 class ListItemUpdateSerializer(serializers.Serializer):
+    text = serializers.CharField(
+        max_length=300,
+        required=False,
+        help_text="Rewrite the line: it is parsed again and picked again (the answer has the new pick).",
+    )
+    skipped = serializers.BooleanField(
+        required=False, help_text="Keep the line but leave it out of the send and the total (false: back in)."
+    )
+    position = serializers.IntegerField(
+        min_value=0,
+        max_value=10_000,
+        required=False,
+        help_text="Move the line to this place (0 = first; past the end = last); lines are renumbered.",
+    )
     quantity = serializers.IntegerField(min_value=1, max_value=99, required=False)
     product_id = serializers.RegexField(
         r"^[0-9]{13}$",
@@ -184,7 +249,9 @@ class ListItemUpdateSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if not attrs:
-            raise serializers.ValidationError("Send quantity, product_id or term.")
+            raise serializers.ValidationError("Send text, skipped, position, quantity, product_id or term.")
+        if "text" in attrs and ("term" in attrs or "product_id" in attrs):
+            raise serializers.ValidationError("Send text on its own: it picks the line again.")
         return attrs
 
 
@@ -203,7 +270,9 @@ class RememberSerializer(serializers.Serializer):
 
 class SendToCartSerializer(serializers.Serializer):
     confirm = serializers.BooleanField(
-        default=False, help_text="Required (true) when the list was sent before: sends only what changed."
+        default=False,
+        help_text="Required (true) when the list was sent before (sends only what changed) or when a "
+        "product on it went to your cart from another list lately (409 `recently_sent`).",
     )
 
 
@@ -235,6 +304,17 @@ class HeldBackSerializer(serializers.Serializer):
     product_id = serializers.CharField()
 
 
+class NotSentSerializer(serializers.Serializer):
+    item_id = serializers.IntegerField(source="item.pk")
+    raw_text = serializers.CharField(source="item.raw_text")
+    reason = serializers.ChoiceField(
+        choices=["skipped", "needs_choice", "not_found", "held_back", "error", "pending"],
+        help_text="skipped; needs_choice (confirm or swap it); not_found / held_back (not sold at this "
+        "store); error (Kroger could not be reached: resolve again); pending (not looked up yet).",
+    )
+    label = serializers.CharField(help_text="The reason as the page says it.")
+
+
 class SendResultSerializer(serializers.Serializer):
     sent = SendLineSerializer(many=True, source="plan.lines")
     left_in_cart = LeftInCartSerializer(many=True, source="plan.left_in_cart")
@@ -242,6 +322,9 @@ class SendResultSerializer(serializers.Serializer):
         many=True,
         source="plan.held_back",
         help_text="Remembered picks Kroger does not sell at this store: not sent, now need your choice.",
+    )
+    not_sent = NotSentSerializer(
+        many=True, source="plan.not_sent", help_text="Every line this send left out, and why."
     )
     cart_send_id = serializers.IntegerField(source="cart_send.pk", allow_null=True, default=None)
     status = serializers.CharField(source="cart_send.status", allow_null=True, default=None)
@@ -252,3 +335,24 @@ class ConfirmationRequiredSerializer(serializers.Serializer):
     code = serializers.CharField()
     detail = serializers.CharField()
     changes = SendPlanSerializer()
+
+
+class RecentSendSerializer(serializers.Serializer):
+    item_id = serializers.IntegerField(source="item.pk", help_text="The line on this list.")
+    product_id = serializers.CharField()
+    description = serializers.CharField(source="item.description")
+    quantity = serializers.IntegerField(help_text="How many were sent then.")
+    sent_at = serializers.DateTimeField()
+    list_id = serializers.IntegerField(help_text="The other list it was sent from.")
+    list_name = serializers.CharField()
+    summary = serializers.CharField(help_text="“Sent 2 × Whole Milk on Tuesday from ‘Weekly shop’”.")
+
+
+class RecentlySentSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=["recently_sent"])
+    detail = serializers.CharField()
+    lines = RecentSendSerializer(
+        many=True,
+        help_text="Lines whose product went to your cart from another list lately. Skip the ones to "
+        'leave out (PATCH the line `{"skipped": true}`), then send with `{"confirm": true}`.',
+    )

@@ -8,7 +8,9 @@ lookup) before anything is sent: only products Kroger sells at the list's store 
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from kroger.errors import KrogerError
@@ -27,6 +29,62 @@ class ConfirmationRequired(Exception):
         self.plan = plan
 
 
+class RecentlySent(Exception):
+    """Products on this list went to the cart from another list lately: send anyway or leave out."""
+
+    code = "recently_sent"
+
+    def __init__(self, recent: list["RecentSend"], plan: "SendPlan"):
+        count = len(recent)
+        super().__init__(
+            f"{count} product{'s' if count != 1 else ''} on this list went to your Kroger cart from another "
+            f"list in the last {settings.RECENT_SEND_HOURS} hours. Leave out the ones you don't want twice "
+            "(skip those lines), then send again with confirm."
+        )
+        self.recent = recent
+        self.plan = plan
+
+
+@dataclass
+class RecentSend:
+    """A line about to be sent whose product went to the cart from another list lately."""
+
+    item: ListItem
+    product_id: str
+    quantity: int  # how many were sent then
+    sent_at: datetime
+    list_id: int
+    list_name: str
+
+    @property
+    def summary(self) -> str:
+        """ "Sent 2 × Whole Milk on Tuesday from ‘Weekly shop’"."""
+        when = timezone.localtime(self.sent_at)
+        day = "today" if when.date() == timezone.localdate() else f"on {when:%A}"
+        return f"Sent {self.quantity} × {self.item.description} {day} from ‘{self.list_name}’"
+
+
+@dataclass
+class NotSent:
+    """A line a send leaves out, and why."""
+
+    item: ListItem
+    reason: str  # skipped, needs_choice, not_found, error, pending, held_back
+
+    LABELS = {
+        "skipped": "Skipped",
+        "needs_choice": "Needs your choice",
+        "not_found": "Nothing suitable at this store",
+        "held_back": "Not sold here",
+        "error": "Kroger could not be reached",
+        "pending": "Not looked up yet",
+    }
+
+    @property
+    def label(self) -> str:
+        return self.LABELS[self.reason]
+
+
 @dataclass
 class SendLine:
     item: ListItem
@@ -41,6 +99,13 @@ class SendPlan:
     left_in_cart: list[ListItem] = field(default_factory=list)
     # Remembered picks Kroger no longer sells at this store: held back for the shopper to choose.
     held_back: list[ListItem] = field(default_factory=list)
+    # Lines not picked, or skipped: not sent.
+    not_ready: list[NotSent] = field(default_factory=list)
+
+    @property
+    def not_sent(self) -> list[NotSent]:
+        """Every line this send leaves out, and why (lines already in the cart are not listed)."""
+        return self.not_ready + [NotSent(item, "held_back") for item in self.held_back]
 
 
 @dataclass
@@ -50,17 +115,18 @@ class SendResult:
 
     @property
     def detail(self) -> str:
-        held = len(self.plan.held_back)
-        held_note = (
-            f" {held} remembered product{'s are' if held != 1 else ' is'} not sold at this store:"
-            " choose another."
-            if held
+        not_sent = self.plan.not_sent
+        note = (
+            " Not sent: "
+            + "; ".join(f"{line.item.raw_text} ({line.label.lower()})" for line in not_sent)
+            + "."
+            if not_sent
             else ""
         )
         if not self.plan.lines:
-            return "Nothing new to send: your Kroger cart already has this list." + held_note
+            return "Nothing new to send: your Kroger cart already has this list." + note
         count = len(self.plan.lines)
-        return f"Added {count} line{'s' if count != 1 else ''} to your Kroger cart." + held_note
+        return f"Added {count} line{'s' if count != 1 else ''} to your Kroger cart." + note
 
 
 def plan_send(shopping_list: ShoppingList, items: list[ListItem] | None = None) -> SendPlan:
@@ -68,6 +134,8 @@ def plan_send(shopping_list: ShoppingList, items: list[ListItem] | None = None) 
     plan = SendPlan()
     for item in shopping_list.items.all() if items is None else items:
         if not item.is_ready:
+            reason = "skipped" if item.skipped else item.status
+            plan.not_ready.append(NotSent(item, reason if reason in NotSent.LABELS else "needs_choice"))
             continue
         if not item.sent_product_id:
             plan.lines.append(SendLine(item, item.quantity, "new"))
@@ -81,16 +149,51 @@ def plan_send(shopping_list: ShoppingList, items: list[ListItem] | None = None) 
     return plan
 
 
+def recently_sent(shopping_list: ShoppingList, lines: list[SendLine]) -> list[RecentSend]:
+    """The lines about to be sent whose product this shopper sent to the cart from another list
+    within RECENT_SEND_HOURS (one query)."""
+    wanted = {line.item.product_id: line.item for line in lines}
+    if not wanted:
+        return []
+    since = timezone.now() - timedelta(hours=settings.RECENT_SEND_HOURS)
+    sends = (
+        CartSend.objects.filter(owner_id=shopping_list.owner_id, created_at__gte=since)
+        .exclude(shopping_list=None)
+        .exclude(shopping_list_id=shopping_list.pk)
+        .exclude(status__in=[CartSend.Status.FAILED, CartSend.Status.PENDING])
+        .select_related("shopping_list")
+        .order_by("-created_at", "-id")
+    )
+    found: dict[str, RecentSend] = {}
+    for send in sends:
+        for row in send.items:
+            upc = row.get("upc")
+            added = row.get("added") or send.status == CartSend.Status.SUCCEEDED
+            if upc in wanted and upc not in found and added is not False:
+                found[upc] = RecentSend(
+                    item=wanted[upc], product_id=upc, quantity=int(row.get("quantity") or 0),
+                    sent_at=send.completed_at or send.created_at, list_id=send.shopping_list_id,
+                    list_name=str(send.shopping_list),
+                )  # fmt: skip
+    return [found[line.item.product_id] for line in lines if line.item.product_id in found]
+
+
 def send_list_to_cart(*, shopping_list: ShoppingList, user, confirm: bool = False) -> SendResult:
     """Add what changed since the last send to the shopper's Kroger cart, through the ledger.
 
-    Raises ConfirmationRequired when the list was sent before and `confirm` is false, and
-    kroger.errors.* (after marking whatever Kroger did add) when the cart add fails.
+    Raises RecentlySent when a product went to the cart from another list lately and
+    ConfirmationRequired when the list was sent before (both only when `confirm` is false; lines
+    the shopper leaves out are skipped ones), and kroger.errors.* (after marking whatever Kroger
+    did add) when the cart add fails.
     """
     items = list(shopping_list.items.all())
     plan = plan_send(shopping_list, items)
     if not plan.lines:
         return SendResult(plan=plan)
+    if not confirm:
+        recent = recently_sent(shopping_list, plan.lines)
+        if recent:
+            raise RecentlySent(recent, plan)
     if shopping_list.last_sent_at and not confirm:
         raise ConfirmationRequired(plan)
     _hold_back_unverified(shopping_list, plan)

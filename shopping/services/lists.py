@@ -6,6 +6,7 @@ write stays in the calling thread: the remembered picks for all terms come from 
 the items are saved with one bulk update, so the query count does not grow with the lines.
 """
 
+import dataclasses
 import math
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -13,9 +14,10 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 
-from kroger.errors import KrogerNotFound
+from kroger.errors import KrogerError, KrogerNotFound
 from kroger.gateway import get_client
 from kroger.schemas import Product
 from shopping.models import Guidance, ListItem, Selection, ShoppingList, is_product_id, normalize_term
@@ -27,10 +29,14 @@ from shopping.picking.pick import remembered_pick
 from shopping.picking.scoring import not_sold_here
 from shopping.services.list_sending import (  # noqa: F401  (re-exported: the lists API of services)
     ConfirmationRequired,
+    NotSent,
+    RecentlySent,
+    RecentSend,
     SendLine,
     SendPlan,
     SendResult,
     plan_send,
+    recently_sent,
     send_list_to_cart,
 )
 from shopping.services.memory import add_guidance, find_selections, remember_selection
@@ -43,6 +49,7 @@ _pool_lock = threading.Lock()
 PICK_FIELDS = [
     "status", "source", "product_id", "description", "brand", "size", "image_url", "regular_price",
     "promo_price", "reason", "confidence", "alternatives", "quantity", "ask_to_remember", "updated_at",
+    "sold_by", "average_weight", "stock_level",
 ]  # fmt: skip
 
 
@@ -58,6 +65,45 @@ class ItemHasNoProduct(ValueError):
     """Remembering needs a product on the line."""
 
 
+class ListTextInvalid(ValueError):
+    """Pasted text that holds no item, or more lines than a list may have (MAX_LIST_LINES)."""
+
+
+# --- Parsing text into lines --------------------------------------------------------------
+
+
+def _parse_text(text: str, *, room: int) -> list:
+    """The parsed items of pasted text; raises ListTextInvalid when there are none or more than
+    `room` (what MAX_LIST_LINES leaves on the list)."""
+    limit = settings.MAX_LIST_LINES
+    lines = split_list_text(text, limit=None)
+    parsed = [line for line in map(parse_line, lines) if line is not None]
+    if not parsed:
+        raise ListTextInvalid("No items found: write one item per line, or separate them with commas.")
+    if len(parsed) > room:
+        if room == limit:
+            raise ListTextInvalid(
+                f"A list holds at most {limit} lines; this one has {len(parsed)}. Split it into two lists."
+            )
+        raise ListTextInvalid(
+            f"A list holds at most {limit} lines and this one has {limit - room}: "
+            f"there is room for {room} more."
+        )
+    return parsed
+
+
+def _new_item(shopping_list: ShoppingList, parsed, position: int) -> ListItem:
+    return ListItem(
+        shopping_list=shopping_list,
+        position=position,
+        raw_text=parsed.raw_text,
+        term=parsed.term[:200],
+        amount=parsed.amount,
+        unit=parsed.unit,
+        quantity=parsed.quantity,
+    )
+
+
 # --- Creating -----------------------------------------------------------------------------
 
 
@@ -68,32 +114,81 @@ def _default_name() -> str:
 
 @transaction.atomic
 def create_list_from_text(*, owner, text: str, name: str = "", location_id: str = "") -> ShoppingList:
-    """A new list with one pending item per parsed line. Raises NoStoreChosen without a store."""
+    """A new list with one pending item per parsed line. Raises NoStoreChosen without a store,
+    ListTextInvalid when the text holds no item or more than MAX_LIST_LINES (nothing is created)."""
     location_id = location_id or owner.preferred_location_id
     if not location_id:
         raise NoStoreChosen("Choose your store first: prices and stock depend on it.")
+    parsed_lines = _parse_text(text, room=settings.MAX_LIST_LINES)
     shopping_list = ShoppingList.objects.create(
         owner=owner, name=name.strip()[:100] or _default_name(),
         location_id=location_id, raw_text=text,
     )  # fmt: skip
-    items = []
-    for position, line in enumerate(split_list_text(text)):
-        parsed = parse_line(line)
-        if parsed is None:
-            continue
-        items.append(
-            ListItem(
-                shopping_list=shopping_list,
-                position=position,
-                raw_text=parsed.raw_text,
-                term=parsed.term[:200],
-                amount=parsed.amount,
-                unit=parsed.unit,
-                quantity=parsed.quantity,
-            )  # fmt: skip
-        )
-    ListItem.objects.bulk_create(items)
+    ListItem.objects.bulk_create(
+        [_new_item(shopping_list, parsed, position) for position, parsed in enumerate(parsed_lines)]
+    )
     return shopping_list
+
+
+@transaction.atomic
+def add_item(*, shopping_list: ShoppingList, text: str) -> ListItem:
+    """Add one line at the end of the list, pending until resolved. The text is one line ("2 lb
+    ground beef"; commas stay part of it). Raises ListTextInvalid when it names no item or the
+    list is full (MAX_LIST_LINES)."""
+    # Lock the list so two adds at once cannot both take the last free line or one position.
+    ShoppingList.objects.select_for_update().filter(pk=shopping_list.pk).first()
+    existing = shopping_list.items.aggregate(count=Count("id"), last=Max("position"))
+    room = settings.MAX_LIST_LINES - existing["count"]
+    parsed = parse_line(" ".join(text.split()))
+    if parsed is None:
+        raise ListTextInvalid("No item found: write what to buy, e.g. “2 lb ground beef”.")
+    if room < 1:
+        _parse_text(text, room=0)  # raises, naming the limit
+    last = existing["last"]
+    item = _new_item(shopping_list, parsed, 0 if last is None else last + 1)
+    item.save()
+    ShoppingList.objects.filter(pk=shopping_list.pk).update(updated_at=timezone.now())
+    return item
+
+
+def edit_item_text(*, item: ListItem, text: str) -> ListItem:
+    """Rewrite a line ("2 lb ground beef" -> "3 lb ground beef"): parse it again and pick again.
+    Raises ListTextInvalid when the text names no item."""
+    parsed = parse_line(" ".join(text.split()))
+    if parsed is None:
+        raise ListTextInvalid("No item found: write what to buy, e.g. “2 lb ground beef”.")
+    item.raw_text, item.term = parsed.raw_text, parsed.term[:200]
+    item.amount, item.unit, item.quantity = parsed.amount, parsed.unit, parsed.quantity
+    item.search_text = ""
+    item.status = ListItem.Status.PENDING
+    resolve_items(shopping_list=item.shopping_list, items=[item], workers=1)
+    item.save(update_fields=["raw_text", "term", "amount", "unit", "search_text"])
+    return item
+
+
+def skip_item(*, item: ListItem, skipped: bool) -> ListItem:
+    """Keep the line but leave it out of the send and the total (or bring it back)."""
+    item.skipped = skipped
+    item.save(update_fields=["skipped", "updated_at"])
+    return item
+
+
+@transaction.atomic
+def move_item(*, item: ListItem, position: int) -> list[ListItem]:
+    """Put the line at `position` (0 = first; past the end = last) and number every line of the
+    list 0, 1, 2... in the new order; returns the lines in order."""
+    ShoppingList.objects.select_for_update().filter(pk=item.shopping_list_id).first()
+    items = [other for other in ListItem.objects.filter(shopping_list_id=item.shopping_list_id)]
+    ordered = [other for other in items if other.pk != item.pk]
+    ordered.insert(max(0, min(position, len(ordered))), item)
+    changed = []
+    for index, line in enumerate(ordered):
+        if line.position != index:
+            line.position = index
+            changed.append(line)
+    ListItem.objects.bulk_update(changed, ["position"])
+    item.position = ordered.index(item)
+    return ordered
 
 
 # --- Resolving ----------------------------------------------------------------------------
@@ -105,10 +200,11 @@ def _apply_pick(item: ListItem, line_pick: LinePick) -> None:
     item.source = pick.source if product is not None else ""
     item.reason = pick.reason[:300]
     item.confidence = pick.confidence
-    item.alternatives = [candidate_to_dict(p) for p in pick.alternatives]
+    item.alternatives = [_candidate(p) for p in pick.alternatives]
     if product is None:
         item.product_id = item.description = item.brand = item.size = item.image_url = ""
-        item.regular_price = item.promo_price = None
+        item.sold_by = item.stock_level = ""
+        item.regular_price = item.promo_price = item.average_weight = None
         return
     item.product_id = product.product_id[:13]
     item.description = product.description[:300]
@@ -116,10 +212,37 @@ def _apply_pick(item: ListItem, line_pick: LinePick) -> None:
     item.size = product.size[:60]
     image = product.image_url() or ""
     item.image_url = image if len(image) <= 500 else ""
-    item.regular_price = product.regular_price
-    item.promo_price = product.promo_price if product.on_sale else None
+    _apply_store_facts(item, product)
     if pick.source != "memory" and item.quantity == 1:
         item.quantity = packages_for(item.amount, item.unit, product.size)
+
+
+def _apply_store_facts(item: ListItem, product: Product) -> None:
+    """Today's price, stock and how it is sold, as Kroger says for the list's store."""
+    item.regular_price = product.regular_price
+    item.promo_price = product.promo_price if product.on_sale else None
+    item.sold_by = (product.sold_by or "")[:10]
+    item.average_weight = product.average_weight
+    item.stock_level = (product.stock_level or "")[:30]
+
+
+def _candidate(product: Product) -> dict:
+    """A candidate as a line stores it, with how it is sold (for honest totals after a swap)."""
+    average = product.average_weight
+    return {
+        **candidate_to_dict(product),
+        "sold_by": product.sold_by,
+        "average_weight": None if average is None else str(average),
+    }
+
+
+def _from_candidate(data: dict) -> Product:
+    average = data.get("average_weight")
+    return dataclasses.replace(
+        candidate_from_dict(data),
+        sold_by=data.get("sold_by") or "UNIT",
+        average_weight=Decimal(average) if average else None,
+    )
 
 
 def packages_for(amount: Decimal | None, unit: str, size: str) -> int:
@@ -159,6 +282,7 @@ def resolve_items(*, shopping_list: ShoppingList, items: list[ListItem], workers
     )
     picks: dict[int, LinePick] = {}
     to_search = []
+    searched: set[int] = set()
     for item in items:
         selection = None if item.search_text else remembered.get(normalize_term(item.term))
         if selection is None:
@@ -188,15 +312,67 @@ def resolve_items(*, shopping_list: ShoppingList, items: list[ListItem], workers
             results = _search_pool(workers).map(search, to_search)
         for item, line_pick in zip(to_search, results, strict=True):
             picks[item.pk] = line_pick
+            searched.add(item.pk)
     now = timezone.now()
     for item in items:
         _apply_pick(item, picks[item.pk])
         item.ask_to_remember = False  # picked afresh: nothing the shopper settled to ask about
         item.updated_at = now
+    _check_remembered(location_id, [item for item in items if item.pk not in searched])
     ListItem.objects.bulk_update(items, PICK_FIELDS)
     used = [selection.pk for selection in remembered.values()]
     if used:
         Selection.objects.filter(pk__in=used).update(last_used_at=now)
+
+
+def _check_remembered(location_id: str, items: list[ListItem]) -> None:
+    """Today's price and stock for remembered picks, which never searched this store: one
+    batched Kroger lookup per 50 products (cached like searches). A product Kroger does not
+    sell here, or has run out of, needs the shopper's choice before it is sent.
+
+    Kroger failing leaves the remembered prices (checked again when the list is sent)."""
+    remembered = [item for item in items if item.product_id]
+    if not remembered:
+        return
+    try:
+        found = {
+            product.product_id: product
+            for product in get_client().get_products(
+                {item.product_id for item in remembered}, location_id=location_id
+            )
+        }
+    except KrogerError:
+        return
+    for item in remembered:
+        product = found.get(item.product_id)
+        if product is None or product.price is None or not_sold_here(product):
+            item.status, item.confidence = ListItem.Status.NEEDS_CHOICE, 0.0
+            item.reason = "Kroger does not sell the remembered product at this store: choose another"
+            continue
+        _apply_store_facts(item, product)
+        if product.in_stock is False:
+            item.status, item.confidence = ListItem.Status.NEEDS_CHOICE, 0.0
+            item.reason = "Remembered pick is out of stock at this store today: keep it or choose another"
+
+
+def resolve_line(*, item: ListItem) -> list[ListItem]:
+    """Resolve one pending line for the page, together with every other pending line of its
+    list that memory answers, so remembered lines cost one batched Kroger lookup, not one each.
+    Returns the lines resolved."""
+    shopping_list = item.shopping_list
+    others = [
+        other
+        for other in shopping_list.items.filter(status=ListItem.Status.PENDING, search_text="")
+        if other.pk != item.pk
+    ]
+    remembered = find_selections(
+        owner=shopping_list.owner,
+        terms={other.term for other in others},
+        location_id=shopping_list.location_id,
+    )
+    items = [item] + [other for other in others if normalize_term(other.term) in remembered]
+    resolve_items(shopping_list=shopping_list, items=items, workers=1)
+    return items
 
 
 def resolve_list(
@@ -230,7 +406,7 @@ def choose_product(*, item: ListItem, product_id: str) -> ListItem:
     else:
         stored = next((a for a in item.alternatives if a.get("product_id") == product_id), None)
         product = (
-            candidate_from_dict(stored)
+            _from_candidate(stored)
             if stored
             else _fetch_for_store(product_id, item.shopping_list.location_id)
         )
@@ -284,12 +460,27 @@ def search_again(*, item: ListItem, text: str) -> ListItem:
 
 
 def change_item(
-    *, item: ListItem, term: str = "", product_id: str = "", quantity: int | None = None
+    *,
+    item: ListItem,
+    term: str = "",
+    product_id: str = "",
+    quantity: int | None = None,
+    text: str = "",
+    skipped: bool | None = None,
+    position: int | None = None,
 ) -> ListItem:
-    """Apply a shopper's changes to a line: search again, then swap the product, then the quantity.
+    """Apply a shopper's changes to a line: rewrite it, search again, swap the product, then the
+    quantity, skipping and its place in the list.
 
-    Raises ProductNotAvailable (see `choose_product`) and kroger.errors.* from a product lookup.
+    Raises ListTextInvalid (see `edit_item_text`), ProductNotAvailable (see `choose_product`)
+    and kroger.errors.* from a product lookup.
     """
+    if text:
+        edit_item_text(item=item, text=text)
+    if skipped is not None:
+        skip_item(item=item, skipped=skipped)
+    if position is not None:
+        move_item(item=item, position=position)
     if term:
         search_again(item=item, text=term)
     if product_id:

@@ -1,10 +1,25 @@
-"""The OpenAPI schema (/api/schema/) and interactive docs (/api/docs/), served from our own static files."""
+"""The OpenAPI schema (/api/schema/) and interactive docs (/api/docs/), served from our own static
+files, and /favicon.ico."""
 
+from django.contrib.auth.decorators import login_not_required
+from django.templatetags.static import static
 from django.urls import path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 
+
+class FaviconView(RedirectView):
+    """/favicon.ico, which browsers and tools ask for on their own: the site's SVG icon."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs) -> str:
+        return static("img/favicon.svg")
+
+
 urlpatterns = [
+    path("favicon.ico", login_not_required(FaviconView.as_view()), name="favicon"),
     path(
         "api/schema/",
         SpectacularAPIView.as_view(permission_classes=[AllowAny], authentication_classes=[]),

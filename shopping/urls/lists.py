@@ -22,7 +22,9 @@ urlpatterns = [
     path("lists/<int:pk>/resolve", views.list_resolve, name="list-resolve"),
     path("lists/<int:pk>/send", views.list_send, name="list-send"),
     path("lists/<int:pk>/delete", views.list_delete, name="list-delete"),
+    path("lists/<int:pk>/items/add", views.item_add, name="list-item-add"),
     path("lists/<int:pk>/items/<int:item_id>", views.item_update, name="list-item-update"),
+    path("lists/<int:pk>/items/<int:item_id>/delete", views.item_delete, name="list-item-delete"),
     path("lists/<int:pk>/items/<int:item_id>/resolve", views.item_resolve, name="list-item-resolve"),
     path("lists/<int:pk>/items/<int:item_id>/remember", views.item_remember, name="list-item-remember"),
 ]

@@ -6,19 +6,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
-from rest_framework.exceptions import ValidationError
 
 from accounts.services import InvalidLocation, set_preferred_location
 from kroger.errors import KrogerCartOutcomeUnknown, KrogerError
 from kroger.gateway import get_client
+from shopping.forms import CartItemForm, ProductSearchForm, StoreSearchForm, clean_search_term
 from shopping.models import Guidance, is_product_id
 from shopping.picking import read_guidance, why_excluded
-from shopping.serializers.cart import CartItemInputSerializer
-from shopping.serializers.catalogue import LocationQuerySerializer, ProductQuerySerializer, clean_search_term
 from shopping.services.cart import CartSendInProgress, IdempotencyKeyReused, send_items_to_cart
 from shopping.services.memory import remember_selection
 
@@ -64,13 +63,13 @@ def _pretty_phone(phone: str) -> str:
 def store_finder(request):
     context = {"zip_code": request.GET.get("zip_code", "").strip(), "stores": None}
     if context["zip_code"]:
-        query = LocationQuerySerializer(data={"zip_code": context["zip_code"], "radius": 25})
+        query = StoreSearchForm({"zip_code": context["zip_code"]})
         if not query.is_valid():
             context["errors"] = _first_errors(query.errors)
         else:
             try:
                 locations = get_client().search_locations(
-                    zip_code=query.validated_data["zip_code"], radius_miles=25
+                    zip_code=query.cleaned_data["zip_code"], radius_miles=25
                 )
             except KrogerError as exc:
                 context["kroger_error"] = exc.message
@@ -105,13 +104,13 @@ def _search_results(*, term: str, start: str, store: str | None, user) -> dict:
 
     Each product says why the user's guidance rules it out, if it does ("excluded").
     """
-    query = ProductQuerySerializer(data={"term": term, "start": start, "limit": PAGE_SIZE})
+    query = ProductSearchForm({"term": term, "start": start})
     if not query.is_valid():
         return {"errors": _first_errors(query.errors)}
-    start = query.validated_data["start"]
+    start = query.cleaned_data["start"]
     try:
         page = get_client().search_products(
-            term=query.validated_data["term"], location_id=store, start=start, limit=PAGE_SIZE
+            term=query.cleaned_data["term"], location_id=store, start=start, limit=PAGE_SIZE
         )
     except KrogerError as exc:
         return {"kroger_error": exc.message}
@@ -155,17 +154,17 @@ def product_search(request):
 @require_POST
 def add_to_cart(request):
     back = _safe_next(request, "/products/")
-    item = CartItemInputSerializer(data=request.POST)
+    item = CartItemForm(request.POST)
     if not item.is_valid():
         messages.error(
             request, "That item could not be added: " + " ".join(_first_errors(item.errors).values())
         )
         return redirect(back)
-    quantity = item.validated_data["quantity"]
+    quantity = item.cleaned_data["quantity"]
     label = f"{quantity} × {request.POST.get('description', '').strip()[:200] or 'the item'}"
     key = request.POST.get("idempotency_key", "").strip()[:100]
     try:
-        send = send_items_to_cart(user=request.user, items=[item.validated_data], idempotency_key=key)
+        send = send_items_to_cart(user=request.user, items=[item.cleaned_data], idempotency_key=key)
     except KrogerCartOutcomeUnknown:
         messages.warning(request, CART_UNKNOWN_MESSAGE.format(item=label))
     except KrogerError as exc:
@@ -188,7 +187,7 @@ def remember_product(request):
     try:
         term = clean_search_term(request.POST.get("term", ""))
     except ValidationError as exc:
-        messages.error(request, "Not remembered: " + " ".join(str(m) for m in exc.detail))
+        messages.error(request, "Not remembered: " + " ".join(exc.messages))
         return redirect(back)
     product_id = request.POST.get("product_id", "").strip()
     if not is_product_id(product_id):

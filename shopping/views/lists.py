@@ -6,7 +6,6 @@ line's forms redirect back to its row); static/js/lists.js resolves lines one by
 re-rendered row (with what happened said in it) instead of a redirect.
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,35 +17,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kroger.errors import KrogerError, KrogerReconnectRequired
 from kroger.schemas import Product
-from shopping.models import Guidance, ListItem, ListProgress, ShoppingList
-from shopping.models.lists import basket_total
+from shopping.forms import AddItemForm, ItemForm, NewListForm, RememberForm
+from shopping.models import Guidance, ListItem, ListProgress, ShoppingList, normalize_term
+from shopping.models.lists import basket_total, total_is_estimate
 from shopping.picking import read_guidance, why_excluded
-from shopping.serializers.lists import MAX_LIST_TEXT
 from shopping.services import lists as list_services
 from shopping.services.cart import CartSendInProgress, IdempotencyKeyReused
-
-
-class NewListForm(forms.Form):
-    name = forms.CharField(max_length=100, required=False, label="Name (optional)")
-    text = forms.CharField(
-        max_length=MAX_LIST_TEXT,
-        label="Your list",
-        help_text="One item per line, or separated by commas: “milk, 2 lb ground beef, a dozen eggs”.",
-        widget=forms.Textarea(
-            attrs={"rows": 8, "placeholder": "milk\n2 lb ground beef\na dozen eggs\nbananas"}
-        ),
-    )
-
-
-class ItemForm(forms.Form):
-    quantity = forms.IntegerField(min_value=1, max_value=99, required=False)
-    product_id = forms.RegexField(r"^[0-9]{13}$", required=False)
-    term = forms.CharField(max_length=200, required=False)
-
-
-class RememberForm(forms.Form):
-    guidance_text = forms.CharField(max_length=500, required=False)
-    any_store = forms.BooleanField(required=False)
+from shopping.services.memory import find_selections
 
 
 def _get_list(request, pk: int) -> ShoppingList:
@@ -77,6 +54,18 @@ def _mark_exclusions(items: list[ListItem], guidance) -> None:
         item.excluded_reason = reason({**picked, "size": item.size}) if item.product_id else ""
         for alternative in item.alternatives:
             alternative["excluded_reason"] = reason(alternative)
+
+
+def _mark_remembered(shopping_list: ShoppingList, items: list[ListItem]) -> None:
+    """Say on each line whether its product is the one remembered for its term (one query)."""
+    remembered = find_selections(
+        owner=shopping_list.owner, terms={item.term for item in items}, location_id=shopping_list.location_id
+    )
+    for item in items:
+        selection = remembered.get(normalize_term(item.term))
+        item.is_remembered = (
+            bool(item.product_id) and selection is not None and (selection.product_id == item.product_id)
+        )
 
 
 def _kroger_text(exc: KrogerError) -> str:
@@ -111,11 +100,21 @@ def list_detail(request, pk: int):
     items = list(shopping_list.items.all())
     guidance = read_guidance(Guidance.objects.for_user(request.user))
     _mark_exclusions(items, guidance)
+    _mark_remembered(shopping_list, items)
+    for index, item in enumerate(items):
+        item.index = index  # its place on the page, for Move up / Move down
+    row_notice = request.session.pop(ROW_NOTICE, None)
+    if row_notice:
+        for item in items:
+            if item.pk == row_notice.get("item"):
+                item.row_notice, item.row_error = row_notice.get("notice", ""), row_notice.get("error", "")
     progress = ListProgress.of_items(items)
     context = {
         "list": shopping_list,
         "items": items,
         "total": basket_total(items),
+        "total_is_estimate": total_is_estimate(items),
+        "add_form": AddItemForm(),
         "progress": progress,
         "pending": progress.looking + progress.failed,
         "not_understood": guidance.not_understood,
@@ -138,7 +137,7 @@ def item_resolve(request, pk: int, item_id: int):
     """Resolve one line; answers its re-rendered row (for lists.js) or redirects."""
     item = _get_item(request, pk, item_id)
     if item.status in (ListItem.Status.PENDING, ListItem.Status.ERROR):
-        list_services.resolve_items(shopping_list=item.shopping_list, items=[item], workers=1)
+        list_services.resolve_line(item=item)
     if not _wants_json(request):
         return redirect("list-detail", pk=pk)
     return _row_response(request, item)
@@ -156,14 +155,19 @@ def _row_response(request, item: ListItem, *, notice: str = "", error: str = "")
     """
     items = list(ListItem.objects.filter(shopping_list_id=item.shopping_list_id))
     _mark_exclusions([item], read_guidance(Guidance.objects.for_user(request.user)))
+    _mark_remembered(item.shopping_list, [item])
     progress = ListProgress.of_items(items)
-    row = {"item": item, "list": item.shopping_list, "notice": notice, "error": error}
+    item.row_notice, item.row_error = notice, error
+    item.index = next(index for index, line in enumerate(items) if line.pk == item.pk)
+    row = {"item": item, "list": item.shopping_list}
     return JsonResponse(
         {
             "id": item.pk,
             "status": item.status,
             "html": render_to_string("shopping/lists/_item.html", row, request),
+            "order": [line.pk for line in items],
             "total": f"{basket_total(items):.2f}",
+            "total_label": _total_label(items),
             "ready": progress.ready,
             "count": progress.total,
             "progress": progress.summary,
@@ -173,14 +177,16 @@ def _row_response(request, item: ListItem, *, notice: str = "", error: str = "")
     )
 
 
+def _total_label(items: list[ListItem]) -> str:
+    return "Estimated basket total" if total_is_estimate(items) else "Basket total"
+
+
 def _answer(request, item: ListItem, *, notice: str = "", error: str = ""):
-    """Say what happened to a line: in its row for lists.js, else as a message above the list."""
+    """Say what happened to a line, in its row: re-rendered for lists.js, else kept for the next
+    page load (the redirect lands on the row, so the message is where the eye is)."""
     if _wants_json(request):
         return _row_response(request, item, notice=notice, error=error)
-    if error:
-        messages.error(request, error)
-    elif notice:
-        messages.success(request, notice)
+    request.session[ROW_NOTICE] = {"item": item.pk, "notice": notice, "error": error}
     return redirect(_row_url(item.shopping_list_id, item.pk))
 
 
@@ -199,13 +205,81 @@ def item_update(request, pk: int, item_id: int):
             item,
             error=" ".join(problems.get(field, "That change was not understood.") for field in form.errors),
         )
+    changes = form.changes()
     try:
-        list_services.change_item(item=item, **form.cleaned_data)
-    except list_services.ProductNotAvailable as exc:
+        list_services.change_item(item=item, **changes)
+    except (list_services.ProductNotAvailable, list_services.ListTextInvalid) as exc:
         return _answer(request, item, error=str(exc))
     except KrogerError as exc:
         return _answer(request, item, error=_kroger_text(exc))
-    return _answer(request, item)
+    return _answer(request, item, notice=_change_notice(item, changes))
+
+
+def _change_notice(item: ListItem, changes: dict) -> str:
+    """What the shopper's change did, said in the row."""
+    if "skipped" in changes:
+        return "Skipped: kept on the list, not sent." if item.skipped else "Back on the list."
+    if "position" in changes:
+        return "Moved."
+    if "text" in changes:
+        return "Changed and picked again."
+    if "product_id" in changes:
+        return f"Swapped to {item.description}."
+    if "term" in changes:
+        return "Searched again."
+    if "quantity" in changes:
+        return f"Quantity {item.quantity}."
+    return ""
+
+
+@login_required
+@require_POST
+def item_add(request, pk: int):
+    """Add a line at the end and pick it at once; answers its row (for lists.js) or redirects."""
+    shopping_list = _get_list(request, pk)
+    form = AddItemForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            item = list_services.add_item(shopping_list=shopping_list, text=form.cleaned_data["text"])
+        except list_services.ListTextInvalid as exc:
+            error = str(exc)
+        else:
+            list_services.resolve_items(shopping_list=shopping_list, items=[item], workers=1)
+            return _answer(request, item, notice="Added.")
+    else:
+        error = "Write what to buy, e.g. “2 lb ground beef” (at most 300 characters)."
+    if _wants_json(request):
+        return JsonResponse({"error": error}, status=400)
+    messages.error(request, error)
+    return redirect(reverse("list-detail", args=[pk]) + "#add-line")
+
+
+@login_required
+@require_POST
+def item_delete(request, pk: int, item_id: int):
+    item = _get_item(request, pk, item_id)
+    item.delete()
+    if _wants_json(request):
+        items = list(ListItem.objects.filter(shopping_list_id=pk))
+        progress = ListProgress.of_items(items)
+        return JsonResponse(
+            {
+                "id": item_id,
+                "deleted": True,
+                "order": [line.pk for line in items],
+                "total": f"{basket_total(items):.2f}",
+                "total_label": _total_label(items),
+                "ready": progress.ready,
+                "count": progress.total,
+                "progress": progress.summary,
+                "stage": progress.stage,
+                "can_send": bool(list_services.plan_send(item.shopping_list, items).lines),
+                "notice": f"Removed “{item.raw_text}”.",
+            }
+        )
+    messages.success(request, f"Removed “{item.raw_text}”.")
+    return redirect("list-detail", pk=pk)
 
 
 def _row_url(pk: int, item_id: int) -> str:
@@ -227,14 +301,28 @@ def item_remember(request, pk: int, item_id: int):
     return _answer(request, item, notice=f"Remembered “{item.description}” for “{item.term}”{saved}.")
 
 
+ROW_NOTICE = "list_row_notice"
+
+
 @login_required
 @require_POST
 def list_send(request, pk: int):
     shopping_list = _get_list(request, pk)
+    confirm = request.POST.get("confirm") == "1"
+    if confirm:
+        # The shopper's answer to "sent lately from another list": leave these lines out.
+        leave_out = [int(key[6:]) for key, value in request.POST.items() if key.startswith("leave-") and
+                     key[6:].isdigit() and value == "out"]  # fmt: skip
+        if leave_out:
+            shopping_list.items.filter(pk__in=leave_out).update(skipped=True)
+            shopping_list = _get_list(request, pk)
     try:
         result = list_services.send_list_to_cart(
-            shopping_list=shopping_list, user=request.user, confirm=request.POST.get("confirm") == "1"
+            shopping_list=shopping_list, user=request.user, confirm=confirm
         )
+    except list_services.RecentlySent as exc:
+        context = {"list": shopping_list, "plan": exc.plan, "recent": exc.recent}
+        return render(request, "shopping/lists/confirm_send.html", context)
     except list_services.ConfirmationRequired as exc:
         return render(request, "shopping/lists/confirm_send.html", {"list": shopping_list, "plan": exc.plan})
     except (CartSendInProgress, IdempotencyKeyReused) as exc:

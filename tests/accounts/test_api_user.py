@@ -79,6 +79,7 @@ def test_user_shows_profile_store_and_connection_but_never_a_token(api_client, u
     body = response.json()
     assert body == {
         "id": user.pk,
+        "display_name": "",
         "kroger_profile_id": user.kroger_profile_id,
         "preferred_location": {
             "location_id": "01400943",
@@ -257,3 +258,12 @@ def test_no_user_endpoint_exposes_a_token_field_in_the_schema():
     for name in ("User", "KrogerConnection", "PreferredLocation"):
         properties = json.dumps(schema["components"]["schemas"][name]["properties"])
         assert '"access_token"' not in properties and '"refresh_token"' not in properties
+
+
+def test_the_display_name_is_set_with_patch(api_client, user):
+    response = api_client.patch("/api/user", {"display_name": "  Sam   Sandbox "}, format="json")
+    assert response.status_code == 200 and response.json()["display_name"] == "Sam Sandbox"
+    user.refresh_from_db()
+    assert (user.display_name, user.display_name_asked) == ("Sam Sandbox", True)
+    too_long = api_client.patch("/api/user", {"display_name": "x" * 61}, format="json")
+    assert too_long.status_code == 400 and "display_name" in too_long.json()

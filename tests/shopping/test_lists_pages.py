@@ -6,7 +6,13 @@ import pytest
 from django.test import Client
 
 from shopping.models import Guidance, ListItem, ListProgress, Selection, ShoppingList
-from tests.factories import GuidanceFactory, ListItemFactory, ShoppingListFactory, UserFactory
+from tests.factories import (
+    GuidanceFactory,
+    ListItemFactory,
+    SelectionFactory,
+    ShoppingListFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -90,9 +96,10 @@ def test_find_products_resolves_every_line_and_shows_the_picks(browser_client, k
     assert "3 of 3 ready" in page
     milk = shopping_list.items.get(term="whole milk")
     assert milk.description in page.replace("&reg;", "®") and milk.reason.replace('"', "&quot;") in page
-    assert "Basket total at today's prices" in page
+    # The bananas are sold by weight, so the total is an estimate.
+    assert "Estimated basket total</span>" in page and "at today's prices" in page
     assert f"${shopping_list.basket_total:.2f}" in page
-    assert "Swap or search again" in page and "Remember this choice" in page
+    assert "Swap or search again" in page and 'Remember<span class="list-line-long"> this choice' in page
 
 
 def test_one_line_resolves_for_the_script_and_returns_its_row(browser_client, kroger_sandbox):
@@ -190,16 +197,16 @@ def test_an_out_of_stock_alternative_is_marked_and_not_offered_first(browser_cli
     assert "Out of stock at this store" in whole and "Out of stock" not in skim
 
 
-def test_a_remembered_price_is_labelled_as_such(browser_client, shopper):
+def test_a_line_whose_product_is_remembered_says_so(browser_client, shopper):
     shopping_list = ShoppingListFactory(owner=shopper, location_id=STORE)
-    remembered = dict(status="resolved", product_id="0001111041700", description="Kroger® 2% Milk")
-    ListItemFactory(shopping_list=shopping_list, source="memory", regular_price="2.39", **remembered)
-    searched = ListItemFactory(
-        shopping_list=shopping_list, source="rules", regular_price="3.49", **remembered
-    )
+    picked = dict(status="resolved", product_id="0001111041700", description="Kroger® 2% Milk")
+    ListItemFactory(shopping_list=shopping_list, term="milk", source="memory", regular_price="2.39", **picked)
+    other = ListItemFactory(shopping_list=shopping_list, term="2% milk", regular_price="3.49", **picked)
+    SelectionFactory(owner=shopper, term="milk", location_id=STORE, product_id="0001111041700")
     page = browser_client.get(f"/lists/{shopping_list.pk}/").content.decode()
-    assert page.count("price when remembered") == 1
-    assert page.index("price when remembered") < page.index(f'id="item-{searched.pk}"')
+    assert page.count("✓ Remembered") == 1
+    assert page.index("✓ Remembered") < page.index(f'id="item-{other.pk}"')
+    assert page.count("this choice</span>") == 1  # only on the line not remembered yet
 
 
 def test_a_line_that_needs_a_choice_says_so(browser_client, shopper):
@@ -213,7 +220,7 @@ def test_a_line_that_needs_a_choice_says_so(browser_client, shopper):
     )
     page = browser_client.get(f"/lists/{shopping_list.pk}/").content.decode()
     assert "Needs your choice" in page and "Use this" in page
-    assert "Also save as guidance" in page
+    assert "Remember it, with guidance for next time" in page
 
 
 def test_swapping_changing_quantity_and_remembering(browser_client, shopper, kroger_sandbox):
@@ -380,7 +387,7 @@ def test_settling_a_flagged_line_offers_to_remember_it_and_to_save_guidance(brow
     page = browser_client.post(f"{base}items/{flagged.pk}", {"product_id": CHEERIOS}, follow=True)
     html = page.content.decode()
     assert OFFER in html and SUGGESTED in html and "Save guidance" in html
-    assert html.count("Remember this choice") == 0  # one offer per line, not two
+    assert html.count("this choice</span>") == 0  # one offer per line, not two
 
     page = browser_client.post(
         f"{base}items/{flagged.pk}/remember",
@@ -399,7 +406,7 @@ def test_a_line_the_picker_was_sure_of_is_not_offered_after_a_swap(browser_clien
     flagged.save()
     url = f"/lists/{flagged.shopping_list_id}/items/{flagged.pk}"
     html = browser_client.post(url, {"product_id": CHEERIOS}, follow=True).content.decode()
-    assert "Remember “cereal”" not in html and "Remember this choice" in html
+    assert "Remember “cereal”" not in html and "this choice</span>" in html
 
 
 def test_for_the_script_a_settled_flagged_line_answers_its_row_with_the_offer(
@@ -418,7 +425,7 @@ def test_for_the_script_a_settled_flagged_line_answers_its_row_with_the_offer(
     assert f'role="status">{remembered}' in body["html"]
     assert OFFER not in body["html"]
     # Said in the row, so it is not said again on the next page load.
-    assert "Remembered" not in browser_client.get(base).content.decode()
+    assert f'role="status">{remembered}' not in browser_client.get(base).content.decode()
 
 
 def test_for_the_script_a_bad_change_is_explained_in_the_row(browser_client, shopper, flagged):

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 STORE = "01400943"
 OTHER_STORE = "01400376"
 KROGER = "https://kroger.sandbox.test"
-MILK_GALLON = "0001111041700"  # Kroger® 2% Reduced Fat Milk, 1 gal
+MILK_GALLON = "0001111041700"  # Kroger® 2% Reduced Fat Milk, 1 gal (out of stock at STORE)
+HALF_GALLON = "0001111040057"  # Kroger® 2% Reduced Fat Milk, 1/2 gal (in stock at STORE)
 ORGANIC_MILK = "0001111042908"  # Simple Truth Organic® Whole Milk, 1/2 gal
 
 
@@ -101,16 +102,59 @@ def test_without_a_store_no_list_is_created():
 # --- Picking order --------------------------------------------------------------------------
 
 
-def test_a_remembered_pick_wins_with_no_kroger_call_at_all(shopper):
-    SelectionFactory(owner=shopper, term="Milk", location_id=STORE, product_id=MILK_GALLON, quantity=2)
+def product_lookup(mock, products):
+    """Answer /v1/products?filter.productId= with these payloads (whatever ids are asked)."""
+    body = json.dumps({"data": products, "meta": {"pagination": {"total": len(products)}}})
+    mock.add(responses.GET, re.compile(f"{KROGER}/v1/products\\?.*filter.productId=.*"), body=body)
+
+
+def test_a_remembered_pick_wins_without_a_search_at_todays_price(shopper, fake_kroger):
+    SelectionFactory(
+        owner=shopper, term="Milk", location_id=STORE, product_id=MILK_GALLON, quantity=2, price="0.01"
+    )
     shopping_list = new_list(shopper, "milk")
-    with responses.RequestsMock() as kroger:  # no routes: any Kroger call would fail the line
-        item = resolved(shopping_list)["milk"]
-        assert len(kroger.calls) == 0
+    product_lookup(fake_kroger, [payload(MILK_GALLON, "Kroger 2% Milk", price="3.49")])
+    item = resolved(shopping_list)["milk"]
+    lookups = [call for call in fake_kroger.calls if "/v1/products" in call.request.url]
+    assert len(lookups) == 1 and "filter.term" not in lookups[0].request.url
     assert (item.status, item.source, item.product_id) == ("resolved", "memory", MILK_GALLON)
     assert item.reason == 'Remembered pick for "milk" at this store'
-    assert (item.confidence, item.quantity) == (1.0, 2)
+    assert (item.confidence, item.quantity, item.price, item.stock_level) == (1.0, 2, Decimal("3.49"), "HIGH")
     assert Selection.objects.get().last_used_at is not None
+
+
+def test_a_remembered_pick_out_of_stock_today_needs_a_choice(shopper, kroger_sandbox):
+    # The sandbox store has run out of the gallon of 2% milk.
+    SelectionFactory(owner=shopper, term="milk", location_id=STORE, product_id=MILK_GALLON)
+    item = resolved(new_list(shopper, "milk"))["milk"]
+    assert (item.status, item.out_of_stock, item.product_id) == ("needs_choice", True, MILK_GALLON)
+    assert "out of stock at this store today" in item.reason
+
+
+def test_remembered_picks_are_checked_in_one_kroger_call_per_50(shopper, kroger_sandbox, monkeypatch):
+    from kroger.client import KrogerClient
+
+    calls = []
+    original = KrogerClient._app_request
+    monkeypatch.setattr(
+        KrogerClient,
+        "_app_request",
+        lambda self, *a, **kw: calls.append(kw.get("params")) or original(self, *a, **kw),
+    )
+    terms = [f"thing {a}{b}" for a in "abcdef" for b in "abcdefghij"]  # 60 remembered lines
+    for term in terms:
+        SelectionFactory(owner=shopper, term=term, location_id=STORE, product_id=HALF_GALLON)
+    shopping_list = new_list(shopper, "\n".join(terms))
+    list_services.resolve_list(shopping_list=shopping_list)
+    assert len(calls) == 1  # one product, however many lines remember it
+    assert set(shopping_list.items.values_list("status", flat=True)) == {"resolved"}
+    for n, term in enumerate(terms[:55]):
+        Selection.objects.filter(owner=shopper, term=term).update(product_id=f"{9000000000000 + n}")
+    calls.clear()
+    list_services.resolve_list(
+        shopping_list=shopping_list, item_ids=list(shopping_list.items.values_list("pk", flat=True))
+    )
+    assert [len(params["filter.productId"].split(",")) for params in calls] == [50, 5]
 
 
 def test_a_store_specific_pick_beats_an_any_store_pick(shopper):
@@ -407,12 +451,12 @@ def test_a_second_send_with_nothing_changed_adds_nothing(sent_list, kroger_sandb
 
 def test_two_lines_with_the_same_product_go_as_one_cart_item(shopper, kroger_sandbox, connect_kroger):
     profile_id = connect_kroger(shopper)
-    SelectionFactory(owner=shopper, term="milk", location_id=STORE, product_id=MILK_GALLON)
-    SelectionFactory(owner=shopper, term="2% milk", location_id=STORE, product_id=MILK_GALLON)
+    SelectionFactory(owner=shopper, term="milk", location_id=STORE, product_id=HALF_GALLON)
+    SelectionFactory(owner=shopper, term="2% milk", location_id=STORE, product_id=HALF_GALLON)
     shopping_list = new_list(shopper, "milk\n2% milk x2")
     list_services.resolve_list(shopping_list=shopping_list)
     list_services.send_list_to_cart(shopping_list=shopping_list, user=shopper)
-    assert kroger_sandbox.cart_for(profile_id) == [{"upc": MILK_GALLON, "quantity": 3, "modality": "PICKUP"}]
+    assert kroger_sandbox.cart_for(profile_id) == [{"upc": HALF_GALLON, "quantity": 3, "modality": "PICKUP"}]
 
 
 def test_a_remembered_product_kroger_does_not_sell_here_is_held_back_not_sent(
@@ -421,19 +465,23 @@ def test_a_remembered_product_kroger_does_not_sell_here_is_held_back_not_sent(
     profile_id = connect_kroger(shopper)
     # A pick typed into the selections API with a made-up UPC, and a real one from memory.
     SelectionFactory(owner=shopper, term="unicorn milk", location_id="", product_id="0000000000042")
-    SelectionFactory(owner=shopper, term="milk", location_id="", product_id=MILK_GALLON, price="0.01")
+    SelectionFactory(owner=shopper, term="milk", location_id="", product_id=HALF_GALLON, price="0.01")
     shopping_list = new_list(shopper, "unicorn milk\nmilk")
-    with responses.RequestsMock():  # remembered: resolving makes no Kroger call
-        list_services.resolve_list(shopping_list=shopping_list)
+    # Remembered: no search, and both picks are checked with Kroger when resolving (so the made-up
+    # one needs a choice at once) and again when sending.
+    list_services.resolve_list(shopping_list=shopping_list)
+    unicorn = shopping_list.items.get(term="unicorn milk")
+    assert unicorn.status == "needs_choice"
+    ListItem.objects.filter(pk=unicorn.pk).update(status="resolved")  # as if settled before Kroger changed
 
     result = list_services.send_list_to_cart(shopping_list=shopping_list, user=shopper)
 
-    assert kroger_sandbox.cart_for(profile_id) == [{"upc": MILK_GALLON, "quantity": 1, "modality": "PICKUP"}]
+    assert kroger_sandbox.cart_for(profile_id) == [{"upc": HALF_GALLON, "quantity": 1, "modality": "PICKUP"}]
     unicorn = shopping_list.items.get(term="unicorn milk")
     assert (unicorn.status, unicorn.sent_product_id) == ("needs_choice", "")
     assert "not sell the remembered product at this store" in unicorn.reason
     assert [item.term for item in result.plan.held_back] == ["unicorn milk"]
-    assert "1 remembered product is not sold at this store" in result.detail
+    assert "Not sent: unicorn milk (not sold here)" in result.detail
     milk = shopping_list.items.get(term="milk")
     assert milk.in_cart and milk.price > Decimal("0.01")  # today's price, not the remembered one
 
@@ -511,3 +559,32 @@ def test_the_amount_on_the_line_sets_how_many_packages_to_buy(shopper, fake_krog
 )
 def test_packages_for_the_amount_on_the_line(amount, unit, size, packages):
     assert list_services.packages_for(amount, unit, size) == packages
+
+
+def test_the_page_resolving_one_line_resolves_its_remembered_siblings_in_the_same_lookup(
+    shopper, kroger_sandbox, monkeypatch, django_assert_max_num_queries
+):
+    from kroger.client import KrogerClient
+
+    calls = []
+    original = KrogerClient._app_request
+    monkeypatch.setattr(
+        KrogerClient,
+        "_app_request",
+        lambda self, *a, **kw: calls.append(kw.get("params")) or original(self, *a, **kw),
+    )
+    for term in ("milk", "skim milk", "oat milk"):
+        SelectionFactory(owner=shopper, term=term, location_id=STORE, product_id=HALF_GALLON)
+    shopping_list = new_list(shopper, "milk\nskim milk\noat milk\norganic bananas")
+    first = shopping_list.items.get(term="milk")
+    with django_assert_max_num_queries(8):
+        resolved_now = list_services.resolve_line(item=first)
+    assert sorted(item.term for item in resolved_now) == ["milk", "oat milk", "skim milk"]
+    assert len(calls) == 1 and "filter.productId" in calls[0]
+    statuses = dict(shopping_list.items.values_list("term", "status"))
+    assert statuses == {
+        "milk": "resolved",
+        "skim milk": "resolved",
+        "oat milk": "resolved",
+        "organic bananas": "pending",
+    }
