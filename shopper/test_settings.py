@@ -30,3 +30,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# No collectstatic in tests: WhiteNoise serves straight from the finders (the deploy test runs
+# collectstatic itself and checks the hashed, compressed, far-future-cached files).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
+# Each test's connections close with it (the live server's threads and the PostgreSQL test
+# database must not be held open by persistent connections).
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Tasks run in the test's own process and transaction, even when CI points CELERY_BROKER_URL
+# at a real Redis (tests/test_celery.py checks that broker separately).
+CELERY_TASK_ALWAYS_EAGER = True

@@ -6,11 +6,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from kroger.gateway import get_client
+from shopping.api.throttling import ScopedRateThrottle
 from shopping.models import Guidance
 from shopping.picking import read_guidance
 from shopping.serializers.catalogue import (
@@ -93,10 +92,6 @@ NOT_FOUND = error_doc("Kroger has no such item.", "kroger_not_found", "Kroger co
 
 class KrogerRateThrottle(ScopedRateThrottle):
     """Per-shopper limit on endpoints that spend Kroger's daily quota (`KROGER_API_THROTTLE_RATE`)."""
-
-    def get_rate(self):
-        # Read at request time: DRF's own copy of the rates is frozen at import.
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
 
 class KrogerProxyView(APIView):

@@ -4,6 +4,7 @@ Every query is scoped to the caller, so another shopper's list or line answers 4
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -197,11 +198,14 @@ class ShoppingListViewSet(
 
 class ListItemMixin:
     def get_item(self) -> ListItem:
-        return get_object_or_404(
-            ListItem.objects.for_user(self.request.user),
-            pk=self.kwargs["item_id"],
-            shopping_list_id=self.kwargs["list_id"],
-        )
+        try:
+            return get_object_or_404(
+                ListItem.objects.for_user(self.request.user),
+                pk=self.kwargs["item_id"],
+                shopping_list_id=self.kwargs["list_id"],
+            )
+        except OverflowError:  # an ID too big for the database's integers names no line
+            raise Http404 from None
 
 
 class ListItemView(ListItemMixin, GenericAPIView):
