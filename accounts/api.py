@@ -2,6 +2,7 @@
 
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -44,8 +45,13 @@ class UserSerializer(serializers.Serializer):
 
 
 class LocationRequestSerializer(serializers.Serializer):
-    location_id = serializers.CharField(
-        max_length=20, help_text="The store's 8-digit Kroger location ID, e.g. 01400943."
+    # The schema states the rule the server enforces: exactly 8 digits, no spaces around them.
+    location_id = serializers.RegexField(
+        r"^[0-9]{8}$",
+        max_length=8,
+        trim_whitespace=False,
+        error_messages={"invalid": LOCATION_FORMAT_MESSAGE},
+        help_text="The store's 8-digit Kroger location ID, e.g. 01400943.",
     )
 
     def validate_location_id(self, value: str) -> str:
@@ -118,19 +124,19 @@ class PreferredLocationView(APIView):
             200: UserSerializer,
             400: OpenApiResponse(
                 FieldErrorSerializer,
-                description="Malformed or unknown location ID; nothing was saved.",
+                description="Malformed location ID; nothing was saved.",
                 examples=[
-                    OpenApiExample(
-                        "Unknown store",
-                        value={"location_id": ["No Kroger store has the location ID 99999999."]},
-                        response_only=True,
-                    ),
                     OpenApiExample(
                         "Malformed",
                         value={"location_id": [LOCATION_FORMAT_MESSAGE]},
                         response_only=True,
                     ),
                 ],
+            ),
+            404: error_response(
+                "No Kroger store has this (well-formed) location ID; nothing was saved.",
+                code="not_found",
+                detail="No Kroger store has the location ID 99999999.",
             ),
             401: UNAUTHENTICATED,
             403: FORBIDDEN,
@@ -150,7 +156,8 @@ class PreferredLocationView(APIView):
         try:
             set_preferred_location(user=request.user, location_id=serializer.validated_data["location_id"])
         except InvalidLocation as error:
-            raise serializers.ValidationError({"location_id": [error.message]}) from None
+            # The serializer already checked the format: Kroger does not know this store.
+            raise NotFound(error.message) from None
         return Response(UserSerializer(user_payload(request.user)).data)
 
 

@@ -1,4 +1,4 @@
-"""A real browser under the Content-Security-Policy: every page and the Swagger UI work, nothing is refused."""
+"""A real browser under the Content-Security-Policy: the pages and the Swagger UI work, nothing is refused."""
 
 import pytest
 from playwright.sync_api import expect

@@ -1,6 +1,8 @@
 """Guidance and selection shapes for the API: field validation only, no side effects."""
 
-from django.core.validators import RegexValidator, URLValidator
+import re
+
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -15,7 +17,7 @@ class TextField(serializers.CharField):
     """A CharField that also refuses lone surrogates, which JSON allows but the database cannot store."""
 
     def to_internal_value(self, data):
-        value = super().to_internal_value(data)
+        value = super().to_internal_value(data)  # a string only (see shopping.apps)
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
@@ -38,10 +40,58 @@ class LocationIdField(TextField):
         )
     ]
 
+    def __init__(self, **kwargs):
+        # Blank means "any store" (the pattern allows it; the schema hook keeps it one rule).
+        kwargs.setdefault("allow_blank", True)
+        super().__init__(**kwargs)
+
+
+IMAGE_URL_PATTERN = r"^(?:https?://[^\s/?#]+[^\s]*)?$"
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "maxLength": 500,
+        "pattern": IMAGE_URL_PATTERN,
+        "description": "An http(s) URL of the product's picture, or empty.",
+    }
+)
+class ImageUrlField(TextField):
+    """An http(s) URL with a host (or blank), checked exactly as the schema's pattern says."""
+
+    default_validators = [RegexValidator(IMAGE_URL_PATTERN, "Enter an http(s) URL.")]
+
+
+PRICE_PATTERN = r"^[0-9]{1,6}(?:\.[0-9]{1,2})?$"
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "decimal",
+        "pattern": PRICE_PATTERN,
+        "nullable": True,
+        "description": 'A price in dollars, 0 or more, with at most 2 decimals, as a string (e.g. "3.49").',
+    }
+)
+class PriceField(serializers.DecimalField):
+    """A price ≥ 0 written as the schema says: a decimal string, never a JSON number (no float rounding)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=8, decimal_places=2, min_value=0, **kwargs)
+
     def run_validation(self, data=serializers.empty):
-        # Blank is accepted here rather than with allow_blank, which would make the schema's
-        # pattern (that already allows "") ambiguous.
-        return "" if data == "" else super().run_validation(data)
+        if data == "":  # DRF would read a blank as null; the schema's pattern does not allow it
+            raise serializers.ValidationError('Enter a price such as "3.49", or null for none.')
+        return super().run_validation(data)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not re.search(PRICE_PATTERN, data):
+            raise serializers.ValidationError(
+                'Enter a price such as "3.49" (a string, 0 or more, 2 decimals).'
+            )
+        return super().to_internal_value(data)
 
 
 class GuidanceReadingSerializer(serializers.Serializer):
@@ -69,8 +119,25 @@ class GuidanceSerializer(serializers.ModelSerializer):
         return GuidanceReadingSerializer(explain_line(line)).data
 
 
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+        "minItems": 1,
+        "maxItems": 1000,
+        "uniqueItems": True,
+    }
+)
+class UniqueIdListField(serializers.ListField):
+    def to_internal_value(self, data):
+        ids = super().to_internal_value(data)
+        if len(set(ids)) != len(ids):
+            raise serializers.ValidationError("Each guidance line may appear only once.")
+        return ids
+
+
 class GuidanceReorderSerializer(serializers.Serializer):
-    ids = serializers.ListField(
+    ids = UniqueIdListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         allow_empty=False,
         max_length=1000,
@@ -79,7 +146,12 @@ class GuidanceReorderSerializer(serializers.Serializer):
 
 
 class SelectionSerializer(serializers.ModelSerializer):
-    term = TextField(max_length=200, help_text="The list term as typed, e.g. “Milk”.")
+    term = TextField(
+        max_length=200,
+        # In the schema as a pattern: at least one letter or digit (in any script).
+        validators=[RegexValidator(r"[^\W_]", "The term must contain letters or digits.")],
+        help_text="The list term as typed, e.g. “Milk”.",
+    )
     normalized_term = serializers.CharField(read_only=True)
     location_id = LocationIdField(required=False, default="", max_length=8)
     product_id = serializers.RegexField(
@@ -90,16 +162,8 @@ class SelectionSerializer(serializers.ModelSerializer):
     description = TextField(max_length=300, required=False, allow_blank=True, default="")
     brand = TextField(max_length=120, required=False, allow_blank=True, default="")
     size = TextField(max_length=60, required=False, allow_blank=True, default="")
-    image_url = TextField(
-        max_length=500,
-        required=False,
-        allow_blank=True,
-        default="",
-        validators=[URLValidator(schemes=["http", "https"], message="Enter an http(s) URL.")],
-    )
-    price = serializers.DecimalField(
-        max_digits=8, decimal_places=2, min_value=0, required=False, allow_null=True, default=None
-    )
+    image_url = ImageUrlField(max_length=500, required=False, allow_blank=True, default="")
+    price = PriceField(required=False, allow_null=True, default=None)
     quantity = serializers.IntegerField(min_value=1, max_value=99, required=False, default=1)
     source = serializers.ChoiceField(choices=Selection.Source.choices, required=False, default="user")
     reason = TextField(max_length=300, required=False, allow_blank=True, default="")

@@ -105,6 +105,8 @@ def _search_results(*, term: str, start: str, store: str | None, user) -> dict:
 
     Each product says why the user's guidance rules it out, if it does ("excluded").
     """
+    # The API is strict about spacing (its schema says so); a person typing in the box is not.
+    term = " ".join((term or "").split())
     query = ProductQuerySerializer(data={"term": term, "start": start, "limit": PAGE_SIZE})
     if not query.is_valid():
         return {"errors": _first_errors(query.errors)}

@@ -4,6 +4,7 @@ These use Django's configured cache, so the PostgreSQL leg of CI (CACHE_URL=redi
 them against a real Redis, each thread with its own connection.
 """
 
+import contextlib
 import json
 import threading
 import time
@@ -26,10 +27,8 @@ def _race(function, times: int, workers: int = 8) -> list:
     start = threading.Barrier(workers)
 
     def one(_):
-        try:
+        with contextlib.suppress(threading.BrokenBarrierError):
             start.wait(timeout=5)
-        except threading.BrokenBarrierError:
-            pass
         try:
             return function()
         except Exception as exc:
@@ -62,7 +61,7 @@ def test_a_shoppers_budget_never_overspends_under_concurrency():
 def test_one_app_token_per_cluster_the_others_wait_for_it(http):
     def slow_token(request):
         time.sleep(0.3)
-        return 200, {}, '{"access_token": "%s", "token_type": "bearer", "expires_in": 1800}' % APP_TOKEN
+        return 200, {}, json.dumps({"access_token": APP_TOKEN, "token_type": "bearer", "expires_in": 1800})
 
     http.add_callback(responses.POST, TOKEN_URL, callback=slow_token)
 
