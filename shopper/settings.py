@@ -272,6 +272,9 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 MAX_GUIDANCE_LINES_PER_USER = env.int("MAX_GUIDANCE_LINES_PER_USER", 100)
+# Benchmarks only: mount a bare DRF view (token auth, nothing else) at /api/_bench/bare, the
+# baseline bench/bench_load.py compares real endpoints with. Only with the sandbox, never real Kroger.
+BENCH_BARE_VIEW = KROGER_SANDBOX and env.bool("BENCH_BARE_VIEW", False)
 
 # --- Security ---------------------------------------------------------------------------
 

@@ -96,3 +96,17 @@ def test_gunicorn_accepts_the_config_and_the_wsgi_app(tmp_path):
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_benchmark_baseline_view_is_never_mounted_without_the_sandbox(tmp_path):
+    code = "import shopper.settings as s; print(s.BENCH_BARE_VIEW)"
+
+    production = run(["-c", code], production_env(tmp_path, BENCH_BARE_VIEW="true"))
+
+    assert production.stdout.strip() == "False", production.stderr
+
+
+def test_the_benchmark_baseline_view_is_off_by_default(client, db):
+    response = client.get("/api/_bench/bare")
+
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
