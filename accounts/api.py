@@ -2,6 +2,7 @@
 
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -48,13 +49,21 @@ class UserSerializer(serializers.Serializer):
 
 class UserUpdateSerializer(serializers.Serializer):
     display_name = serializers.CharField(
-        max_length=60, allow_blank=True, help_text="What the site calls you; blank: nothing."
+        max_length=60,
+        allow_blank=True,
+        required=False,
+        help_text="What the site calls you; blank: nothing. Left out: unchanged.",
     )
 
 
 class LocationRequestSerializer(serializers.Serializer):
-    location_id = serializers.CharField(
-        max_length=20, help_text="The store's 8-digit Kroger location ID, e.g. 01400943."
+    # The schema states the rule the server enforces: exactly 8 digits, no spaces around them.
+    location_id = serializers.RegexField(
+        r"^[0-9]{8}$",
+        max_length=8,
+        trim_whitespace=False,
+        error_messages={"invalid": LOCATION_FORMAT_MESSAGE},
+        help_text="The store's 8-digit Kroger location ID, e.g. 01400943.",
     )
 
     def validate_location_id(self, value: str) -> str:
@@ -152,9 +161,10 @@ class CurrentUserView(APIView):
         serializer = UserUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = request.user
-        user.display_name = " ".join(serializer.validated_data["display_name"].split())
-        user.display_name_asked = True
-        user.save(update_fields=["display_name", "display_name_asked"])
+        if "display_name" in serializer.validated_data:  # a PATCH changes only what it names
+            user.display_name = " ".join(serializer.validated_data["display_name"].split())
+            user.display_name_asked = True
+            user.save(update_fields=["display_name", "display_name_asked"])
         return Response(UserSerializer(user_payload(user)).data)
 
 
@@ -168,19 +178,19 @@ class PreferredLocationView(APIView):
             200: UserSerializer,
             400: OpenApiResponse(
                 FieldErrorSerializer,
-                description="Malformed or unknown location ID; nothing was saved.",
+                description="Malformed location ID; nothing was saved.",
                 examples=[
-                    OpenApiExample(
-                        "Unknown store",
-                        value={"location_id": ["No Kroger store has the location ID 99999999."]},
-                        response_only=True,
-                    ),
                     OpenApiExample(
                         "Malformed",
                         value={"location_id": [LOCATION_FORMAT_MESSAGE]},
                         response_only=True,
                     ),
                 ],
+            ),
+            404: error_response(
+                "No Kroger store has this (well-formed) location ID; nothing was saved.",
+                code="not_found",
+                detail="No Kroger store has the location ID 99999999.",
             ),
             401: UNAUTHENTICATED,
             403: FORBIDDEN,
@@ -200,7 +210,8 @@ class PreferredLocationView(APIView):
         try:
             set_preferred_location(user=request.user, location_id=serializer.validated_data["location_id"])
         except InvalidLocation as error:
-            raise serializers.ValidationError({"location_id": [error.message]}) from None
+            # The serializer already checked the format: Kroger does not know this store.
+            raise NotFound(error.message) from None
         return Response(UserSerializer(user_payload(request.user)).data)
 
 

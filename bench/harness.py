@@ -80,6 +80,9 @@ def site(prefix: str, **settings: str) -> Iterator[dict[str, str]]:
             "API_THROTTLE_RATE": "100000/min",
             "KROGER_API_THROTTLE_RATE": "100000/min",
             "LLM_API_BASE_URL": "",
+            # The harness injects latency over HTTP, and one bench shopper makes thousands of calls.
+            "KROGER_SANDBOX_OPEN_FAULTS": "true",
+            "KROGER_DAILY_BUDGET_PER_USER": "0",
             "LOG_LEVEL": "WARNING",
             **settings,
         }

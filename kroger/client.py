@@ -36,7 +36,7 @@ from .http import (
     parse_or_unavailable,
     was_not_sent,
 )
-from .quota import QuotaGuard
+from .quota import QuotaGuard, ShopperBudget
 from .schemas import CartItem, Location, PayloadError, Product, ProductPage, Profile, TokenGrant
 
 TOKEN_PATH = "/v1/connect/oauth2/token"
@@ -44,6 +44,10 @@ APP_SCOPE = "product.compact"
 # Refresh the shared app token this long before Kroger expires it (kroger-api.md §9 item 15).
 APP_TOKEN_EARLY_SECONDS = 60
 PRODUCT_BATCH_SIZE = 50
+# How often a process waiting for another's app-token fetch looks for the token.
+APP_TOKEN_POLL_SECONDS = 0.05
+# Kroger's search sometimes fails with 5xx for large pages: such a search is retried once at this size.
+SAFE_SEARCH_LIMIT = 10
 RETRYABLE_EXCEPTIONS = (
     requests.exceptions.ConnectionError,
     requests.exceptions.Timeout,
@@ -75,6 +79,7 @@ class KrogerClient:
         location_cache_seconds: int = 86400,
         daily_limits: dict[str, int] | None = None,
         jitter: Callable[[], float] = random.random,
+        budget: ShopperBudget | None = None,
     ):
         self._base_url = base_url.rstrip("/")
         self._client_id = client_id
@@ -87,7 +92,7 @@ class KrogerClient:
         self._jitter = jitter
         self._product_seconds = product_cache_seconds
         self._location_seconds = location_cache_seconds
-        self._quota = QuotaGuard(self._cache, daily_limits)
+        self._quota = QuotaGuard(self._cache, daily_limits, budget=budget)
 
     def __repr__(self) -> str:
         return f"KrogerClient(base_url={self._base_url!r})"
@@ -101,6 +106,23 @@ class KrogerClient:
         token = self._cache.get(key)
         if token:
             return token
+        # One fetch per cluster: whoever takes the lock asks Kroger, the others wait for its token.
+        lock = f"{key}:lock"
+        lock_seconds = self._timeout * (self._max_retries + 1) + 5
+        for _ in range(int(lock_seconds / APP_TOKEN_POLL_SECONDS)):
+            if self._cache.add(lock, 1, timeout=lock_seconds):
+                try:
+                    return self._cache.get(key) or self._fetch_app_token(key)
+                finally:
+                    self._cache.delete(lock)
+            time.sleep(APP_TOKEN_POLL_SECONDS)
+            token = self._cache.get(key)
+            if token:
+                return token
+        # The lock holder vanished without a token: fetch one ourselves rather than fail.
+        return self._fetch_app_token(key)
+
+    def _fetch_app_token(self, key: str) -> str:
         grant = self._token_grant({"grant_type": "client_credentials", "scope": APP_SCOPE})
         seconds = grant.expires_in - APP_TOKEN_EARLY_SECONDS
         if seconds > 0:
@@ -160,7 +182,20 @@ class KrogerClient:
         key = cache_key("search", term, location_id, brand, fulfillment, start, limit)
         body = self._cache.get(key)
         if body is None:
-            body = json_body(self._app_request("GET", "/v1/products", group="products", params=params))
+            try:
+                body = json_body(self._app_request("GET", "/v1/products", group="products", params=params))
+            except KrogerUnavailable as exc:
+                if limit <= SAFE_SEARCH_LIMIT or exc.status is None or exc.status < 500:
+                    raise
+                # Kroger's 5xx on a big page is often about the page size: ask once for a small one.
+                return self.search_products(
+                    term=term,
+                    location_id=location_id,
+                    brand=brand,
+                    fulfillment=fulfillment,
+                    start=start,
+                    limit=SAFE_SEARCH_LIMIT,
+                )
             data_of(body, list)
             self._cache.set(key, body, timeout=self._product_seconds)
         return parse_or_unavailable(lambda b: ProductPage.from_api(b, start=start, limit=limit), body)

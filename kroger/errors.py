@@ -62,6 +62,16 @@ class KrogerDailyLimitReached(KrogerRateLimited):
     default_message = "The daily Kroger limit has been reached. Please try again tomorrow."
 
 
+class KrogerShopperBudgetReached(KrogerRateLimited):
+    """This shopper has used their own daily share of Kroger calls (`KROGER_DAILY_BUDGET_PER_USER`)."""
+
+    code = "kroger_budget_exhausted"
+    default_message = (
+        "You have used today's Kroger lookups for your account. Remembered picks still work; "
+        "searching Kroger again is possible after midnight UTC."
+    )
+
+
 class KrogerUnavailable(KrogerError):
     """Kroger is unreachable, timed out, answered 5xx or sent something we cannot read."""
 

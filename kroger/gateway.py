@@ -10,12 +10,16 @@ kept-alive connections instead of each short-lived thread leaving one open.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import requests
 from django.conf import settings
 from django.core.cache import cache
 
 from .client import KrogerClient
+from .quota import ShopperBudget
 
 # Enough pooled connections for the list resolver's search pool plus request threads.
 POOL_SIZE = 16
@@ -44,6 +48,37 @@ def close_shared_session() -> None:
             _session = None
 
 
+# Who is spending Kroger calls in this request: a function giving the shopper's key (or None).
+_spender: ContextVar[Callable[[], str | None] | None] = ContextVar("kroger_spender", default=None)
+
+
+@contextmanager
+def spending_for(shopper: Callable[[], str | None]) -> Iterator[None]:
+    """Charge Kroger calls of clients made inside this block to `shopper()` (see ShopperBudget).
+
+    `shopper` is called at each Kroger call, so a user who authenticates later in the request counts.
+    """
+    reset = _spender.set(shopper)
+    try:
+        yield
+    finally:
+        _spender.reset(reset)
+
+
+class _LazyBudget:
+    """The budget of whoever `shopper()` names when a call is made; nobody named, nothing charged."""
+
+    def __init__(self, shopper: Callable[[], str | None]):
+        self._shopper = shopper
+
+    def spend(self) -> int:
+        who = self._shopper()
+        limit = getattr(settings, "KROGER_DAILY_BUDGET_PER_USER", 0)
+        if not who or not limit:
+            return 0
+        return ShopperBudget(cache, who, limit).spend()
+
+
 def get_client() -> KrogerClient:
     """A KrogerClient for the configured Kroger (or sandbox) base URL and app credentials."""
     return KrogerClient(
@@ -57,4 +92,5 @@ def get_client() -> KrogerClient:
         product_cache_seconds=settings.KROGER_PRODUCT_CACHE_SECONDS,
         location_cache_seconds=settings.KROGER_LOCATION_CACHE_SECONDS,
         daily_limits=getattr(settings, "KROGER_DAILY_LIMITS", None),
+        budget=_LazyBudget(shopper) if (shopper := _spender.get()) is not None else None,
     )

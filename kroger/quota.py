@@ -12,12 +12,24 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from .caching import KEY_PREFIX, CacheLike
-from .errors import KrogerDailyLimitReached
+from .errors import KrogerDailyLimitReached, KrogerShopperBudgetReached
 
 # Reference: Kroger "API Basics" page, rate limits (developer.kroger.com); kroger-api.md §8.1
 DEFAULT_DAILY_LIMITS = {"products": 10_000, "locations": 1_600, "cart": 5_000, "identity": 5_000}
 GROUPS = ("auth", "products", "locations", "cart", "identity")
 COUNTER_SECONDS = 2 * 24 * 60 * 60
+BUDGETED_GROUPS = frozenset({"products", "locations", "cart", "identity"})
+
+
+def increment(cache: CacheLike, key: str, *, timeout: float, delta: int = 1) -> int:
+    """Atomically add `delta` to a counter, creating it (with `timeout`) when missing; the new value."""
+    for _ in range(3):
+        cache.add(key, 0, timeout=timeout)
+        try:
+            return cache.incr(key, delta)
+        except ValueError:
+            continue  # expired or evicted between add() and incr(): create it again
+    raise RuntimeError(f"Could not count {key} in the cache.")
 
 
 class QuotaGuard:
@@ -28,33 +40,70 @@ class QuotaGuard:
         cache: CacheLike,
         limits: dict[str, int] | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        budget: ShopperBudget | None = None,
     ):
         self._cache = cache
         self._limits = {**DEFAULT_DAILY_LIMITS, **(limits or {})}
         self._now = now
+        self._budget = budget
 
     def _key(self, group: str) -> str:
         return f"{KEY_PREFIX}:quota:{group}:{self._now().date().isoformat()}"
 
     def spend(self, group: str) -> int:
-        """Count one call to `group`. Raises KrogerDailyLimitReached (without counting) at the limit."""
+        """Count one call to `group`. Raises KrogerDailyLimitReached (without counting) at the limit.
+
+        Atomic across processes sharing the cache: the count is taken with one `incr` and a call
+        that went over the limit gives its count back, so concurrent callers never overspend.
+        """
+        if self._budget is not None and group in BUDGETED_GROUPS:
+            self._budget.spend()
         key = self._key(group)
         limit = self._limits.get(group)
-        if limit is not None and (self._cache.get(key) or 0) >= limit:
+        count = increment(self._cache, key, timeout=COUNTER_SECONDS)
+        if limit is not None and count > limit:
+            self._cache.incr(key, -1)
             raise KrogerDailyLimitReached(retry_after=self._seconds_to_midnight())
-        self._cache.add(key, 0, timeout=COUNTER_SECONDS)
-        try:
-            return self._cache.incr(key)
-        except ValueError:
-            # The counter expired or was evicted between add() and incr(): start again.
-            self._cache.set(key, 1, timeout=COUNTER_SECONDS)
-            return 1
+        return count
 
     def usage_today(self) -> dict[str, int]:
         """Calls made today per endpoint group (for the admin and benchmarks)."""
         return {group: int(self._cache.get(self._key(group)) or 0) for group in GROUPS}
 
     def _seconds_to_midnight(self) -> int:
-        now = self._now()
-        seconds = 24 * 60 * 60 - (now.hour * 3600 + now.minute * 60 + now.second)
-        return max(seconds, 1)
+        return seconds_to_midnight(self._now())
+
+
+def seconds_to_midnight(now: datetime) -> int:
+    seconds = 24 * 60 * 60 - (now.hour * 3600 + now.minute * 60 + now.second)
+    return max(seconds, 1)
+
+
+class ShopperBudget:
+    """One shopper's daily share of Kroger calls, counted in the shared cache (atomic, like the quota).
+
+    The shared application token's own grants ("auth") are the site's cost, not the shopper's.
+    """
+
+    def __init__(
+        self,
+        cache: CacheLike,
+        shopper: str,
+        limit: int,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ):
+        self._cache, self._shopper, self._limit, self._now = cache, shopper, limit, now
+
+    def key(self) -> str:
+        return f"{KEY_PREFIX}:budget:{self._shopper}:{self._now().date().isoformat()}"
+
+    def spend(self) -> int:
+        key = self.key()
+        count = increment(self._cache, key, timeout=COUNTER_SECONDS)
+        if count > self._limit:
+            self._cache.incr(key, -1)
+            raise KrogerShopperBudgetReached(retry_after=seconds_to_midnight(self._now()))
+        return count
+
+    def used_today(self) -> int:
+        return int(self._cache.get(self.key()) or 0)

@@ -53,8 +53,12 @@ KROGER_TIMEOUT_SECONDS = env.float("KROGER_TIMEOUT_SECONDS", 8.0)
 KROGER_MAX_RETRIES = env.int("KROGER_MAX_RETRIES", 2)
 KROGER_PRODUCT_CACHE_SECONDS = env.int("KROGER_PRODUCT_CACHE_SECONDS", 15 * 60)
 KROGER_LOCATION_CACHE_SECONDS = env.int("KROGER_LOCATION_CACHE_SECONDS", 24 * 60 * 60)
+# Kroger calls one shopper may cause per UTC day (searches, stores, cart); 0 turns the budget off.
+KROGER_DAILY_BUDGET_PER_USER = env.int("KROGER_DAILY_BUDGET_PER_USER", 500)
 # Sandbox only: how long its access tokens live (tests shorten it to force refreshes).
 KROGER_SANDBOX_TOKEN_LIFETIME = env.int("KROGER_SANDBOX_TOKEN_LIFETIME", 1800)
+# Test and benchmark only: let anyone set sandbox faults (/sandbox/kroger/_faults); otherwise staff only.
+KROGER_SANDBOX_OPEN_FAULTS = KROGER_SANDBOX and env.bool("KROGER_SANDBOX_OPEN_FAULTS", False)
 
 # Optional assistant picker: any OpenAI-compatible chat-completions endpoint.
 LLM_API_BASE_URL = env.str("LLM_API_BASE_URL", "")
@@ -98,10 +102,17 @@ if KROGER_SANDBOX:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files (site and Swagger UI) straight from the app server, compressed and hashed.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy: scripts and styles from our own origin only (shopper/csp.py).
+    "shopper.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Kroger calls count against the signed-in shopper's daily budget; failed API auth is throttled.
+    "shopping.middleware.KrogerBudgetMiddleware",
+    "shopping.middleware.FailedAuthThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -124,14 +135,22 @@ TEMPLATES = [
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# `python manage.py collectstatic --noinput` writes here; WhiteNoise serves it with DEBUG off.
+STATIC_ROOT = Path(env.str("STATIC_ROOT", "") or BASE_DIR / "staticfiles")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed names (far-future caching: WhiteNoise marks them immutable) and gzip/brotli copies.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 
 # --- Database and cache -----------------------------------------------------------------
 
 DATABASES = {
     "default": dj_database_url.parse(
         env.str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env.int("DATABASE_CONN_MAX_AGE", 0),
+        # Persistent connections (checked before reuse), so a request does not pay for a connect.
+        conn_max_age=env.int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -147,6 +166,27 @@ CACHES = {
         if _cache_url.startswith(("redis://", "rediss://"))
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
+}
+
+# --- Background tasks (Celery) ----------------------------------------------------------
+
+# redis://host:6379/1 in production. Without a broker, tasks run at once in the calling process.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged once it has finished, so a worker that dies mid-task hands it on:
+# every task is idempotent and safe to run twice.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    "refresh-remembered-picks": {
+        "task": "shopping.tasks.refresh_remembered_picks",
+        "schedule": env.int("PICK_REFRESH_INTERVAL_SECONDS", 24 * 60 * 60),
+    },
 }
 
 # --- Auth and social --------------------------------------------------------------------
@@ -198,7 +238,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    # Same as DRF's UserRateThrottle, but reads the rate at request time (testable, overridable).
+    # Like DRF's UserRateThrottle, but atomic across processes and read at request time.
     "DEFAULT_THROTTLE_CLASSES": ["shopping.api.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "user": env.str("API_THROTTLE_RATE", "600/min"),
@@ -211,6 +251,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "shopping.exceptions.api_exception_handler",
+    # The API takes JSON bodies only (anything else is a 415), as the schema says.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
 }
@@ -233,6 +275,9 @@ SPECTACULAR_SETTINGS = {
 MAX_GUIDANCE_LINES_PER_USER = env.int("MAX_GUIDANCE_LINES_PER_USER", 100)
 MAX_LIST_LINES = env.int("MAX_LIST_LINES", 200)
 RECENT_SEND_HOURS = env.int("RECENT_SEND_HOURS", 72)
+# Benchmarks only: mount a bare DRF view (token auth, nothing else) at /api/_bench/bare, the
+# baseline bench/bench_load.py compares real endpoints with. Only with the sandbox, never real Kroger.
+BENCH_BARE_VIEW = KROGER_SANDBOX and env.bool("BENCH_BARE_VIEW", False)
 
 # --- Security ---------------------------------------------------------------------------
 

@@ -30,3 +30,22 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# No collectstatic in tests: WhiteNoise serves straight from the finders (the deploy test runs
+# collectstatic itself and checks the hashed, compressed, far-future-cached files).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
+# Each test's connections close with it (the live server's threads and the PostgreSQL test
+# database must not be held open by persistent connections).
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Tasks run in the test's own process and transaction, even when CI points CELERY_BROKER_URL
+# at a real Redis (tests/test_celery.py checks that broker separately).
+CELERY_TASK_ALWAYS_EAGER = True
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
+    # CI's PostgreSQL leg runs on a real Redis. Each pytest-xdist worker gets a database of its
+    # own (from 2 up; 1 is Celery's broker), since every test starts with cache.clear() (FLUSHDB).
+    import re
+
+    _worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    _db = 2 + (int(_worker[2:]) if _worker[2:].isdigit() else 0)
+    _location = re.sub(r"/\d*$", "", CACHES["default"]["LOCATION"].rstrip("/"))  # noqa: F405
+    CACHES["default"]["LOCATION"] = f"{_location}/{_db}"  # noqa: F405

@@ -16,6 +16,13 @@ urlpatterns = [
 
 if settings.KROGER_SANDBOX:
     urlpatterns.append(path("sandbox/kroger/", include("kroger.sandbox.urls")))
+if settings.BENCH_BARE_VIEW:  # benchmarks only: the baseline of bench/bench_load.py
+    from shopping.api.bench import BareView
 
-# Unknown /api/ paths answer JSON like the rest of the API (pages keep the HTML 404).
+    urlpatterns.append(path("api/_bench/bare", BareView.as_view()))
+
+# /api/ paths answer JSON like the rest of the API, even outside DRF (pages keep HTML error pages).
+handler400 = "shopping.api.errors.bad_request_error"
+handler403 = "shopping.api.errors.forbidden"
 handler404 = "shopping.api.errors.not_found"
+handler500 = "shopping.api.errors.server_error"

@@ -1,8 +1,16 @@
-"""The API's exception handler: Kroger failures become clear JSON errors, never a 500."""
+"""The API's exception handler: every failure is JSON in the one error shape.
 
+Kroger failures become clear errors (never a 500); a database outage is a 503
+`service_unavailable`; anything unexpected is a 500 `server_error` that is logged with its
+traceback here and never shows it (or any setting) to the client.
+"""
+
+import logging
+
+from django.db import InterfaceError, OperationalError
 from rest_framework import status
 from rest_framework.response import Response
-from rest_framework.views import exception_handler
+from rest_framework.views import exception_handler, set_rollback
 
 from kroger.errors import (
     KrogerBadRequest,
@@ -13,6 +21,14 @@ from kroger.errors import (
 )
 
 DEFAULT_RETRY_AFTER_SECONDS = 30
+DATABASE_RETRY_AFTER_SECONDS = 10
+SERVER_ERROR = {"code": "server_error", "detail": "Something went wrong on our side. Please try again later."}
+SERVICE_UNAVAILABLE = {
+    "code": "service_unavailable",
+    "detail": "The service is briefly unavailable. Please try again in a few seconds.",
+}
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+logger = logging.getLogger("shopping.api")
 
 
 def status_for_kroger_error(exc: KrogerError) -> int:
@@ -40,11 +56,26 @@ def kroger_error_response(exc: KrogerError) -> Response:
     return Response(body, status=code, headers=headers)
 
 
+def unexpected_error_body(exc: BaseException) -> tuple[dict, int, dict]:
+    """The body, status and headers for an exception nobody handled (a database outage or a bug)."""
+    if isinstance(exc, DATABASE_ERRORS):
+        return SERVICE_UNAVAILABLE, 503, {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)}
+    return SERVER_ERROR, 500, {}
+
+
 def api_exception_handler(exc, context):
     if isinstance(exc, KrogerError):
         return kroger_error_response(exc)
     response = exception_handler(exc, context)
-    if response is not None and isinstance(response.data, dict) and "detail" in response.data:
+    if response is None:
+        view = context.get("view")
+        logger.error(
+            "Unhandled %s in %s", type(exc).__name__, type(view).__name__ if view else "API", exc_info=exc
+        )
+        set_rollback()
+        body, code, headers = unexpected_error_body(exc)
+        return Response(dict(body), status=code, headers=headers)
+    if isinstance(response.data, dict) and "detail" in response.data:
         detail = response.data["detail"]
         response.data.setdefault("code", getattr(detail, "code", "error"))
     return response

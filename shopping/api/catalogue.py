@@ -4,13 +4,13 @@ import re
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from kroger.errors import KrogerBadRequest
 from kroger.gateway import get_client
+from shopping.api.throttling import ScopedRateThrottle
 from shopping.models import Guidance
 from shopping.picking import read_guidance
 from shopping.serializers.catalogue import (
@@ -94,10 +94,6 @@ NOT_FOUND = error_doc("Kroger has no such item.", "kroger_not_found", "Kroger co
 class KrogerRateThrottle(ScopedRateThrottle):
     """Per-shopper limit on endpoints that spend Kroger's daily quota (`KROGER_API_THROTTLE_RATE`)."""
 
-    def get_rate(self):
-        # Read at request time: DRF's own copy of the rates is frozen at import.
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
-
 
 class KrogerProxyView(APIView):
     """Endpoints that call Kroger get a tighter throttle on top of the site-wide one."""
@@ -116,6 +112,21 @@ def _check_path_id(value: str, *, pattern: str, field: str, message: str) -> Non
 
 def _store_for(request, location_id: str | None) -> str | None:
     return location_id or getattr(request.user, "preferred_location_id", "") or None
+
+
+def _at_store(call, location_id: str | None):
+    """Run a Kroger call for a store; Kroger's 400 for a well-formed but unknown store is our 404."""
+    try:
+        return call()
+    except KrogerBadRequest as exc:
+        if location_id and "location" in exc.message.lower():
+            raise NotFound(f"Kroger has no store with ID {location_id}.") from exc
+        raise
+
+
+NO_SUCH_STORE = error_doc(
+    "No Kroger store has that ID.", "not_found", "Kroger has no store with ID 01400000."
+)
 
 
 def _guidance_context(request) -> dict:
@@ -185,6 +196,7 @@ class ProductSearchView(KrogerProxyView):
                 description="One page of results.",
                 examples=[OpenApiExample("milk_at_a_store", value=PRODUCT_PAGE_EXAMPLE)],
             ),
+            404: NO_SUCH_STORE,
             **KROGER_ERRORS,
         },
         tags=["catalogue"],
@@ -194,13 +206,16 @@ class ProductSearchView(KrogerProxyView):
         query.is_valid(raise_exception=True)
         data = query.validated_data
         location_id = _store_for(request, data.get("location_id"))
-        page = get_client().search_products(
-            term=data["term"],
-            location_id=location_id,
-            brand=data.get("brand"),
-            fulfillment=data.get("fulfillment"),
-            start=data["start"],
-            limit=data["limit"],
+        page = _at_store(
+            lambda: get_client().search_products(
+                term=data["term"],
+                location_id=location_id,
+                brand=data.get("brand"),
+                fulfillment=data.get("fulfillment"),
+                start=data["start"],
+                limit=data["limit"],
+            ),
+            location_id,
         )
         body = {
             "location_id": location_id,
@@ -237,5 +252,7 @@ class ProductDetailView(KrogerProxyView):
         query = ProductLocationQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         location_id = _store_for(request, query.validated_data.get("location_id"))
-        product = get_client().get_product(product_id, location_id=location_id)
+        product = _at_store(
+            lambda: get_client().get_product(product_id, location_id=location_id), location_id
+        )
         return Response(ProductSerializer(product, context=_guidance_context(request)).data)

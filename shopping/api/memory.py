@@ -12,10 +12,11 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
+from shopping.api.schema import error_response
 from shopping.models import Guidance, Selection
 from shopping.serializers.memory import GuidanceReorderSerializer, GuidanceSerializer, SelectionSerializer
 from shopping.services import memory as memory_services
@@ -77,7 +78,14 @@ class GuidanceViewSet(viewsets.ModelViewSet):
     @extend_schema(
         summary="Reorder your guidance lines",
         request=GuidanceReorderSerializer,
-        responses={200: GuidanceSerializer(many=True)},
+        responses={
+            200: GuidanceSerializer(many=True),
+            404: error_response(
+                "An ID is not one of your guidance lines (nothing was moved).",
+                code="not_found",
+                detail="These are not your guidance lines: [42].",
+            ),
+        },
         examples=[OpenApiExample("New order", value={"ids": [3, 1, 2]}, request_only=True)],
     )
     @action(detail=False, methods=["post"], pagination_class=None)
@@ -90,6 +98,8 @@ class GuidanceViewSet(viewsets.ModelViewSet):
                 owner=request.user, ids=input_serializer.validated_data["ids"]
             )
         except DjangoValidationError as exc:
+            if exc.code == "unknown_ids":  # "not found, or not yours", like every other route
+                raise NotFound(exc.messages[0]) from exc
             raise ValidationError({"ids": exc.messages}) from exc
         return Response(GuidanceSerializer(lines, many=True).data)
 

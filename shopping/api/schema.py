@@ -9,6 +9,7 @@ Responses a view documents itself are left alone.
 folded into `Error` by the hook, so clients see one error type.
 """
 
+import re
 from copy import deepcopy
 from typing import Any
 
@@ -134,8 +135,30 @@ def _complete_documented_error(code: str, response: dict) -> None:
         response.setdefault("headers", RETRY_AFTER)
 
 
+def _blank_alternative_folded(node: Any) -> Any:
+    """`oneOf: [{pattern that matches ""}, {maxLength: 0}]` is "" twice (invalid oneOf): keep the first."""
+    if isinstance(node, dict):
+        alternatives = node.get("oneOf")
+        if (
+            isinstance(alternatives, list)
+            and len(alternatives) == 2
+            and alternatives[1] == {"type": "string", "maxLength": 0}
+            and re.search(alternatives[0].get("pattern", "^$"), "") is not None
+        ):
+            folded = {**{k: v for k, v in node.items() if k != "oneOf"}, **alternatives[0]}
+            node.clear()
+            node.update(folded)
+        for value in node.values():
+            _blank_alternative_folded(value)
+    elif isinstance(node, list):
+        for item in node:
+            _blank_alternative_folded(item)
+    return node
+
+
 def add_error_responses(result, generator, request, public):
     """drf-spectacular POSTPROCESSING_HOOK: add the standard error responses to each operation."""
+    _blank_alternative_folded(result)
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     _unify_error_components(result, schemas)
     schemas.setdefault("ValidationError", VALIDATION_ERROR_SCHEMA)

@@ -18,7 +18,10 @@ class CartItemInputSerializer(serializers.Serializer):
 
 
 class CartAddSerializer(serializers.Serializer):
-    items = CartItemInputSerializer(many=True, min_length=1, max_length=MAX_ITEMS_PER_SEND)
+    # A ListField, so the schema states the bounds (minItems/maxItems) the server enforces.
+    items = serializers.ListField(
+        child=CartItemInputSerializer(), min_length=1, max_length=MAX_ITEMS_PER_SEND, allow_empty=False
+    )
 
 
 class CartSendItemSerializer(serializers.Serializer):

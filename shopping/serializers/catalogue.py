@@ -1,5 +1,8 @@
 """Catalogue API shapes: query validation for stores and products, and their output."""
 
+import re
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shopping.parsing import search_term_problem
@@ -11,6 +14,19 @@ FULFILLMENT_CHOICES = [
     ("dth", "Delivery to home"),
     ("sth", "Ship to home"),
 ]
+# Kroger answers 400 to terms with characters such as & # @ (kroger-api.md §5.1, §9.8), so we
+# accept a conservative set and say which characters to drop.
+TERM_PATTERN = re.compile(r"^[\w\s'.,%/-]+$")
+MAX_TERM_WORDS = 8
+MAX_TERM_LENGTH = 100
+# The API's rule as the schema states it (and the server checks it, with the same `search`
+# semantics as JSON Schema): 1-8 words of those characters, no spaces around them, and at least
+# 3 characters (one word of 3+, or 2+ words).
+_WORD = r"[\w'.,%/-]"
+TERM_SCHEMA_PATTERN = (
+    rf"^(?:{_WORD}{{3,}}(?:\s+{_WORD}+){{0,{MAX_TERM_WORDS - 1}}}"
+    rf"|{_WORD}+(?:\s+{_WORD}+){{1,{MAX_TERM_WORDS - 1}}})$"
+)
 
 
 def clean_search_term(value: str) -> str:
@@ -26,6 +42,7 @@ def _store_id_field() -> serializers.RegexField:
     return serializers.RegexField(
         r"^[0-9A-Za-z]{8}$",
         required=False,
+        trim_whitespace=False,
         error_messages={"invalid": "A store ID has 8 characters, e.g. 01400943."},
         help_text="Store ID (defaults to your preferred store).",
     )
@@ -40,16 +57,30 @@ class LocationQuerySerializer(serializers.Serializer):
     chain = serializers.CharField(max_length=40, required=False, help_text="Only this chain, e.g. KROGER.")
 
 
+@extend_schema_field(
+    {"type": "string", "minLength": 3, "maxLength": MAX_TERM_LENGTH, "pattern": TERM_SCHEMA_PATTERN}
+)
+class SearchTermField(serializers.CharField):
+    """A product search term: the friendly messages of `clean_search_term`, then the schema's pattern."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=MAX_TERM_LENGTH, trim_whitespace=False, **kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        term = clean_search_term(value)
+        if not re.search(TERM_SCHEMA_PATTERN, value):
+            raise serializers.ValidationError("Remove the spaces before and after the term.")
+        return term
+
+
 class ProductQuerySerializer(serializers.Serializer):
-    term = serializers.CharField(max_length=100, help_text="3+ characters, at most 8 words.")
+    term = SearchTermField(help_text="3+ characters, at most 8 words, no spaces around it.")
     location_id = _store_id_field()
     brand = serializers.CharField(max_length=100, required=False, help_text="Exact brand, e.g. Kroger.")
     fulfillment = serializers.ChoiceField(choices=FULFILLMENT_CHOICES, required=False)
     start = serializers.IntegerField(min_value=0, max_value=250, default=0, help_text="Results to skip.")
     limit = serializers.IntegerField(min_value=1, max_value=50, default=10)
-
-    def validate_term(self, value: str) -> str:
-        return clean_search_term(value)
 
 
 class ProductLocationQuerySerializer(serializers.Serializer):

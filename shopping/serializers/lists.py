@@ -178,11 +178,21 @@ class ShoppingListDetailSerializer(serializers.ModelSerializer):
         return list(self.context.get("guidance_not_understood", []))
 
 
+# What the schema can say of "holds an item": a letter somewhere, in any script (digits,
+# bullets and commas alone name nothing to buy).
+HAS_A_LETTER = r"[^\W\d_]"
+NO_LETTER = {"invalid": "No items found: write what to buy, one item per line or separated by commas."}
+
+
+def _item_text(max_length: int, help_text: str, **kwargs) -> serializers.RegexField:
+    return serializers.RegexField(
+        HAS_A_LETTER, max_length=max_length, help_text=help_text, error_messages=NO_LETTER, **kwargs
+    )
+
+
 class ShoppingListCreateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    text = serializers.CharField(
-        max_length=MAX_LIST_TEXT, help_text="The list as pasted: one item per line, or comma-separated."
-    )
+    text = _item_text(MAX_LIST_TEXT, "The list as pasted: one item per line, or comma-separated.")
     location_id = serializers.RegexField(
         r"^[0-9A-Za-z]{8}$",
         required=False,
@@ -210,18 +220,18 @@ class ResolveSerializer(serializers.Serializer):
 
 
 class ListItemCreateSerializer(serializers.Serializer):
-    text = serializers.CharField(
-        max_length=300,
-        help_text="One line as you would write it (“2 lb ground beef”); it is added at the end, pending "
+    text = _item_text(
+        300,
+        "One line as you would write it (“2 lb ground beef”); it is added at the end, pending "
         "until resolved (POST …/resolve with its `item_ids`).",
     )
 
 
 class ListItemUpdateSerializer(serializers.Serializer):
-    text = serializers.CharField(
-        max_length=300,
+    text = _item_text(
+        300,
+        "Rewrite the line: it is parsed again and picked again (the answer has the new pick).",
         required=False,
-        help_text="Rewrite the line: it is parsed again and picked again (the answer has the new pick).",
     )
     skipped = serializers.BooleanField(
         required=False, help_text="Keep the line but leave it out of the send and the total (false: back in)."

@@ -1,8 +1,14 @@
 """Guidance and selection shapes for the API: field validation only, no side effects."""
 
-from django.core.validators import RegexValidator, URLValidator
+import re
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
+from rest_framework.settings import api_settings
 
 from shopping.models import Guidance, Selection, normalize_term
 from shopping.picking.reading import explain_line
@@ -15,7 +21,7 @@ class TextField(serializers.CharField):
     """A CharField that also refuses lone surrogates, which JSON allows but the database cannot store."""
 
     def to_internal_value(self, data):
-        value = super().to_internal_value(data)
+        value = super().to_internal_value(data)  # a string only (see shopping.apps)
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
@@ -38,10 +44,59 @@ class LocationIdField(TextField):
         )
     ]
 
+    def __init__(self, **kwargs):
+        # Blank means "any store" (the pattern allows it; the schema hook keeps it one rule).
+        kwargs.setdefault("allow_blank", True)
+        super().__init__(**kwargs)
+
+
+# ASCII whitespace spelled out: `\s` means more in Python than in the schema's regex dialect.
+IMAGE_URL_PATTERN = r"^(?:https?://[^ \t\n\r\f\v/?#]+[^ \t\n\r\f\v]*)?$"
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "maxLength": 500,
+        "pattern": IMAGE_URL_PATTERN,
+        "description": "An http(s) URL of the product's picture, or empty.",
+    }
+)
+class ImageUrlField(TextField):
+    """An http(s) URL with a host (or blank), checked exactly as the schema's pattern says."""
+
+    default_validators = [RegexValidator(IMAGE_URL_PATTERN, "Enter an http(s) URL.")]
+
+
+PRICE_PATTERN = r"^[0-9]{1,6}(?:\.[0-9]{1,2})?$"
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "decimal",
+        "pattern": PRICE_PATTERN,
+        "nullable": True,
+        "description": 'A price in dollars, 0 or more, with at most 2 decimals, as a string (e.g. "3.49").',
+    }
+)
+class PriceField(serializers.DecimalField):
+    """A price ≥ 0 written as the schema says: a decimal string, never a JSON number (no float rounding)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=8, decimal_places=2, min_value=0, **kwargs)
+
     def run_validation(self, data=serializers.empty):
-        # Blank is accepted here rather than with allow_blank, which would make the schema's
-        # pattern (that already allows "") ambiguous.
-        return "" if data == "" else super().run_validation(data)
+        if data == "":  # DRF would read a blank as null; the schema's pattern does not allow it
+            raise serializers.ValidationError('Enter a price such as "3.49", or null for none.')
+        return super().run_validation(data)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not re.search(PRICE_PATTERN, data):
+            raise serializers.ValidationError(
+                'Enter a price such as "3.49" (a string, 0 or more, 2 decimals).'
+            )
+        return super().to_internal_value(data)
 
 
 class GuidanceReadingSerializer(serializers.Serializer):
@@ -69,8 +124,25 @@ class GuidanceSerializer(serializers.ModelSerializer):
         return GuidanceReadingSerializer(explain_line(line)).data
 
 
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+        "minItems": 1,
+        "maxItems": 1000,
+        "uniqueItems": True,
+    }
+)
+class UniqueIdListField(serializers.ListField):
+    def to_internal_value(self, data):
+        ids = super().to_internal_value(data)
+        if len(set(ids)) != len(ids):
+            raise serializers.ValidationError("Each guidance line may appear only once.")
+        return ids
+
+
 class GuidanceReorderSerializer(serializers.Serializer):
-    ids = serializers.ListField(
+    ids = UniqueIdListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         allow_empty=False,
         max_length=1000,
@@ -78,8 +150,45 @@ class GuidanceReorderSerializer(serializers.Serializer):
     )
 
 
+_CENT = Decimal("0.01")
+
+
+def _utc_iso(value: datetime) -> str:
+    text = value.astimezone(UTC).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _to_string(field) -> bool:
+    return getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING) and not getattr(
+        field, "localize", False
+    )
+
+
+def _fast_representation(field):
+    """What DRF's `field.to_representation` gives for our model's plain values, without its generality."""
+    utc_iso = api_settings.DATETIME_FORMAT == ISO_8601 and settings.USE_TZ and settings.TIME_ZONE == "UTC"
+    if (
+        isinstance(field, serializers.DateTimeField)
+        and getattr(field, "format", serializers.empty) is serializers.empty
+        and utc_iso
+    ):
+        return _utc_iso
+    if isinstance(field, serializers.DecimalField) and field.decimal_places == 2 and _to_string(field):
+        return lambda value: format(value.quantize(_CENT), "f")
+    if type(field) is serializers.IntegerField:
+        return int
+    if isinstance(field, serializers.CharField) and not isinstance(field, serializers.ChoiceField):
+        return str
+    return field.to_representation
+
+
 class SelectionSerializer(serializers.ModelSerializer):
-    term = TextField(max_length=200, help_text="The list term as typed, e.g. “Milk”.")
+    term = TextField(
+        max_length=200,
+        # In the schema as a pattern: at least one letter or digit (in any script).
+        validators=[RegexValidator(r"[^\W_]", "The term must contain letters or digits.")],
+        help_text="The list term as typed, e.g. “Milk”.",
+    )
     normalized_term = serializers.CharField(read_only=True)
     location_id = LocationIdField(required=False, default="", max_length=8)
     product_id = serializers.RegexField(
@@ -90,16 +199,8 @@ class SelectionSerializer(serializers.ModelSerializer):
     description = TextField(max_length=300, required=False, allow_blank=True, default="")
     brand = TextField(max_length=120, required=False, allow_blank=True, default="")
     size = TextField(max_length=60, required=False, allow_blank=True, default="")
-    image_url = TextField(
-        max_length=500,
-        required=False,
-        allow_blank=True,
-        default="",
-        validators=[URLValidator(schemes=["http", "https"], message="Enter an http(s) URL.")],
-    )
-    price = serializers.DecimalField(
-        max_digits=8, decimal_places=2, min_value=0, required=False, allow_null=True, default=None
-    )
+    image_url = ImageUrlField(max_length=500, required=False, allow_blank=True, default="")
+    price = PriceField(required=False, allow_null=True, default=None)
     quantity = serializers.IntegerField(min_value=1, max_value=99, required=False, default=1)
     source = serializers.ChoiceField(choices=Selection.Source.choices, required=False, default="user")
     reason = TextField(max_length=300, required=False, allow_blank=True, default="")
@@ -127,6 +228,25 @@ class SelectionSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at", "updated_at", "last_used_at"]
         # The (owner, term, store) uniqueness is checked in validate(): owner is implied.
         validators = []
+
+    _fast_plan = None
+
+    def to_representation(self, instance):
+        # Lists of picks are the API's biggest answers: read each plain attribute straight off the
+        # row (the same output as DRF's generic path, which a test checks). The plan is built from
+        # the fields once per process: building a ModelSerializer's fields is most of DRF's cost.
+        plan = type(self)._fast_plan
+        if plan is None:
+            plan = type(self)._fast_plan = [
+                (name, field.source, _fast_representation(field))
+                for name, field in self.fields.items()
+                if not field.write_only
+            ]
+        row = {}
+        for name, source, represent in plan:
+            value = getattr(instance, source)
+            row[name] = None if value is None else represent(value)
+        return row
 
     def validate_term(self, value: str) -> str:
         if not normalize_term(value):

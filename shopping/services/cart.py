@@ -132,14 +132,27 @@ def send_items_to_cart(
     )
     if send.replayed:
         return send
+    return _deliver(send)
+
+
+def _deliver(send: CartSend) -> CartSend:
+    """Send the row's items not yet added, batch by batch, recording each outcome in the ledger.
+
+    Before a batch goes to Kroger its items are marked `"sending"` (and saved), so a worker that
+    dies mid-call leaves a row whose outcome is known to be unknown, never one that looks unsent.
+    """
     pending = [item for item in send.items if not item["added"]]
     client = get_client()
     for start in range(0, len(pending), BATCH_SIZE):
         batch = pending[start : start + BATCH_SIZE]
+        for item in batch:
+            item["sending"] = True
+        CartSend.objects.filter(pk=send.pk).update(items=send.items)
         cart_items = [CartItem(upc=i["upc"], quantity=i["quantity"], modality=i["modality"]) for i in batch]
         try:
             call_with_access_token(
-                user, lambda token, cart_items=cart_items: client.add_to_cart(token=token, items=cart_items)
+                send.owner,
+                lambda token, cart_items=cart_items: client.add_to_cart(token=token, items=cart_items),
             )
         except KrogerCartOutcomeUnknown as exc:
             _finish(send, CartSend.Status.UNKNOWN, exc)
@@ -147,6 +160,7 @@ def send_items_to_cart(
         except KrogerError as exc:
             for item in pending[start:]:
                 item["added"] = False
+                item.pop("sending", None)
             _finish(send, CartSend.Status.FAILED, exc)
             raise
         except Exception as exc:
@@ -155,5 +169,56 @@ def send_items_to_cart(
             raise
         for item in batch:
             item["added"] = True
+            item.pop("sending", None)
     _finish(send, CartSend.Status.SUCCEEDED)
     return send
+
+
+def queue_cart_send(
+    *,
+    user,
+    items: list[CartItem] | list[dict[str, Any]],
+    idempotency_key: str = "",
+    shopping_list: ShoppingList | None = None,
+) -> CartSend:
+    """Record a send in the ledger and hand it to a background worker (`shopping.tasks.send_cart`).
+
+    Same idempotency rules as `send_items_to_cart`. Without a broker the task runs at once, here.
+    Returns the row as it stands after queueing (re-read it for the outcome).
+    """
+    from shopping.tasks import send_cart  # the tasks module imports this one
+
+    send = _record_or_claim(
+        user=user, items=_as_dicts(items), idempotency_key=idempotency_key, shopping_list=shopping_list
+    )
+    if not send.replayed:
+        transaction.on_commit(lambda: send_cart.delay(send.pk))
+    return send
+
+
+def deliver_queued_send(send_id: int) -> CartSend:
+    """Deliver a queued ledger row by ID: idempotent and safe to run again; the ledger decides.
+
+    - succeeded or unknown: nothing is sent (an unknown outcome stays for the shopper to check);
+    - a batch was in flight when a worker died (`"sending"` items): the row becomes unknown;
+    - failed (Kroger refused or was busy): the items not yet added are sent again;
+    - pending: sent.
+    Raises kroger.errors.* as `send_items_to_cart` does, after recording the outcome.
+    """
+    with transaction.atomic():
+        send = CartSend.objects.select_for_update().select_related("owner").get(pk=send_id)
+        if send.status in (CartSend.Status.SUCCEEDED, CartSend.Status.UNKNOWN):
+            return send
+        if any(item.get("sending") and item.get("added") is None for item in send.items):
+            send.status = CartSend.Status.UNKNOWN
+            send.error_code = KrogerCartOutcomeUnknown.code
+            send.error_message = KrogerCartOutcomeUnknown.default_message
+            send.completed_at = timezone.now()
+            send.save(update_fields=["status", "error_code", "error_message", "completed_at"])
+            return send
+        if send.status == CartSend.Status.FAILED:
+            send.status = CartSend.Status.PENDING
+            send.error_code = send.error_message = ""
+            send.completed_at = None
+            send.save(update_fields=["status", "error_code", "error_message", "completed_at"])
+    return _deliver(send)

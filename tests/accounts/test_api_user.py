@@ -164,14 +164,14 @@ def test_missing_location_id_is_a_field_error(api_client):
     assert "location_id" in response.json()
 
 
-def test_an_unknown_store_is_a_field_error_and_nothing_is_saved(api_client, user, kroger_locations):
+def test_an_unknown_store_is_a_404_and_nothing_is_saved(api_client, user, kroger_locations):
     user.preferred_location_id = "01400943"
     user.save()
 
     response = api_client.put("/api/user/location", {"location_id": "99999999"}, format="json")
 
-    assert response.status_code == 400
-    assert response.json() == {"location_id": ["No Kroger store has the location ID 99999999."]}
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "detail": "No Kroger store has the location ID 99999999."}
     user.refresh_from_db()
     assert user.preferred_location_id == "01400943"
 

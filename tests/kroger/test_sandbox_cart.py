@@ -10,6 +10,7 @@ from django.core.checks import run_checks
 from django.test import Client
 
 from kroger.sandbox import store
+from tests.factories import UserFactory
 
 BASE = "/sandbox/kroger/v1"
 SAM = "53990804-cfd1-43f3-8256-bdc9817a4fd0"
@@ -295,7 +296,8 @@ def test_unknown_fault_endpoint_is_refused():
         store.set_fault("checkout", error_rate=1.0)
 
 
-def test_faults_can_be_set_and_cleared_over_http():
+def test_faults_can_be_set_and_cleared_over_http(settings):
+    settings.KROGER_SANDBOX_OPEN_FAULTS = True
     slept = []
     store.set_sleep(slept.append)
 
@@ -314,6 +316,36 @@ def test_faults_can_be_set_and_cleared_over_http():
     assert slept == [0.15]
     bad = Client().post("/sandbox/kroger/_faults", {"endpoint": "nope"}, content_type="application/json")
     assert bad.status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["anonymous", "shopper"])
+def test_fault_injection_is_refused_to_anyone_but_staff(who):
+    client = Client()
+    if who == "shopper":
+        client.force_login(UserFactory())
+
+    responses = [
+        client.post("/sandbox/kroger/_faults", {"endpoint": "products", "status": 500}, "application/json"),
+        client.delete("/sandbox/kroger/_faults"),
+        client.get("/sandbox/kroger/_faults"),
+    ]
+
+    assert [response.status_code for response in responses] == [403, 403, 403]
+    assert store.list_faults() == {}
+
+
+@pytest.mark.django_db
+def test_a_signed_in_staff_user_may_inject_faults():
+    client = Client()
+    client.force_login(UserFactory(is_staff=True))
+
+    response = client.post(
+        "/sandbox/kroger/_faults", {"endpoint": "products", "latency_ms": 5}, "application/json"
+    )
+
+    assert response.status_code == 201
+    assert "products" in store.list_faults()
 
 
 # --- Drift and reset ------------------------------------------------------------------------

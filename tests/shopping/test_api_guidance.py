@@ -117,8 +117,8 @@ def test_reorder_refuses_someone_elses_line_and_changes_nothing(api_client, user
 
     response = api_client.post(f"{LIST}/reorder", {"ids": [mine2.pk, theirs.pk, mine.pk]}, format="json")
 
-    assert response.status_code == 400
-    assert "ids" in response.json()
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found" and str(theirs.pk) in response.json()["detail"]
     theirs.refresh_from_db()
     mine.refresh_from_db()
     assert (theirs.position, mine.position) == (7, 0)

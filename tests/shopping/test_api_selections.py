@@ -253,3 +253,23 @@ class TestServices:
         remember_selection(owner=other_user, term="milk", product={"product_id": "1" * 13})
 
         assert find_selection(owner=user, term="milk", location_id="") is None
+
+
+def test_the_fast_pick_representation_equals_drfs_generic_one(user):
+    from decimal import Decimal
+
+    from rest_framework import serializers
+
+    from shopping.serializers.memory import SelectionSerializer
+
+    picks = [
+        SelectionFactory(owner=user, price=Decimal("2"), location_id="01400943"),
+        SelectionFactory(owner=user, price=None, image_url="https://example.com/a.png", source="rules"),
+    ]
+    picks[0].last_used_at = picks[0].created_at
+    generic = SelectionSerializer()
+
+    fast = SelectionSerializer(picks, many=True).data
+
+    assert fast == [serializers.ModelSerializer.to_representation(generic, pick) for pick in picks]
+    assert fast[0]["price"] == "2.00" and fast[1]["price"] is None

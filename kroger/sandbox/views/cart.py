@@ -2,6 +2,7 @@
 
 import json
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
@@ -77,9 +78,22 @@ def cart_page(request: HttpRequest) -> HttpResponse:
 FAULT_FIELDS = {"latency_ms": int, "error_rate": float, "status": int, "rate_limited": bool, "timeout": bool}
 
 
+def _may_inject_faults(request: HttpRequest) -> bool:
+    # Staff only, or anyone when tests and benchmarks opened it deliberately: never anonymous.
+    if getattr(settings, "KROGER_SANDBOX_OPEN_FAULTS", False):
+        return True
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and user.is_staff)
+
+
 @csrf_exempt
 def faults(request: HttpRequest) -> HttpResponse:
-    """POST {"endpoint": ..., "latency_ms": ...} sets a fault; GET lists them; DELETE clears all."""
+    """POST {"endpoint": ..., "latency_ms": ...} sets a fault; GET lists them; DELETE clears all.
+
+    Only a signed-in staff user may (or anyone with the test-only `KROGER_SANDBOX_OPEN_FAULTS`).
+    """
+    if not _may_inject_faults(request):
+        return JsonResponse({"error": "Fault injection needs a signed-in staff user."}, status=403)
     if request.method == "DELETE":
         store.clear_faults()
         return HttpResponse(status=204)

@@ -1,0 +1,261 @@
+"""Load on the real engines: gunicorn (N workers) + PostgreSQL + Redis, over loopback.
+
+Starts a throwaway PostgreSQL cluster (as the `postgres` user, like .ci/run) and a throwaway
+redis-server on free 127.0.0.1 ports, migrates, creates one shopper with a personal API token and
+50 remembered picks, runs `gunicorn shopper.wsgi` (our gunicorn.conf.py) with DEBUG off, and sends
+a bounded number of requests from a few client threads (kept-alive connections) to:
+
+- `GET /api/user`            the shopper (token auth, throttle, a few queries);
+- `GET /api/selections`      50 remembered picks, one page;
+- `GET /api/_bench/bare`     a bare DRF view with the same token authentication (test-only URL,
+                             `BENCH_BARE_VIEW`, sandbox only, never in production).
+
+Prints JSON: requests/s and latency per endpoint, and `ratio_*_vs_bare` (throughput relative to
+the bare view; the target is ≥ 0.6). Everything it starts is stopped at the end; nothing leaves
+loopback. Not part of the tests.
+
+    .venv/bin/python bench/bench_load.py              # --workers 2 --clients 8 --requests 1500
+"""
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import requests
+from cryptography.fernet import Fernet
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import ROOT, free_port, summary  # noqa: E402
+
+SETUP = """
+from decimal import Decimal
+from accounts.models import ApiToken, User
+from shopping.models import Selection
+user = User.objects.create_user("load-shopper", preferred_location_id="01400943")
+secret = ApiToken.new_secret()
+ApiToken.objects.create(user=user, name="bench", key_hash=ApiToken.hash_secret(secret), key_prefix=secret[:8])
+Selection.objects.bulk_create(
+    Selection(owner=user, term=f"item {n}", normalized_term=f"item {n}", location_id="01400943",
+              product_id=f"{n:013d}", description=f"Product {n}", price=Decimal("1.99"))
+    for n in range(50)
+)
+print(secret)
+"""
+ENDPOINTS = {"bare": "/api/_bench/bare", "user": "/api/user", "selections": "/api/selections?page_size=50"}
+
+
+def _wait_for_port(port: int, process: subprocess.Popen | None = None, seconds: float = 30) -> None:
+    import socket
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise SystemExit(f"process exited early with code {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"nothing listening on 127.0.0.1:{port} after {seconds:.0f} s")
+
+
+@contextmanager
+def postgres(tmp: Path):
+    data, port = tmp / "pg", free_port()
+    tmp.chmod(0o777)
+    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    subprocess.run(
+        [*as_postgres, "initdb", "-D", str(data), "-A", "trust", "-U", "postgres"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    options = f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+    subprocess.run(
+        [*as_postgres, "pg_ctl", "-D", str(data), "-l", str(tmp / "pg.log"), "-w", "-o", options, "start"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        yield f"postgres://postgres@127.0.0.1:{port}/shopper"
+    finally:
+        subprocess.run(
+            [*as_postgres, "pg_ctl", "-D", str(data), "-m", "immediate", "stop"],
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+
+@contextmanager
+def redis(tmp: Path):
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for_port(port, process)
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _pg_tools_on_path() -> None:
+    if shutil.which("initdb"):
+        return
+    for candidate in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
+        os.environ["PATH"] = f"{candidate}:{os.environ['PATH']}"
+        return
+    raise SystemExit("PostgreSQL's initdb is not installed")
+
+
+def load(base: str, path: str, token: str, *, clients: int, total: int) -> dict:
+    """`total` GETs of `path` from `clients` threads, each on its own kept-alive connection."""
+    latencies: list[float] = []
+    errors = []
+    lock = threading.Lock()
+    counter = iter(range(total))
+
+    def client() -> None:
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {token}"
+        while True:
+            with lock:
+                if next(counter, None) is None:
+                    return
+            started = time.perf_counter()
+            response = session.get(base + path, timeout=10)
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                latencies.append(elapsed)
+                if response.status_code != 200:
+                    errors.append(response.status_code)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    return {"rps": round(len(latencies) / seconds, 1), "errors": len(errors), **summary(latencies)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=1500)
+    args = parser.parse_args()
+    _pg_tools_on_path()
+
+    with ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-load-")))
+        database_url = stack.enter_context(postgres(tmp))
+        redis_url = stack.enter_context(redis(tmp))
+        port = free_port()
+        env = {
+            **os.environ,
+            "DEBUG": "false",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "TOKEN_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+            "KROGER_SANDBOX": "true",
+            "KROGER_CLIENT_ID": "",
+            "KROGER_CLIENT_SECRET": "",
+            "KROGER_REDIRECT_URI": "",
+            "SITE_URL": f"http://127.0.0.1:{port}",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "false",
+            "SECURE_HSTS_SECONDS": "0",
+            "DATABASE_URL": database_url,
+            "CACHE_URL": f"{redis_url}/0",
+            "CELERY_BROKER_URL": f"{redis_url}/1",
+            "API_THROTTLE_RATE": "1000000/min",
+            "BENCH_BARE_VIEW": "true",
+            "LOG_LEVEL": "WARNING",
+            "STATIC_ROOT": str(tmp / "static"),
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
+            "GUNICORN_WORKERS": str(args.workers),
+            "GUNICORN_THREADS": str(args.threads),
+            "GUNICORN_ACCESS_LOG": "/dev/null",
+        }
+        env.pop("DJANGO_SETTINGS_MODULE", None)
+        (tmp / "static").mkdir()
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import psycopg, sys; psycopg.connect(sys.argv[1], autocommit=True)"
+                ".execute('CREATE DATABASE shopper')",
+                database_url.rsplit("/", 1)[0] + "/postgres",
+            ],
+            check=True,
+        )
+        manage = [sys.executable, str(ROOT / "manage.py")]
+        subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, cwd=ROOT, check=True)
+        token = (
+            subprocess.run(
+                [*manage, "shell", "-c", SETUP], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "shopper.wsgi"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        stack.callback(lambda: (server.terminate(), server.wait(timeout=20)))
+        _wait_for_port(port, server)
+        base = f"http://127.0.0.1:{port}"
+        for path in ENDPOINTS.values():  # warm up every worker's connections and caches
+            load(base, path, token, clients=args.clients, total=args.clients * 10)
+        results = {
+            name: load(base, path, token, clients=args.clients, total=args.requests)
+            for name, path in ENDPOINTS.items()
+        }
+
+    bare = results["bare"]["rps"]
+    print(
+        json.dumps(
+            {
+                "workers": args.workers,
+                "threads": args.threads,
+                "clients": args.clients,
+                "requests_per_endpoint": args.requests,
+                **results,
+                "ratio_user_vs_bare": round(results["user"]["rps"] / bare, 2),
+                "ratio_selections_vs_bare": round(results["selections"]["rps"] / bare, 2),
+            },
+            indent=2,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""State shared by every process through the cache: quota, app token, budgets; atomic, never read-then-write.
+
+These use Django's configured cache, so the PostgreSQL leg of CI (CACHE_URL=redis://...) runs
+them against a real Redis, each thread with its own connection.
+"""
+
+import contextlib
+import json
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import responses
+from django.core.cache import cache
+
+from kroger.errors import KrogerDailyLimitReached, KrogerShopperBudgetReached
+from kroger.quota import QuotaGuard, ShopperBudget
+from tests.kroger.kroger_fakes import APP_TOKEN, BASE, TOKEN_URL, calls_to, make_client, payload
+
+PRODUCTS = f"{BASE}/v1/products"
+
+
+def _race(function, times: int, workers: int = 8) -> list:
+    """Run `function` `times` times on `workers` threads at once; each result or raised exception."""
+    start = threading.Barrier(workers)
+
+    def one(_):
+        with contextlib.suppress(threading.BrokenBarrierError):
+            start.wait(timeout=5)
+        try:
+            return function()
+        except Exception as exc:
+            return exc
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(one, range(times)))
+
+
+def test_the_daily_quota_never_overspends_under_concurrency():
+    guard = QuotaGuard(cache, {"products": 25})
+
+    results = _race(lambda: guard.spend("products"), times=80)
+
+    refused = [r for r in results if isinstance(r, KrogerDailyLimitReached)]
+    assert len(results) - len(refused) == 25
+    assert guard.usage_today()["products"] == 25
+
+
+def test_a_shoppers_budget_never_overspends_under_concurrency():
+    budget = ShopperBudget(cache, "user:1", 10)
+
+    results = _race(budget.spend, times=40)
+
+    assert sorted(r for r in results if isinstance(r, int)) == list(range(1, 11))
+    assert all(isinstance(r, KrogerShopperBudgetReached) for r in results if not isinstance(r, int))
+    assert budget.used_today() == 10 and ShopperBudget(cache, "user:2", 10).used_today() == 0
+
+
+def test_one_app_token_per_cluster_the_others_wait_for_it(http):
+    def slow_token(request):
+        time.sleep(0.3)
+        return 200, {}, json.dumps({"access_token": APP_TOKEN, "token_type": "bearer", "expires_in": 1800})
+
+    http.add_callback(responses.POST, TOKEN_URL, callback=slow_token)
+
+    # A client per "process", all sharing one cache.
+    results = _race(lambda: make_client(cache=cache).get_app_token(), times=8)
+
+    assert results == [APP_TOKEN] * 8
+    assert len(calls_to(http, "/v1/connect/oauth2/token")) == 1
+
+
+def test_a_5xx_on_a_big_product_search_is_retried_once_with_limit_10(http):
+    http.add(responses.POST, TOKEN_URL, json={"access_token": APP_TOKEN, "expires_in": 1800})
+
+    def by_limit(request):
+        limit = parse_qs(urlsplit(request.url).query)["filter.limit"][0]
+        if limit == "10":
+            return 200, {}, json.dumps(payload("product_search.json"))
+        return 500, {}, '{"errors": {"reason": "Internal server error"}}'
+
+    http.add_callback(responses.GET, PRODUCTS, callback=by_limit)
+
+    page = make_client(max_retries=0).search_products(term="milk", limit=50)
+
+    limits = [
+        parse_qs(urlsplit(c.request.url).query)["filter.limit"][0] for c in calls_to(http, "/v1/products")
+    ]
+    assert limits == ["50", "10"]
+    assert page.products
+
+
+def test_a_5xx_on_a_small_product_search_is_not_retried_smaller(http):
+    http.add(responses.POST, TOKEN_URL, json={"access_token": APP_TOKEN, "expires_in": 1800})
+    http.add(responses.GET, PRODUCTS, status=500)
+
+    with pytest.raises(Exception, match="not responding"):
+        make_client(max_retries=0).search_products(term="milk", limit=10)
+
+    assert len(calls_to(http, "/v1/products")) == 1

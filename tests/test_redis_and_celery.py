@@ -1,0 +1,138 @@
+"""Real engines: Django's Redis cache (CACHE_URL=redis://...) and Celery's Redis broker.
+
+A throwaway `redis-server` is started on a free loopback port when the binary is installed
+(`.ci/run` installs it); without it these tests are skipped with a reason.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.core.cache.backends.redis import RedisCache
+
+from kroger.errors import KrogerDailyLimitReached
+from kroger.quota import QuotaGuard
+from shopper.celery import app as celery_app
+from tests.test_deploy import production_env, run
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    port = _free_port()
+    with tempfile.TemporaryDirectory() as folder:
+        process = subprocess.Popen(  # noqa: S603 - the system's redis-server, loopback only
+            [
+                binary,
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                folder,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)
+            yield f"redis://127.0.0.1:{port}/0"
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def test_cache_url_redis_selects_djangos_redis_cache(tmp_path):
+    code = "import shopper.settings as s; print(s.CACHES['default']['BACKEND'])"
+
+    result = run(["-c", code], production_env(tmp_path, CACHE_URL="redis://127.0.0.1:6390/0"))
+
+    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache", result.stderr
+
+
+def test_the_quota_is_atomic_across_redis_connections(redis_url):
+    # Each backend object has its own connection pool: like separate processes sharing the server.
+    prefix = f"quota-{uuid.uuid4().hex[:8]}"
+    caches = [RedisCache(redis_url, {"KEY_PREFIX": prefix}) for _ in range(4)]
+    guards = [QuotaGuard(cache, {"products": 30}) for cache in caches]
+
+    def spend(n):
+        try:
+            guards[n % 4].spend("products")
+            return True
+        except KrogerDailyLimitReached:
+            return False
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(spend, range(100)))
+
+    assert results.count(True) == 30
+    assert guards[0].usage_today()["products"] == 30
+
+
+def test_add_is_a_lock_only_one_connection_gets(redis_url):
+    prefix = f"lock-{uuid.uuid4().hex[:8]}"
+    caches = [RedisCache(redis_url, {"KEY_PREFIX": prefix}) for _ in range(6)]
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        won = list(pool.map(lambda cache: cache.add("the-lock", 1, timeout=5), caches))
+
+    assert won.count(True) == 1
+
+
+def test_tasks_run_eagerly_without_a_broker():
+    assert celery_app.conf.task_always_eager is True
+    assert "refresh-remembered-picks" in celery_app.conf.beat_schedule
+
+
+def test_without_a_broker_url_the_settings_make_celery_eager(tmp_path):
+    code = "import shopper.settings as s; print(s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL or '-')"
+
+    plain = run(["-c", code], production_env(tmp_path, CELERY_BROKER_URL=""))
+    brokered = run(["-c", code], production_env(tmp_path, CELERY_BROKER_URL="redis://127.0.0.1:6390/1"))
+
+    assert plain.stdout.split() == ["True", "-"], plain.stderr
+    assert brokered.stdout.split() == ["False", "redis://127.0.0.1:6390/1"], brokered.stderr
+
+
+def test_celery_reaches_a_redis_broker_and_a_message_goes_through(redis_url):
+    broker = os.environ.get("CELERY_BROKER_URL") or redis_url.rsplit("/", 1)[0] + "/1"
+    queue = f"t-{uuid.uuid4().hex[:8]}"
+    with celery_app.connection_for_write(broker) as connection:
+        connection.ensure_connection(max_retries=3)
+        simple = connection.SimpleQueue(queue)
+        try:
+            simple.put({"send_id": 42})
+            message = simple.get(timeout=5)
+            message.ack()
+        finally:
+            simple.clear()
+            simple.close()
+
+    assert message.payload == {"send_id": 42}
