@@ -7,6 +7,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
+    path("", include("shopping.urls.home")),
     path("", include("accounts.token_urls")),
     path("", include("shopping.urls.memory")),
     path("", include("shopping.urls.catalogue")),
