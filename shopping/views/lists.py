@@ -156,7 +156,6 @@ def _row_response(request, item: ListItem, *, notice: str = "", error: str = "")
     items = list(ListItem.objects.filter(shopping_list_id=item.shopping_list_id))
     _mark_exclusions([item], read_guidance(Guidance.objects.for_user(request.user)))
     _mark_remembered(item.shopping_list, [item])
-    progress = ListProgress.of_items(items)
     item.row_notice, item.row_error = notice, error
     item.index = next(index for index, line in enumerate(items) if line.pk == item.pk)
     row = {"item": item, "list": item.shopping_list}
@@ -165,16 +164,24 @@ def _row_response(request, item: ListItem, *, notice: str = "", error: str = "")
             "id": item.pk,
             "status": item.status,
             "html": render_to_string("shopping/lists/_item.html", row, request),
-            "order": [line.pk for line in items],
-            "total": f"{basket_total(items):.2f}",
-            "total_label": _total_label(items),
-            "ready": progress.ready,
-            "count": progress.total,
-            "progress": progress.summary,
-            "stage": progress.stage,
-            "can_send": bool(list_services.plan_send(item.shopping_list, items).lines),
+            **_list_state(item.shopping_list, items),
         }
     )
+
+
+def _list_state(shopping_list, items: list[ListItem]) -> dict:
+    """What lists.js updates outside the row after any change: order, totals, progress, send."""
+    progress = ListProgress.of_items(items)
+    return {
+        "order": [line.pk for line in items],
+        "total": f"{basket_total(items):.2f}",
+        "total_label": _total_label(items),
+        "ready": progress.ready,
+        "count": progress.total,
+        "progress": progress.summary,
+        "stage": progress.stage,
+        "can_send": bool(list_services.plan_send(shopping_list, items).lines),
+    }
 
 
 def _total_label(items: list[ListItem]) -> str:
@@ -262,19 +269,11 @@ def item_delete(request, pk: int, item_id: int):
     item.delete()
     if _wants_json(request):
         items = list(ListItem.objects.filter(shopping_list_id=pk))
-        progress = ListProgress.of_items(items)
         return JsonResponse(
             {
                 "id": item_id,
                 "deleted": True,
-                "order": [line.pk for line in items],
-                "total": f"{basket_total(items):.2f}",
-                "total_label": _total_label(items),
-                "ready": progress.ready,
-                "count": progress.total,
-                "progress": progress.summary,
-                "stage": progress.stage,
-                "can_send": bool(list_services.plan_send(item.shopping_list, items).lines),
+                **_list_state(item.shopping_list, items),
                 "notice": f"Removed “{item.raw_text}”.",
             }
         )
