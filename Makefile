@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 PYTEST_ARGS ?= -n 2
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint browser-deps
+.PHONY: run test lint test-deps
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -33,17 +33,21 @@ run: $(VENV)/.runtime .env
 	@echo "Personal Shopper (Kroger sandbox mode) at http://127.0.0.1:8000"
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-# The browser tests drive Debian's Chromium; as root we install it, otherwise we say how.
-browser-deps:
-	@if [ ! -x "$(CHROMIUM)" ]; then \
+# The browser tests drive Debian's Chromium and the Redis tests a throwaway redis-server; as root
+# we install what is missing, otherwise we say how.
+test-deps:
+	@missing=""; \
+	[ -x "$(CHROMIUM)" ] || missing="$$missing chromium"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
-	    echo "Chromium is missing: run 'sudo apt-get install chromium' (or set CHROMIUM=/path)."; exit 1; \
+	    echo "Missing:$$missing: run 'sudo apt-get install$$missing' (or set CHROMIUM=/path)."; exit 1; \
 	  fi; \
 	fi
 
-test: $(VENV)/.dev browser-deps
+test: $(VENV)/.dev test-deps
 	CHROMIUM_PATH=$(CHROMIUM) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev

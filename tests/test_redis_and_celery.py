@@ -1,7 +1,7 @@
 """Real engines: Django's Redis cache (CACHE_URL=redis://...) and Celery's Redis broker.
 
-A throwaway `redis-server` is started on a free loopback port when the binary is installed
-(`.ci/run` installs it); without it these tests are skipped with a reason.
+A throwaway `redis-server` is started on a free loopback port (`make test` installs the
+binary when it is missing); without it these tests fail and say how to install it.
 """
 
 import os
@@ -32,7 +32,7 @@ def _free_port() -> int:
 def redis_url():
     binary = shutil.which("redis-server")
     if binary is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+        pytest.fail("redis-server is not installed: run make test-deps (apt-get install redis-server)")
     port = _free_port()
     with tempfile.TemporaryDirectory() as folder:
         process = subprocess.Popen(  # noqa: S603 - the system's redis-server, loopback only
