@@ -16,7 +16,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from shopping.api.schema import error_response
+from api_schema.errors import error_response
 from shopping.models import Guidance, Selection
 from shopping.serializers.memory import GuidanceReorderSerializer, GuidanceSerializer, SelectionSerializer
 from shopping.services import memory as memory_services
