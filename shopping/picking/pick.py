@@ -1,6 +1,7 @@
 """The per-line pipeline: remembered pick, else search the store and rank (then, optionally,
 ask the assistant). No database access here, so lines can be picked in worker threads."""
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -8,8 +9,14 @@ from decimal import Decimal
 from kroger.client import KrogerClient
 from kroger.errors import KrogerError
 from kroger.schemas import Product
-from shopping.lexicon import SHORTHAND
-from shopping.parsing import COUNTED_IN_PACKS, MIN_TERM_LENGTH, PACKAGE_UNITS, head_noun
+from shopping.parsing import (
+    COUNTED_IN_PACKS,
+    MIN_TERM_LENGTH,
+    PACKAGE_UNITS,
+    head_noun,
+    kroger_search_term,
+    too_short_reason,
+)
 from shopping.text import phrase, words
 from shopping.units import requested_measure
 
@@ -92,13 +99,16 @@ def remembered_pick(*, term: str, remembered: Remembered, location_id: str) -> L
 
 def search_candidates(*, client: KrogerClient, term: str, location_id: str) -> tuple[str, list[Product]]:
     """The store's results for `term`, retrying with its head noun when there are none."""
-    products = list(client.search_products(term=term, location_id=location_id, limit=SEARCH_LIMIT).products)
+    sent = kroger_search_term(term)
+    products = list(client.search_products(term=sent, location_id=location_id, limit=SEARCH_LIMIT).products)
     if products:
         return term, products
     head = head_noun(term)
-    if head and head != term and len(head) >= MIN_TERM_LENGTH:
+    if head and head != term and kroger_search_term(head):
         return head, list(
-            client.search_products(term=head, location_id=location_id, limit=SEARCH_LIMIT).products
+            client.search_products(
+                term=kroger_search_term(head), location_id=location_id, limit=SEARCH_LIMIT
+            ).products
         )
     return term, []
 
@@ -161,11 +171,9 @@ def pick_line(
     """Pick for one line: memory wins outright (no search); else search, rank, maybe ask the assistant."""
     if remembered is not None:
         return remembered_pick(term=term, remembered=remembered, location_id=location_id)
-    if len(term) < MIN_TERM_LENGTH and term not in SHORTHAND:
-        return LinePick(
-            pick=Pick(product=None, reason="Too short to search for: type a longer name", confidence=0.0)
-        )
     query = expand_shorthand(term)
+    if not kroger_search_term(query):
+        return LinePick(pick=Pick(product=None, reason=too_short_reason(term), confidence=0.0))
     try:
         searched, candidates = search_candidates(client=client, term=query, location_id=location_id)
     except KrogerError as exc:
@@ -194,6 +202,8 @@ def pick_line(
             confidence=min(pick.confidence, ASK),
             alternatives=pick.alternatives,
         )
+    if kroger_search_term(searched) != searched:
+        pick = dataclasses.replace(pick, reason=f"{pick.reason} ({spaced_note(searched)})")
     if pick.product is not None and (assistant_configured() if use_assistant is None else use_assistant):
         pick = choose_with_assistant(
             term=term,
@@ -202,6 +212,13 @@ def pick_line(
             fallback=pick,
         )
     return LinePick(pick=pick, searched_term=searched)
+
+
+def spaced_note(term: str) -> str:
+    return (
+        f"Kroger's search needs at least {MIN_TERM_LENGTH} characters, so “{term}” was searched as "
+        f"“{kroger_search_term(term)}”"
+    )
 
 
 def relevant_guidance(texts: Sequence[str], rules) -> list[str]:

@@ -1,8 +1,10 @@
 """The lists API as a weekly tool: add, rewrite, skip, move and remove lines; list limits;
 lines in any script; the recently-sent check; honest totals for weighed products."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.utils import timezone
@@ -175,6 +177,52 @@ def test_lines_in_any_script_or_with_emoji_are_kept_as_written(api):
     assert [(i["raw_text"], i["term"]) for i in body["items"]] == [
         ("牛奶", "牛奶"), ("☕ coffee", "coffee"), ("сметана", "сметана"),
     ]  # fmt: skip
+
+
+def searched_terms(mock) -> list[str]:
+    return [
+        parse_qs(urlsplit(call.request.url).query)["filter.term"][0]
+        for call in mock.calls
+        if urlsplit(call.request.url).path == "/v1/products"
+    ]
+
+
+@pytest.fixture
+def kroger_finds_nothing(kroger_http, settings):
+    kroger_http.get(re.compile(re.escape(settings.KROGER_API_BASE_URL) + "/v1/products.*"), json={"data": []})
+    return kroger_http
+
+
+def test_a_two_character_chinese_line_is_searched_with_its_characters_and_says_how(api, kroger_finds_nothing):
+    """Kroger's term needs 3+ characters: "牛奶" goes as "牛 奶", the same characters in order."""
+    list_id = create(api, "牛奶\n☕ coffee").json()["id"]
+
+    items = api.post(f"/api/lists/{list_id}/resolve", {}, format="json").json()["items"]
+
+    assert sorted(searched_terms(kroger_finds_nothing)) == ["coffee", "牛 奶"]
+    milk, coffee = items
+    assert (milk["raw_text"], milk["term"], milk["status"]) == ("牛奶", "牛奶", "not_found")
+    assert "needs at least 3 characters, so “牛奶” was searched as “牛 奶”" in milk["reason"]
+    assert (coffee["raw_text"], coffee["term"]) == ("☕ coffee", "coffee")
+    assert "searched as" not in coffee["reason"]
+
+
+def test_a_one_character_line_is_not_sent_to_kroger_and_says_why(api, kroger_finds_nothing):
+    list_id = create(api, "米").json()["id"]
+
+    (rice,) = api.post(f"/api/lists/{list_id}/resolve", {}, format="json").json()["items"]
+
+    assert searched_terms(kroger_finds_nothing) == []
+    assert (rice["raw_text"], rice["status"]) == ("米", "not_found")
+    assert rice["reason"].startswith("Kroger's search needs at least 3 characters and “米” has 1")
+
+
+def test_a_three_character_japanese_line_is_searched_exactly_as_written(api, kroger_finds_nothing):
+    list_id = create(api, "ブドウ").json()["id"]
+
+    api.post(f"/api/lists/{list_id}/resolve", {}, format="json")
+
+    assert searched_terms(kroger_finds_nothing) == ["ブドウ"]
 
 
 # --- Never double-buy -----------------------------------------------------------------------
