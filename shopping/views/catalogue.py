@@ -20,6 +20,7 @@ from shopping.models import Guidance, is_product_id
 from shopping.picking import read_guidance, why_excluded
 from shopping.services.cart import CartSendInProgress, IdempotencyKeyReused, send_items_to_cart
 from shopping.services.memory import remember_selection
+from shopping.stores import stores_nearest_first
 
 PAGE_SIZE = 12
 # Out of stock is said beside the (disabled) add button instead.
@@ -77,11 +78,14 @@ def store_finder(request):
                 context["stores"] = [
                     {
                         "location": location,
+                        "distance_miles": miles,
                         "today": _today_hours(location),
                         "is_current": location.location_id == request.user.preferred_location_id,
                         "phone": _pretty_phone(location.phone),
                     }
-                    for location in locations
+                    for location, miles in stores_nearest_first(
+                        locations, zip_code=query.cleaned_data["zip_code"]
+                    )
                 ]
     return render(request, "shopping/catalogue/store_finder.html", context)
 
