@@ -17,6 +17,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from api_schema.errors import error_response
+from shopping.api.catalogue import KrogerRateThrottle
 from shopping.models import Guidance, Selection
 from shopping.serializers.memory import GuidanceReorderSerializer, GuidanceSerializer, SelectionSerializer
 from shopping.services import memory as memory_services
@@ -35,11 +36,6 @@ SELECTION_EXAMPLE = OpenApiExample(
         "term": "milk",
         "location_id": "01400943",
         "product_id": "0001111041700",
-        "description": "Kroger 2% Reduced Fat Milk",
-        "brand": "Kroger",
-        "size": "1 gal",
-        "image_url": "https://www.kroger.com/product/images/medium/front/0001111041700",
-        "price": "3.49",
         "quantity": 2,
         "source": "user",
         "reason": "The one we always buy",
@@ -119,8 +115,9 @@ class GuidanceViewSet(viewsets.ModelViewSet):
     create=extend_schema(
         summary="Remember a pick",
         description=(
-            "Remember a pick. If you already have one for this term at this store it is replaced "
-            "and the answer is 200; a new pick answers 201."
+            "Remember a pick. The product's name, picture, price and aisle are Kroger's, looked up "
+            "by `product_id` at the store (cached). If you already have one for this term at this "
+            "store it is replaced and the answer is 200; a new pick answers 201."
         ),
         examples=[SELECTION_EXAMPLE],
         responses={
@@ -140,6 +137,14 @@ class SelectionViewSet(viewsets.ModelViewSet):
     lookup_value_regex = ID_PATTERN
     parser_classes = [JSONParser]
 
+    @property
+    def throttle_scope(self) -> str | None:
+        # Saving a pick looks its product up with Kroger: the Kroger-spending limit applies.
+        return "kroger" if self.action in ("create", "update", "partial_update") else None
+
+    def get_throttles(self):
+        return [*super().get_throttles(), KrogerRateThrottle()]
+
     def get_queryset(self):
         selections = Selection.objects.for_user(self.request.user)
         if self.action == "list":
@@ -154,15 +159,18 @@ class SelectionViewSet(viewsets.ModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        selection, created = memory_services.remember_selection(
-            owner=request.user,
-            term=data["term"],
-            location_id=data["location_id"],
-            product=data,
-            quantity=data["quantity"],
-            source=data["source"],
-            reason=data["reason"],
-        )
+        try:
+            selection, created = memory_services.remember_product(
+                owner=request.user,
+                term=data["term"],
+                product_id=data["product_id"],
+                location_id=data["location_id"],
+                quantity=data["quantity"],
+                source=data["source"],
+                reason=data["reason"],
+            )
+        except memory_services.UnknownProduct as exc:
+            raise ValidationError({"product_id": [str(exc)]}) from exc
         return Response(
             self.get_serializer(selection).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -171,7 +179,11 @@ class SelectionViewSet(viewsets.ModelViewSet):
     def perform_update(self, serializer):
         try:
             with transaction.atomic():
-                serializer.save()
+                serializer.instance = memory_services.change_selection(
+                    selection=serializer.instance, **serializer.validated_data
+                )
+        except memory_services.UnknownProduct as exc:
+            raise ValidationError({"product_id": [str(exc)]}) from exc
         except IntegrityError as exc:
             # Lost a race with another save of the same term and store.
             raise serializers.ValidationError(

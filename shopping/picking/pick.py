@@ -17,6 +17,7 @@ from shopping.parsing import (
     kroger_search_term,
     too_short_reason,
 )
+from shopping.products import ProductSnapshot
 from shopping.text import phrase, words
 from shopping.units import requested_measure
 
@@ -35,38 +36,16 @@ BOUGHT_BY_THE_PACK = (PACKAGE_UNITS - {"each"}) | {"gal", "half gal"}
 class Remembered:
     """What a Selection says, copied out of the ORM so worker threads never touch it."""
 
-    product_id: str
-    description: str
-    brand: str = ""
-    size: str = ""
-    image_url: str = ""
-    price: Decimal | None = None
+    product: ProductSnapshot
     quantity: int = 1
     location_id: str = ""
 
     @classmethod
     def from_selection(cls, selection) -> "Remembered":
-        return cls(
-            product_id=selection.product_id,
-            description=selection.description,
-            brand=selection.brand,
-            size=selection.size,
-            image_url=selection.image_url,
-            price=selection.price,
-            quantity=selection.quantity,
-            location_id=selection.location_id,
-        )
+        return cls(product=selection.snapshot, quantity=selection.quantity, location_id=selection.location_id)
 
     def as_product(self) -> Product:
-        return Product(
-            product_id=self.product_id,
-            upc=self.product_id,
-            description=self.description,
-            brand=self.brand,
-            size=self.size,
-            images={"medium": self.image_url} if self.image_url else {},
-            regular_price=self.price,
-        )
+        return self.product.as_product()
 
 
 @dataclass(frozen=True)

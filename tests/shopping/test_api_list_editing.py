@@ -225,6 +225,44 @@ def test_a_three_character_japanese_line_is_searched_exactly_as_written(api, kro
     assert searched_terms(kroger_finds_nothing) == ["ブドウ"]
 
 
+# --- One product snapshot: how it is sold and where it is shelved --------------------------
+
+
+def test_a_picked_line_and_its_alternatives_say_how_they_are_sold_and_which_aisle(api, kroger_sandbox):
+    list_id = create(api, "2 lb gala apples").json()["id"]
+
+    (line,) = api.post(f"/api/lists/{list_id}/resolve", {}, format="json").json()["items"]
+
+    assert (line["sold_by"], line["aisle"]) == ("WEIGHT", "Produce")
+    assert line["alternatives"] and all(alt["aisle"] for alt in line["alternatives"])
+
+
+def test_swapping_a_weighed_line_away_and_back_keeps_it_weighed(api, kroger_sandbox):
+    list_id = create(api, "2 lb gala apples").json()["id"]
+    (line,) = api.post(f"/api/lists/{list_id}/resolve", {}, format="json").json()["items"]
+    first, other = line["product_id"], line["alternatives"][0]["product_id"]
+    url = f"/api/lists/{list_id}/items/{line['id']}"
+
+    api.patch(url, {"product_id": other}, format="json")
+    back = api.patch(url, {"product_id": first}, format="json").json()
+
+    assert (back["product_id"], back["sold_by"], back["line_total_is_estimate"]) == (first, "WEIGHT", True)
+    assert back["aisle"] == "Produce"
+
+
+def test_remembering_a_line_keeps_its_whole_product_snapshot(api, kroger_sandbox):
+    list_id = create(api, "2 lb gala apples").json()["id"]
+    (line,) = api.post(f"/api/lists/{list_id}/resolve", {}, format="json").json()["items"]
+
+    api.post(f"/api/lists/{list_id}/items/{line['id']}/remember", {}, format="json")
+
+    (pick,) = api.get("/api/selections").json()["results"]
+    assert (pick["product_id"], pick["description"], pick["price"]) == (
+        line["product_id"], line["description"], line["price"],
+    )  # fmt: skip
+    assert (pick["sold_by"], pick["aisle"]) == ("WEIGHT", "Produce")
+
+
 # --- Never double-buy -----------------------------------------------------------------------
 
 
