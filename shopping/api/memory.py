@@ -100,6 +100,13 @@ class GuidanceViewSet(viewsets.ModelViewSet):
         return Response(GuidanceSerializer(lines, many=True).data)
 
 
+NO_SUCH_PRODUCT = error_response(
+    "Not your pick, or Kroger has no product or no store with that ID (nothing was saved).",
+    code="not_found",
+    detail="Kroger has no product with ID 0000000000000.",
+)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Your remembered picks, newest use first",
@@ -123,11 +130,19 @@ class GuidanceViewSet(viewsets.ModelViewSet):
         responses={
             200: OpenApiResponse(SelectionSerializer, description="An earlier pick was replaced."),
             201: OpenApiResponse(SelectionSerializer, description="A new pick was remembered."),
+            404: NO_SUCH_PRODUCT,
         },
     ),
     retrieve=extend_schema(summary="One remembered pick"),
-    update=extend_schema(summary="Replace a remembered pick", examples=[SELECTION_EXAMPLE]),
-    partial_update=extend_schema(summary="Change a remembered pick (e.g. its quantity)"),
+    update=extend_schema(
+        summary="Replace a remembered pick",
+        examples=[SELECTION_EXAMPLE],
+        responses={200: SelectionSerializer, 404: NO_SUCH_PRODUCT},
+    ),
+    partial_update=extend_schema(
+        summary="Change a remembered pick (e.g. its quantity)",
+        responses={200: SelectionSerializer, 404: NO_SUCH_PRODUCT},
+    ),
     destroy=extend_schema(summary="Forget a remembered pick"),
 )
 class SelectionViewSet(viewsets.ModelViewSet):
@@ -169,8 +184,8 @@ class SelectionViewSet(viewsets.ModelViewSet):
                 source=data["source"],
                 reason=data["reason"],
             )
-        except memory_services.UnknownProduct as exc:
-            raise ValidationError({"product_id": [str(exc)]}) from exc
+        except memory_services.NotAtKroger as exc:
+            raise NotFound(str(exc)) from exc
         return Response(
             self.get_serializer(selection).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -182,8 +197,11 @@ class SelectionViewSet(viewsets.ModelViewSet):
                 serializer.instance = memory_services.change_selection(
                     selection=serializer.instance, **serializer.validated_data
                 )
-        except memory_services.UnknownProduct as exc:
-            raise ValidationError({"product_id": [str(exc)]}) from exc
+        except memory_services.NotAtKroger as exc:
+            # The same "no such product" as saving a new pick, like an unknown store on /api/user/location.
+            raise NotFound(
+                f"Kroger has no product with ID {serializer.validated_data['product_id']}."
+            ) from exc
         except IntegrityError as exc:
             # Lost a race with another save of the same term and store.
             raise serializers.ValidationError(

@@ -39,7 +39,7 @@ from shopping.services.list_sending import (  # noqa: F401  (re-exported: the li
     send_list_to_cart,
 )
 from shopping.services.memory import (
-    UnknownProduct,
+    NotAtKroger,
     add_guidance,
     find_selections,
     look_up_product,
@@ -391,7 +391,7 @@ def choose_product(*, item: ListItem, product_id: str) -> ListItem:
 def _fetch_for_store(product_id: str, location_id: str) -> Product:
     try:
         product = look_up_product(product_id, location_id)
-    except UnknownProduct as exc:
+    except NotAtKroger as exc:
         raise ProductNotAvailable("Kroger does not sell that product at your store.") from exc
     except ValueError as exc:
         raise ProductNotAvailable("That is not a Kroger product ID (13 digits).") from exc

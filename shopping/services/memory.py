@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from kroger.errors import KrogerNotFound
+from kroger.errors import KrogerBadRequest, KrogerNotFound
 from kroger.gateway import get_client
 from kroger.schemas import Product
 from shopping.models import Guidance, Selection, is_product_id, normalize_term
@@ -20,8 +20,8 @@ class GuidanceLimitReached(ValidationError):
     """The shopper already has the most guidance lines allowed."""
 
 
-class UnknownProduct(ValueError):
-    """Kroger has no product with that ID."""
+class NotAtKroger(ValueError):
+    """Kroger has no product (or no store) with that ID."""
 
 
 def _snapshot_of(product: Product | ProductSnapshot | Mapping[str, Any]) -> ProductSnapshot:
@@ -82,7 +82,7 @@ def remember_product(
     any-store pick): the one way the products page and the API remember, so a pick's name, picture
     and price are Kroger's, never what a form or a client posted. The lookup is cached like searches.
 
-    Raises UnknownProduct when Kroger has no such product, kroger.errors.KrogerError when Kroger
+    Raises NotAtKroger when Kroger has no such product, kroger.errors.KrogerError when Kroger
     fails, and ValueError as `remember_selection` does.
     """
     return remember_selection(
@@ -93,7 +93,7 @@ def remember_product(
 
 def change_selection(*, selection: Selection, **changes: Any) -> Selection:
     """Edit a remembered pick (term, store, product, quantity, source, reason). A new product or
-    store is looked up with Kroger, as remembering does. Raises UnknownProduct and
+    store is looked up with Kroger, as remembering does. Raises NotAtKroger and
     kroger.errors.KrogerError as `remember_product` does, IntegrityError when another pick already
     has the new term and store."""
     product_id = changes.pop("product_id", selection.product_id)
@@ -108,14 +108,19 @@ def change_selection(*, selection: Selection, **changes: Any) -> Selection:
 
 def look_up_product(product_id: str, location_id: str) -> Product:
     """Kroger's product by its ID, at the store (blank: no store, so no price or stock); cached.
-    Raises ValueError for an ID that is not 13 digits, UnknownProduct when Kroger has none, and
-    kroger.errors.KrogerError when Kroger fails."""
+    Raises ValueError for an ID that is not 13 digits, NotAtKroger when Kroger has no such
+    product or store, and kroger.errors.KrogerError when Kroger fails."""
     if not is_product_id(product_id):
         raise ValueError("The product ID must be 13 digits.")
     try:
         return get_client().get_product(product_id, location_id=location_id or None)
     except KrogerNotFound as exc:
-        raise UnknownProduct("Kroger has no product with this ID.") from exc
+        raise NotAtKroger(f"Kroger has no product with ID {product_id}.") from exc
+    except KrogerBadRequest as exc:
+        # A well-formed store ID Kroger does not know is its 400 (kroger-api.md §5.1).
+        if location_id and "location" in exc.message.lower():
+            raise NotAtKroger(f"Kroger has no store with ID {location_id}.") from exc
+        raise
 
 
 def find_selection(*, owner, term: str, location_id: str) -> Selection | None:

@@ -201,7 +201,7 @@ def remember_product(request):
         selection, _ = memory_services.remember_product(
             owner=request.user, term=term, product_id=product_id, location_id=store
         )
-    except memory_services.UnknownProduct as exc:
+    except memory_services.NotAtKroger as exc:
         messages.error(request, f"Not remembered: {exc}")
         return redirect(back)
     except KrogerError as exc:

@@ -70,11 +70,21 @@ def test_posted_product_details_are_ignored_for_krogers(api_client):
     assert body["price"] != "0.01"
 
 
-def test_a_product_kroger_does_not_know_is_a_400_and_nothing_is_saved(api_client):
+def test_a_product_kroger_does_not_know_is_a_404_and_nothing_is_saved(api_client, user):
     response = api_client.post(LIST, {**MILK, "product_id": "1234567890123"}, format="json")
+    pick = SelectionFactory(owner=user, term="eggs", product_id="0001111040144")
+    changed = api_client.patch(detail(pick.pk), {"product_id": "1234567890123"}, format="json")
 
-    assert response.status_code == 400
-    assert response.json() == {"product_id": ["Kroger has no product with this ID."]}
+    assert (response.status_code, changed.status_code) == (404, 404)
+    assert response.json() == {"code": "not_found", "detail": "Kroger has no product with ID 1234567890123."}
+    assert list(Selection.objects.values_list("product_id", flat=True)) == ["0001111040144"]
+
+
+def test_a_store_kroger_does_not_know_is_a_404_and_nothing_is_saved(api_client):
+    response = api_client.post(LIST, {**MILK, "location_id": "99999999"}, format="json")
+
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "detail": "Kroger has no store with ID 99999999."}
     assert not Selection.objects.exists()
 
 
