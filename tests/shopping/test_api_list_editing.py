@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from shopping.models import CartSend, ListItem, ShoppingList
-from tests.factories import CartSendFactory, ListItemFactory, ShoppingListFactory
+from tests.factories import CartSendFactory, ListItemFactory, SelectionFactory, ShoppingListFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -261,6 +261,44 @@ def test_remembering_a_line_keeps_its_whole_product_snapshot(api, kroger_sandbox
         line["product_id"], line["description"], line["price"],
     )  # fmt: skip
     assert (pick["sold_by"], pick["aisle"]) == ("WEIGHT", "Produce")
+
+
+def product_payload(product_id, price="2.49"):
+    return {
+        "productId": product_id, "upc": product_id, "description": f"Product {product_id}",
+        "items": [{
+            "size": "1 ct", "soldBy": "UNIT", "price": {"regular": float(price), "promo": 0},
+            "inventory": {"stockLevel": "HIGH"},
+            "fulfillment": {"curbside": True, "delivery": True, "inStore": True, "shipToHome": False},
+        }],
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("lines", [3, 25])
+def test_a_fully_remembered_25_line_list_costs_one_kroger_call_and_few_queries(
+    api, shopper, kroger_http, settings, django_assert_max_num_queries, lines
+):
+    """Today's price and stock for every remembered line: one batched product lookup, at most
+    one Kroger call per 50 remembered lines, and a query count that does not grow with them."""
+    terms = [f"thing {a}{b}" for a in "abcde" for b in "fghij"][:lines]
+    product_ids = [f"{9000000000000 + n}" for n in range(lines)]
+    for term, product_id in zip(terms, product_ids, strict=True):
+        SelectionFactory(owner=shopper, term=term, location_id=STORE, product_id=product_id, price="1.00")
+    kroger_http.get(
+        re.compile(re.escape(settings.KROGER_API_BASE_URL) + "/v1/products.*"),
+        json={"data": [product_payload(product_id) for product_id in product_ids]},
+    )
+    list_id = create(api, "\n".join(terms)).json()["id"]
+
+    with django_assert_max_num_queries(9):  # the same for 3 lines as for 25
+        items = api.post(f"/api/lists/{list_id}/resolve", {}, format="json").json()["items"]
+
+    product_calls = [call for call in kroger_http.calls if urlsplit(call.request.url).path == "/v1/products"]
+    assert len(product_calls) == 1
+    assert (
+        len(parse_qs(urlsplit(product_calls[0].request.url).query)["filter.productId"][0].split(",")) == lines
+    )
+    assert {(i["source"], i["status"], i["price"]) for i in items} == {("memory", "resolved", "2.49")}
 
 
 # --- Never double-buy -----------------------------------------------------------------------
