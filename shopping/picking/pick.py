@@ -1,9 +1,8 @@
 """The per-line pipeline: remembered pick, else search the store and rank (then, optionally,
 ask the assistant). No database access here, so lines can be picked in worker threads."""
 
-import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from kroger.client import KrogerClient
@@ -182,7 +181,7 @@ def pick_line(
             alternatives=pick.alternatives,
         )
     if kroger_search_term(searched) != searched:
-        pick = dataclasses.replace(pick, reason=f"{pick.reason} ({spaced_note(searched)})")
+        pick = replace(pick, reason=f"{pick.reason} ({spaced_note(searched)})")
     if pick.product is not None and (assistant_configured() if use_assistant is None else use_assistant):
         pick = choose_with_assistant(
             term=term,
