@@ -6,8 +6,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api_schema.errors import error_response
 from kroger.gateway import get_client
-from shopping.api.schema import error_response
 
 from .models import User
 from .services import (

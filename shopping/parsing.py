@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from shopping import units
 from shopping.lexicon import SHORTHAND
+from shopping.text import fold_accents, is_mark
 
 MAX_LINES = 100
 MAX_LIST_TEXT = 10_000  # characters of pasted text, on the page and in the API
@@ -281,35 +282,21 @@ def has_letters(text: str) -> bool:
     return re.search(r"[^\W\d_]", text) is not None
 
 
-def _fold_keeping_scripts(text: str) -> str:
-    """Accents folded ("crème" -> "creme"); letters of other scripts ("牛奶", "ß") kept as written,
-    so a line in any language is searched for what it says. Symbols and emoji go: Kroger's term
-    filter refuses them."""
-    if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(
-        char
-        for char in decomposed
-        if char.isascii() or (unicodedata.category(char) != "Mn" and char.isalpha()) or char.isspace()
-    )
-
-
 def _unsafe_to_space(text: str) -> str:
-    text = (
-        UNSAFE_CHARACTERS.sub(" ", text)
-        if text.isascii()
-        else "".join(
-            char if (not char.isascii() and char.isalpha()) or UNSAFE_CHARACTERS.match(char) is None else " "
-            for char in text
-        )
-    )
-    return text
+    if text.isascii():
+        return UNSAFE_CHARACTERS.sub(" ", text)
+
+    def safe(char: str) -> bool:
+        if char.isascii():
+            return UNSAFE_CHARACTERS.match(char) is None
+        return char.isalpha() or is_mark(char)
+
+    return "".join(char if safe(char) else " " for char in text)
 
 
 def clean_term(text: str) -> str:
     """A Kroger-safe search term: accents folded, no notes, preparation words or symbols, ≤8 words."""
-    text = _fold_keeping_scripts(PARENTHESES.sub(" ", text)).lower()
+    text = fold_accents(PARENTHESES.sub(" ", text)).lower()
     text = re.split(r"\s(?:for|to|with|if|or)\s.*$|,", f" {text} ", maxsplit=1)[0]
     text = text.replace("&", " and ").replace("/", " ").replace("+", " ")
     text = re.sub(r"(?<!\d)%", " ", _unsafe_to_space(text))
@@ -332,6 +319,39 @@ def clean_term(text: str) -> str:
     if not term.isascii() and has_letters(term):
         return term  # another script: kept as written, even when short ("牛奶")
     return term if len(term) >= MIN_TERM_LENGTH or term in SHORTHAND else ""
+
+
+def _written_without_spaces(char: str) -> bool:
+    # Chinese and Japanese put no spaces between words, and one or two characters are a whole
+    # word there ("牛奶" milk, "米" rice, "パン" bread).
+    name = unicodedata.name(char, "")
+    return name.startswith(("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH", "HIRAGANA", "KATAKANA"))
+
+
+def kroger_search_term(term: str) -> str:
+    """The term as Kroger's `filter.term` takes it, or "" when it cannot take it at all.
+
+    Kroger's spec gives the term a minimum length of 3 (kroger-api.md §5.1, §9.8): a JSON Schema
+    minLength, which counts characters, not bytes (that non-ASCII text is counted the same way is
+    the spec's reading, not something seen from Kroger itself). A two-character Chinese or
+    Japanese word is searched with its characters spaced ("牛奶" -> "牛 奶"): the same characters in
+    the same order, 3 characters long; a search engine splits such text into single characters
+    anyway. Shorter terms cannot be searched: the line says so."""
+    if len(term) >= MIN_TERM_LENGTH or term in SHORTHAND:
+        return term
+    if len(term) == MIN_TERM_LENGTH - 1 and all(map(_written_without_spaces, term)):
+        return " ".join(term)
+    return ""
+
+
+def too_short_reason(term: str) -> str:
+    """What a line says when its term is too short for Kroger's search (see kroger_search_term)."""
+    if term.isascii():
+        return "Too short to search for: type a longer name"
+    return (
+        f"Kroger's search needs at least {MIN_TERM_LENGTH} characters and “{term}” has {len(term)}: "
+        "add a word (the kind or the brand) to search for it"
+    )
 
 
 def head_noun(term: str) -> str:

@@ -7,7 +7,6 @@ import logging
 
 from celery import shared_task
 from django.core.cache import cache
-from django.db.models import Q
 from django.utils import timezone
 
 from kroger.errors import (
@@ -18,6 +17,7 @@ from kroger.errors import (
 )
 from kroger.gateway import get_client
 from shopping.models import CartSend, Selection
+from shopping.products import STORE_FACTS, ProductSnapshot
 from shopping.services.cart import deliver_queued_send
 
 logger = logging.getLogger("shopping.tasks")
@@ -96,10 +96,11 @@ def refresh_store_picks(self, location_id: str) -> int:
             )
             if product.price is None:
                 continue
+            facts = {name: getattr(ProductSnapshot.of(product), name) for name in STORE_FACTS}
             updated += (
                 Selection.objects.filter(location_id=location_id, product_id=product.product_id)
-                .filter(~Q(price=product.price) | Q(price__isnull=True))
-                .update(price=product.price, updated_at=timezone.now())
+                .exclude(**facts)
+                .update(**facts, updated_at=timezone.now())
             )
     logger.info("Refreshed %d remembered picks at store %s", updated, location_id)
     return updated

@@ -5,15 +5,39 @@ import re
 import unicodedata
 
 
+def is_mark(char: str) -> bool:
+    return unicodedata.category(char).startswith("M")
+
+
 def fold_accents(text: str) -> str:
-    """ "Jalapeño crème" -> "Jalapeno creme"."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    """ "Jalapeño crème" -> "Jalapeno creme"; letters of other scripts kept as written, with
+    their marks ("牛奶", "ブドウ", "우유", "йогурт", "दूध"); symbols and emoji dropped ("☕", "®").
+
+    Folding goes letter by letter: decomposing whole words would also strip the marks that make
+    another script's letters what they are (ブ is フ with a voicing mark, й is и with a breve)."""
+    if text.isascii():
+        return text
+    kept: list[str] = []
+    for char in unicodedata.normalize("NFC", text):
+        if char.isascii() or char.isspace():
+            kept.append(char)
+        elif is_mark(char):
+            if kept and not kept[-1].isascii():  # a vowel sign or accent of a kept letter
+                kept.append(char)
+        else:
+            latin = "".join(c for c in unicodedata.normalize("NFKD", char) if c.isascii())
+            if latin:
+                kept.append(latin)  # é -> e, ﬁ -> fi, full-width ｍ -> m, ™ -> TM
+            elif char.isalpha():
+                kept.append(char)
+    return "".join(kept)
 
 
 def normalize(text: str) -> str:
-    """Lower case, accents folded, ® and punctuation as spaces (keeping %, $, decimals, & and ')."""
+    """Lower case, accents folded, ® and punctuation as spaces (keeping %, $, decimals, & and ',
+    and the letters of any script)."""
     text = fold_accents(text.replace("’", "'").replace("¢", " cents")).lower()
-    text = re.sub(r"[^a-z0-9%$.'& ]", " ", text)
+    text = re.sub(r"[^a-z0-9%$.'& \u0080-\U0010ffff]", " ", text)
     text = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", text)  # a full stop, not the point in "$1.50"
     text = re.sub(r"(?<![a-z])'|'(?![a-z])", " ", text)  # quotes, not "dave's"
     return " ".join(text.split())

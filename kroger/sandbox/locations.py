@@ -1,8 +1,9 @@
 """The sandbox's stores (data/locations.json) and a distance search from a ZIP or lat/long."""
 
 import json
-import math
 from functools import cache
+
+from kroger.geo import miles_between
 
 from .catalogue import DATA_DIR
 
@@ -74,13 +75,6 @@ def drifted(value):
 def get_location(location_id: str) -> dict | None:
     """The store with this ID, or None."""
     return next((loc for loc in all_locations() if loc["locationId"] == location_id), None)
-
-
-def miles_between(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance in miles (haversine)."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 3958.8 * 2 * math.asin(math.sqrt(h))
 
 
 def search_locations(

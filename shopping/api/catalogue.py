@@ -23,6 +23,7 @@ from shopping.serializers.catalogue import (
     ProductQuerySerializer,
     ProductSerializer,
 )
+from shopping.stores import stores_nearest_first
 
 NO_STORE_NOTICE = "Choose a store to see prices and availability."
 LOCATION_ID_PATTERN = r"^[0-9A-Za-z]{8}$"
@@ -155,7 +156,10 @@ class LocationListView(KrogerProxyView):
             limit=data["limit"],
             chain=data.get("chain"),
         )
-        return Response(LocationListSerializer({"results": locations}).data)
+        nearby = stores_nearest_first(locations, zip_code=data["zip_code"])
+        distances = {location.location_id: miles for location, miles in nearby}
+        body = {"results": [location for location, _ in nearby]}
+        return Response(LocationListSerializer(body, context={"distances": distances}).data)
 
 
 class LocationDetailView(KrogerProxyView):

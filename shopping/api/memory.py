@@ -16,7 +16,8 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from shopping.api.schema import error_response
+from api_schema.errors import error_response
+from shopping.api.catalogue import KrogerRateThrottle
 from shopping.models import Guidance, Selection
 from shopping.serializers.memory import GuidanceReorderSerializer, GuidanceSerializer, SelectionSerializer
 from shopping.services import memory as memory_services
@@ -35,11 +36,6 @@ SELECTION_EXAMPLE = OpenApiExample(
         "term": "milk",
         "location_id": "01400943",
         "product_id": "0001111041700",
-        "description": "Kroger 2% Reduced Fat Milk",
-        "brand": "Kroger",
-        "size": "1 gal",
-        "image_url": "https://www.kroger.com/product/images/medium/front/0001111041700",
-        "price": "3.49",
         "quantity": 2,
         "source": "user",
         "reason": "The one we always buy",
@@ -104,6 +100,13 @@ class GuidanceViewSet(viewsets.ModelViewSet):
         return Response(GuidanceSerializer(lines, many=True).data)
 
 
+NO_SUCH_PRODUCT = error_response(
+    "Not your pick, or Kroger has no product or no store with that ID (nothing was saved).",
+    code="not_found",
+    detail="Kroger has no product with ID 0000000000000.",
+)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Your remembered picks, newest use first",
@@ -119,18 +122,27 @@ class GuidanceViewSet(viewsets.ModelViewSet):
     create=extend_schema(
         summary="Remember a pick",
         description=(
-            "Remember a pick. If you already have one for this term at this store it is replaced "
-            "and the answer is 200; a new pick answers 201."
+            "Remember a pick. The product's name, picture, price and aisle are Kroger's, looked up "
+            "by `product_id` at the store (cached). If you already have one for this term at this "
+            "store it is replaced and the answer is 200; a new pick answers 201."
         ),
         examples=[SELECTION_EXAMPLE],
         responses={
             200: OpenApiResponse(SelectionSerializer, description="An earlier pick was replaced."),
             201: OpenApiResponse(SelectionSerializer, description="A new pick was remembered."),
+            404: NO_SUCH_PRODUCT,
         },
     ),
     retrieve=extend_schema(summary="One remembered pick"),
-    update=extend_schema(summary="Replace a remembered pick", examples=[SELECTION_EXAMPLE]),
-    partial_update=extend_schema(summary="Change a remembered pick (e.g. its quantity)"),
+    update=extend_schema(
+        summary="Replace a remembered pick",
+        examples=[SELECTION_EXAMPLE],
+        responses={200: SelectionSerializer, 404: NO_SUCH_PRODUCT},
+    ),
+    partial_update=extend_schema(
+        summary="Change a remembered pick (e.g. its quantity)",
+        responses={200: SelectionSerializer, 404: NO_SUCH_PRODUCT},
+    ),
     destroy=extend_schema(summary="Forget a remembered pick"),
 )
 class SelectionViewSet(viewsets.ModelViewSet):
@@ -139,6 +151,14 @@ class SelectionViewSet(viewsets.ModelViewSet):
     serializer_class = SelectionSerializer
     lookup_value_regex = ID_PATTERN
     parser_classes = [JSONParser]
+
+    @property
+    def throttle_scope(self) -> str | None:
+        # Saving a pick looks its product up with Kroger: the Kroger-spending limit applies.
+        return "kroger" if self.action in ("create", "update", "partial_update") else None
+
+    def get_throttles(self):
+        return [*super().get_throttles(), KrogerRateThrottle()]
 
     def get_queryset(self):
         selections = Selection.objects.for_user(self.request.user)
@@ -154,15 +174,18 @@ class SelectionViewSet(viewsets.ModelViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        selection, created = memory_services.remember_selection(
-            owner=request.user,
-            term=data["term"],
-            location_id=data["location_id"],
-            product=data,
-            quantity=data["quantity"],
-            source=data["source"],
-            reason=data["reason"],
-        )
+        try:
+            selection, created = memory_services.remember_product(
+                owner=request.user,
+                term=data["term"],
+                product_id=data["product_id"],
+                location_id=data["location_id"],
+                quantity=data["quantity"],
+                source=data["source"],
+                reason=data["reason"],
+            )
+        except memory_services.NotAtKroger as exc:
+            raise NotFound(str(exc)) from exc
         return Response(
             self.get_serializer(selection).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -171,7 +194,14 @@ class SelectionViewSet(viewsets.ModelViewSet):
     def perform_update(self, serializer):
         try:
             with transaction.atomic():
-                serializer.save()
+                serializer.instance = memory_services.change_selection(
+                    selection=serializer.instance, **serializer.validated_data
+                )
+        except memory_services.NotAtKroger as exc:
+            # The same "no such product" as saving a new pick, like an unknown store on /api/user/location.
+            raise NotFound(
+                f"Kroger has no product with ID {serializer.validated_data['product_id']}."
+            ) from exc
         except IntegrityError as exc:
             # Lost a race with another save of the same term and store.
             raise serializers.ValidationError(

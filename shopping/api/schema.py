@@ -4,27 +4,17 @@ Authentication, permissions, throttling, validation and routing errors come from
 look the same on every endpoint, so they are added here once rather than on each view.
 Responses a view documents itself are left alone.
 
-`{code, detail}` is defined once, here, as the `Error` component. Views document an error with
-`error_response("...")`; a serializer elsewhere that has exactly that shape (e.g. `ApiError`) is
-folded into `Error` by the hook, so clients see one error type.
+`{code, detail}` is defined once, in api_schema.errors, as the `Error` component. Views document
+an error with `error_response("...")`; a serializer elsewhere that has exactly that shape (e.g.
+`ApiError`) is folded into `Error` by the hook, so clients see one error type.
 """
 
 import re
 from copy import deepcopy
 from typing import Any
 
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+from api_schema.errors import ERROR_COMPONENT, ERROR_REF, ERROR_SCHEMA
 
-ERROR_COMPONENT = "Error"
-ERROR_REF = {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}
-ERROR_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "code": {"type": "string", "description": "Stable machine-readable code, e.g. kroger_unavailable."},
-        "detail": {"type": "string", "description": "A message you can show to a person."},
-    },
-    "required": ["code", "detail"],
-}
 VALIDATION_ERROR_SCHEMA = {
     "type": "object",
     "description": (
@@ -82,14 +72,6 @@ def _applicable_errors(path: str, method: str, operation: dict) -> list[str]:
     if operation.get("requestBody"):
         codes.append("415")
     return codes
-
-
-def error_response(description: str, *, code: str = "", detail: str = "") -> OpenApiResponse:
-    """An OpenAPI response documented with the shared `Error` component (and an example, if given)."""
-    examples = (
-        [OpenApiExample(code, value={"code": code, "detail": detail}, response_only=True)] if code else []
-    )
-    return OpenApiResponse(ERROR_REF, description=description, examples=examples)
 
 
 def _is_error_shape(component: dict) -> bool:

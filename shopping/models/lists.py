@@ -9,10 +9,9 @@ from django.conf import settings
 from django.db import models
 
 from shopping.parsing import clean_term
+from shopping.products import OUT_OF_STOCK, ProductSnapshotFields
 from shopping.units import measure, requested_measure
 
-OUT_OF_STOCK = "TEMPORARILY_OUT_OF_STOCK"  # Kroger's stock level for an item the store has run out of
-SOLD_BY_WEIGHT = "WEIGHT"
 OUNCES_PER_LB = Decimal(16)
 CENT = Decimal("0.01")
 
@@ -175,7 +174,9 @@ class ListItemQuerySet(models.QuerySet):
         return self.filter(shopping_list__owner=user).select_related("shopping_list")
 
 
-class ListItem(models.Model):
+class ListItem(ProductSnapshotFields):
+    """One line of a list, with the product picked for it (its snapshot columns; blank: none yet)."""
+
     class Status(models.TextChoices):
         PENDING = "pending", "Looking…"
         RESOLVED = "resolved", "Picked"
@@ -202,16 +203,9 @@ class ListItem(models.Model):
     quantity = models.PositiveIntegerField(default=1)
     status = models.CharField(max_length=15, choices=Status.choices, default=Status.PENDING)
     source = models.CharField(max_length=10, choices=Source.choices, blank=True)
-    product_id = models.CharField(max_length=13, blank=True)
-    description = models.CharField(max_length=300, blank=True)
-    brand = models.CharField(max_length=120, blank=True)
-    size = models.CharField(max_length=60, blank=True)
-    image_url = models.URLField(max_length=500, blank=True)
-    regular_price = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
-    promo_price = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
     reason = models.CharField(max_length=300, blank=True)
     confidence = models.FloatField(null=True, blank=True)
-    # Up to 5 other candidates: [{"product_id", "description", "brand", "size", "image_url", "price", ...}]
+    # Up to 5 other candidates, each a ProductSnapshot.as_dict().
     alternatives = models.JSONField(default=list, blank=True)
     # What the last successful send put in the cart, to send only the difference next time.
     sent_product_id = models.CharField(max_length=13, blank=True)
@@ -220,12 +214,6 @@ class ListItem(models.Model):
     ask_to_remember = models.BooleanField(default=False)
     # Kept on the list but not sent and not in the total ("we have some this week").
     skipped = models.BooleanField(default=False)
-    # Kroger's soldBy for the picked product: UNIT, or WEIGHT (the price is per lb).
-    sold_by = models.CharField(max_length=10, blank=True, default="")
-    # Kroger's average weight of one unit of a weighed product, in lb (itemInformation), if given.
-    average_weight = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
-    # Kroger's stock level for the product at the list's store when last looked up (blank: not said).
-    stock_level = models.CharField(max_length=30, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -250,19 +238,6 @@ class ListItem(models.Model):
         if not self.product_id or not self.term:
             return ""
         return f"Prefer {self.brand or self.description} for {self.term}"[:500]
-
-    @property
-    def price(self):
-        """What one costs now: the promo price when there is one, else the regular price."""
-        return self.promo_price or self.regular_price
-
-    @property
-    def sold_by_weight(self) -> bool:
-        return self.sold_by == SOLD_BY_WEIGHT
-
-    @property
-    def out_of_stock(self) -> bool:
-        return bool(self.product_id) and self.stock_level == OUT_OF_STOCK
 
     @property
     def estimated_weight(self) -> tuple[Decimal, str] | None:

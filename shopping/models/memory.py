@@ -6,6 +6,8 @@ import unicodedata
 from django.conf import settings
 from django.db import models
 
+from shopping.products import ProductSnapshotFields
+
 
 def is_product_id(value: str) -> bool:
     """A Kroger product ID: exactly 13 ASCII digits (str.isdigit would also pass "²" or "٣")."""
@@ -54,7 +56,7 @@ class Guidance(models.Model):
         return self.text[:60]
 
 
-class Selection(models.Model):
+class Selection(ProductSnapshotFields):
     """A remembered pick: "when we say *milk* at this store we mean this product"."""
 
     class Source(models.TextChoices):
@@ -67,12 +69,7 @@ class Selection(models.Model):
     normalized_term = models.CharField(max_length=200, editable=False)
     # Blank: the pick applies at any store.
     location_id = models.CharField(max_length=8, blank=True)
-    product_id = models.CharField(max_length=13)
-    description = models.CharField(max_length=300, blank=True)
-    brand = models.CharField(max_length=120, blank=True)
-    size = models.CharField(max_length=60, blank=True)
-    image_url = models.URLField(max_length=500, blank=True)
-    price = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
+    # The product: its snapshot columns (ProductSnapshotFields), as Kroger described it.
     quantity = models.PositiveIntegerField(default=1)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.USER)
     reason = models.CharField(max_length=300, blank=True)

@@ -127,6 +127,9 @@ CHANGING_ATTRIBUTES = {
 
 def expand_shorthand(term: str) -> str:
     """ "evoo" -> "extra virgin olive oil", "tp" -> "bath tissue" (whole phrases only)."""
+    if not term.isascii():
+        # Shorthand is English; normalising would drop another script's letters ("牛奶" -> "").
+        return term
     text = f" {normalize(term)} "
     for short in sorted(SHORTHAND, key=len, reverse=True):
         # A one-word shorthand counts only as the line's last word: "diet pop" is soda, but

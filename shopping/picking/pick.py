@@ -2,14 +2,21 @@
 ask the assistant). No database access here, so lines can be picked in worker threads."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from kroger.client import KrogerClient
 from kroger.errors import KrogerError
 from kroger.schemas import Product
-from shopping.lexicon import SHORTHAND
-from shopping.parsing import COUNTED_IN_PACKS, MIN_TERM_LENGTH, PACKAGE_UNITS, head_noun
+from shopping.parsing import (
+    COUNTED_IN_PACKS,
+    MIN_TERM_LENGTH,
+    PACKAGE_UNITS,
+    head_noun,
+    kroger_search_term,
+    too_short_reason,
+)
+from shopping.products import ProductSnapshot
 from shopping.text import phrase, words
 from shopping.units import requested_measure
 
@@ -28,38 +35,16 @@ BOUGHT_BY_THE_PACK = (PACKAGE_UNITS - {"each"}) | {"gal", "half gal"}
 class Remembered:
     """What a Selection says, copied out of the ORM so worker threads never touch it."""
 
-    product_id: str
-    description: str
-    brand: str = ""
-    size: str = ""
-    image_url: str = ""
-    price: Decimal | None = None
+    product: ProductSnapshot
     quantity: int = 1
     location_id: str = ""
 
     @classmethod
     def from_selection(cls, selection) -> "Remembered":
-        return cls(
-            product_id=selection.product_id,
-            description=selection.description,
-            brand=selection.brand,
-            size=selection.size,
-            image_url=selection.image_url,
-            price=selection.price,
-            quantity=selection.quantity,
-            location_id=selection.location_id,
-        )
+        return cls(product=selection.snapshot, quantity=selection.quantity, location_id=selection.location_id)
 
     def as_product(self) -> Product:
-        return Product(
-            product_id=self.product_id,
-            upc=self.product_id,
-            description=self.description,
-            brand=self.brand,
-            size=self.size,
-            images={"medium": self.image_url} if self.image_url else {},
-            regular_price=self.price,
-        )
+        return self.product.as_product()
 
 
 @dataclass(frozen=True)
@@ -92,13 +77,16 @@ def remembered_pick(*, term: str, remembered: Remembered, location_id: str) -> L
 
 def search_candidates(*, client: KrogerClient, term: str, location_id: str) -> tuple[str, list[Product]]:
     """The store's results for `term`, retrying with its head noun when there are none."""
-    products = list(client.search_products(term=term, location_id=location_id, limit=SEARCH_LIMIT).products)
+    sent = kroger_search_term(term)
+    products = list(client.search_products(term=sent, location_id=location_id, limit=SEARCH_LIMIT).products)
     if products:
         return term, products
     head = head_noun(term)
-    if head and head != term and len(head) >= MIN_TERM_LENGTH:
+    if head and head != term and kroger_search_term(head):
         return head, list(
-            client.search_products(term=head, location_id=location_id, limit=SEARCH_LIMIT).products
+            client.search_products(
+                term=kroger_search_term(head), location_id=location_id, limit=SEARCH_LIMIT
+            ).products
         )
     return term, []
 
@@ -161,11 +149,9 @@ def pick_line(
     """Pick for one line: memory wins outright (no search); else search, rank, maybe ask the assistant."""
     if remembered is not None:
         return remembered_pick(term=term, remembered=remembered, location_id=location_id)
-    if len(term) < MIN_TERM_LENGTH and term not in SHORTHAND:
-        return LinePick(
-            pick=Pick(product=None, reason="Too short to search for: type a longer name", confidence=0.0)
-        )
     query = expand_shorthand(term)
+    if not kroger_search_term(query):
+        return LinePick(pick=Pick(product=None, reason=too_short_reason(term), confidence=0.0))
     try:
         searched, candidates = search_candidates(client=client, term=query, location_id=location_id)
     except KrogerError as exc:
@@ -194,6 +180,8 @@ def pick_line(
             confidence=min(pick.confidence, ASK),
             alternatives=pick.alternatives,
         )
+    if kroger_search_term(searched) != searched:
+        pick = replace(pick, reason=f"{pick.reason} ({spaced_note(searched)})")
     if pick.product is not None and (assistant_configured() if use_assistant is None else use_assistant):
         pick = choose_with_assistant(
             term=term,
@@ -202,6 +190,13 @@ def pick_line(
             fallback=pick,
         )
     return LinePick(pick=pick, searched_term=searched)
+
+
+def spaced_note(term: str) -> str:
+    return (
+        f"Kroger's search needs at least {MIN_TERM_LENGTH} characters, so “{term}” was searched as "
+        f"“{kroger_search_term(term)}”"
+    )
 
 
 def relevant_guidance(texts: Sequence[str], rules) -> list[str]:

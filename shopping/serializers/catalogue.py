@@ -177,8 +177,17 @@ class LocationSerializer(serializers.Serializer):
     departments = DepartmentSerializer(many=True)
 
 
+class NearbyLocationSerializer(LocationSerializer):
+    distance_miles = serializers.SerializerMethodField(
+        help_text="Miles from the ZIP code searched (straight line, one decimal); null when unknown."
+    )
+
+    def get_distance_miles(self, location) -> float | None:
+        return self.context.get("distances", {}).get(location.location_id)
+
+
 class LocationListSerializer(serializers.Serializer):
-    results = LocationSerializer(many=True)
+    results = NearbyLocationSerializer(many=True, help_text="Nearest first.")
 
 
 class ApiErrorSerializer(serializers.Serializer):

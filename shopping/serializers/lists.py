@@ -23,6 +23,9 @@ class AlternativeSerializer(serializers.Serializer):
         max_digits=7, decimal_places=2, allow_null=True, required=False,
         help_text="Kroger's average weight of one unit in lb, for weighed products (when it says).",
     )  # fmt: skip
+    aisle = serializers.CharField(
+        required=False, allow_blank=True, help_text="Where the store shelves it, e.g. “Aisle 35”."
+    )
 
 
 class ListItemSerializer(serializers.ModelSerializer):
@@ -65,6 +68,10 @@ class ListItemSerializer(serializers.ModelSerializer):
         help_text="Kroger's stock level at the list's store when last looked up (blank: not said).",
     )
     out_of_stock = serializers.BooleanField(read_only=True)
+    aisle = serializers.CharField(
+        read_only=True,
+        help_text="Where the list's store shelves the product (“Aisle 35”, “Dairy”); blank: not said.",
+    )
     needs_choice = serializers.BooleanField(read_only=True)
     in_cart = serializers.BooleanField(
         read_only=True, help_text="Already sent to the Kroger cart as it is now."
@@ -97,7 +104,7 @@ class ListItemSerializer(serializers.ModelSerializer):
             "id", "position", "raw_text", "amount", "unit", "term", "search_text", "quantity", "status",
             "status_label", "source", "product_id", "description", "brand", "size", "image_url",
             "regular_price", "promo_price", "price", "sold_by", "line_total", "line_total_is_estimate",
-            "estimated_weight", "weight_note", "skipped", "stock_level", "out_of_stock", "reason",
+            "estimated_weight", "weight_note", "skipped", "stock_level", "out_of_stock", "aisle", "reason",
             "confidence", "needs_choice", "alternatives",
             "sent_product_id", "sent_quantity", "in_cart", "ask_to_remember", "suggested_guidance",
         ]  # fmt: skip

@@ -1,6 +1,5 @@
 """Guidance and selection shapes for the API: field validation only, no side effects."""
 
-import re
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -48,55 +47,6 @@ class LocationIdField(TextField):
         # Blank means "any store" (the pattern allows it; the schema hook keeps it one rule).
         kwargs.setdefault("allow_blank", True)
         super().__init__(**kwargs)
-
-
-# ASCII whitespace spelled out: `\s` means more in Python than in the schema's regex dialect.
-IMAGE_URL_PATTERN = r"^(?:https?://[^ \t\n\r\f\v/?#]+[^ \t\n\r\f\v]*)?$"
-
-
-@extend_schema_field(
-    {
-        "type": "string",
-        "maxLength": 500,
-        "pattern": IMAGE_URL_PATTERN,
-        "description": "An http(s) URL of the product's picture, or empty.",
-    }
-)
-class ImageUrlField(TextField):
-    """An http(s) URL with a host (or blank), checked exactly as the schema's pattern says."""
-
-    default_validators = [RegexValidator(IMAGE_URL_PATTERN, "Enter an http(s) URL.")]
-
-
-PRICE_PATTERN = r"^[0-9]{1,6}(?:\.[0-9]{1,2})?$"
-
-
-@extend_schema_field(
-    {
-        "type": "string",
-        "format": "decimal",
-        "pattern": PRICE_PATTERN,
-        "nullable": True,
-        "description": 'A price in dollars, 0 or more, with at most 2 decimals, as a string (e.g. "3.49").',
-    }
-)
-class PriceField(serializers.DecimalField):
-    """A price ≥ 0 written as the schema says: a decimal string, never a JSON number (no float rounding)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(max_digits=8, decimal_places=2, min_value=0, **kwargs)
-
-    def run_validation(self, data=serializers.empty):
-        if data == "":  # DRF would read a blank as null; the schema's pattern does not allow it
-            raise serializers.ValidationError('Enter a price such as "3.49", or null for none.')
-        return super().run_validation(data)
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str) or not re.search(PRICE_PATTERN, data):
-            raise serializers.ValidationError(
-                'Enter a price such as "3.49" (a string, 0 or more, 2 decimals).'
-            )
-        return super().to_internal_value(data)
 
 
 class GuidanceReadingSerializer(serializers.Serializer):
@@ -196,11 +146,18 @@ class SelectionSerializer(serializers.ModelSerializer):
         max_length=13,
         error_messages={"invalid": "A product ID (UPC) has exactly 13 digits."},
     )
-    description = TextField(max_length=300, required=False, allow_blank=True, default="")
-    brand = TextField(max_length=120, required=False, allow_blank=True, default="")
-    size = TextField(max_length=60, required=False, allow_blank=True, default="")
-    image_url = ImageUrlField(max_length=500, required=False, allow_blank=True, default="")
-    price = PriceField(required=False, allow_null=True, default=None)
+    # The product's details are Kroger's, looked up by `product_id` when it is saved: read-only.
+    description = serializers.CharField(read_only=True)
+    brand = serializers.CharField(read_only=True)
+    size = serializers.CharField(read_only=True)
+    image_url = serializers.CharField(read_only=True, help_text="The product's picture (blank when none).")
+    price = serializers.DecimalField(
+        max_digits=8, decimal_places=2, read_only=True, allow_null=True,
+        help_text="What one cost at the store when last looked up (the sale price while on sale); "
+        "null for an any-store pick.",
+    )  # fmt: skip
+    sold_by = serializers.CharField(read_only=True, help_text="UNIT, or WEIGHT (the price is per lb).")
+    aisle = serializers.CharField(read_only=True, help_text="Where the store shelves it, e.g. “Aisle 35”.")
     quantity = serializers.IntegerField(min_value=1, max_value=99, required=False, default=1)
     source = serializers.ChoiceField(choices=Selection.Source.choices, required=False, default="user")
     reason = TextField(max_length=300, required=False, allow_blank=True, default="")
@@ -218,6 +175,8 @@ class SelectionSerializer(serializers.ModelSerializer):
             "size",
             "image_url",
             "price",
+            "sold_by",
+            "aisle",
             "quantity",
             "source",
             "reason",

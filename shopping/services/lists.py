@@ -6,7 +6,6 @@ write stays in the calling thread: the remembered picks for all terms come from 
 the items are saved with one bulk update, so the query count does not grow with the lines.
 """
 
-import dataclasses
 import math
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -17,16 +16,16 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from kroger.errors import KrogerError, KrogerNotFound
+from kroger.errors import KrogerError
 from kroger.gateway import get_client
 from kroger.schemas import Product
-from shopping.models import Guidance, ListItem, Selection, ShoppingList, is_product_id, normalize_term
+from shopping.models import Guidance, ListItem, Selection, ShoppingList, normalize_term
 from shopping.parsing import clean_term, parse_line, split_list_text
 from shopping.picking import LinePick, Pick, Remembered, pick_line, read_guidance
 from shopping.picking.assistant import assistant_configured
-from shopping.picking.candidates import candidate_from_dict, candidate_to_dict
 from shopping.picking.pick import remembered_pick
 from shopping.picking.scoring import not_sold_here
+from shopping.products import SNAPSHOT_FIELDS, ProductSnapshot
 from shopping.services.list_sending import (  # noqa: F401  (re-exported: the lists API of services)
     ConfirmationRequired,
     NotSent,
@@ -39,7 +38,13 @@ from shopping.services.list_sending import (  # noqa: F401  (re-exported: the li
     recently_sent,
     send_list_to_cart,
 )
-from shopping.services.memory import add_guidance, find_selections, remember_selection
+from shopping.services.memory import (
+    NotAtKroger,
+    add_guidance,
+    find_selections,
+    look_up_product,
+    remember_selection,
+)
 from shopping.units import measure, requested_measure
 
 RESOLVE_WORKERS = 8
@@ -47,9 +52,8 @@ _pool: ThreadPoolExecutor | None = None
 _pool_size = 0
 _pool_lock = threading.Lock()
 PICK_FIELDS = [
-    "status", "source", "product_id", "description", "brand", "size", "image_url", "regular_price",
-    "promo_price", "reason", "confidence", "alternatives", "quantity", "ask_to_remember", "updated_at",
-    "sold_by", "average_weight", "stock_level",
+    *SNAPSHOT_FIELDS, "status", "source", "reason", "confidence", "alternatives", "quantity",
+    "ask_to_remember", "updated_at",
 ]  # fmt: skip
 
 
@@ -200,49 +204,10 @@ def _apply_pick(item: ListItem, line_pick: LinePick) -> None:
     item.source = pick.source if product is not None else ""
     item.reason = pick.reason[:300]
     item.confidence = pick.confidence
-    item.alternatives = [_candidate(p) for p in pick.alternatives]
-    if product is None:
-        item.product_id = item.description = item.brand = item.size = item.image_url = ""
-        item.sold_by = item.stock_level = ""
-        item.regular_price = item.promo_price = item.average_weight = None
-        return
-    item.product_id = product.product_id[:13]
-    item.description = product.description[:300]
-    item.brand = product.brand[:120]
-    item.size = product.size[:60]
-    image = product.image_url() or ""
-    item.image_url = image if len(image) <= 500 else ""
-    _apply_store_facts(item, product)
-    if pick.source != "memory" and item.quantity == 1:
+    item.alternatives = [ProductSnapshot.of(p).as_dict() for p in pick.alternatives]
+    item.set_snapshot(None if product is None else ProductSnapshot.of(product))
+    if product is not None and pick.source != "memory" and item.quantity == 1:
         item.quantity = packages_for(item.amount, item.unit, product.size)
-
-
-def _apply_store_facts(item: ListItem, product: Product) -> None:
-    """Today's price, stock and how it is sold, as Kroger says for the list's store."""
-    item.regular_price = product.regular_price
-    item.promo_price = product.promo_price if product.on_sale else None
-    item.sold_by = (product.sold_by or "")[:10]
-    item.average_weight = product.average_weight
-    item.stock_level = (product.stock_level or "")[:30]
-
-
-def _candidate(product: Product) -> dict:
-    """A candidate as a line stores it, with how it is sold (for honest totals after a swap)."""
-    average = product.average_weight
-    return {
-        **candidate_to_dict(product),
-        "sold_by": product.sold_by,
-        "average_weight": None if average is None else str(average),
-    }
-
-
-def _from_candidate(data: dict) -> Product:
-    average = data.get("average_weight")
-    return dataclasses.replace(
-        candidate_from_dict(data),
-        sold_by=data.get("sold_by") or "UNIT",
-        average_weight=Decimal(average) if average else None,
-    )
 
 
 def packages_for(amount: Decimal | None, unit: str, size: str) -> int:
@@ -349,7 +314,7 @@ def _check_remembered(location_id: str, items: list[ListItem]) -> None:
             item.status, item.confidence = ListItem.Status.NEEDS_CHOICE, 0.0
             item.reason = "Kroger does not sell the remembered product at this store: choose another"
             continue
-        _apply_store_facts(item, product)
+        item.set_store_facts(ProductSnapshot.of(product))
         if product.in_stock is False:
             item.status, item.confidence = ListItem.Status.NEEDS_CHOICE, 0.0
             item.reason = "Remembered pick is out of stock at this store today: keep it or choose another"
@@ -406,11 +371,11 @@ def choose_product(*, item: ListItem, product_id: str) -> ListItem:
     else:
         stored = next((a for a in item.alternatives if a.get("product_id") == product_id), None)
         product = (
-            _from_candidate(stored)
+            ProductSnapshot.from_dict(stored).as_product()
             if stored
             else _fetch_for_store(product_id, item.shopping_list.location_id)
         )
-    previous = [] if not item.product_id or same else [_current_as_dict(item)]
+    previous = [] if not item.product_id or same else [item.snapshot.as_dict()]
     others = [a for a in item.alternatives if a.get("product_id") != product_id]
     if product is not None:
         _apply_pick(item, LinePick(pick=Pick(product=product, reason="", confidence=1.0)))
@@ -424,24 +389,15 @@ def choose_product(*, item: ListItem, product_id: str) -> ListItem:
 
 
 def _fetch_for_store(product_id: str, location_id: str) -> Product:
-    if not is_product_id(product_id):
-        raise ProductNotAvailable("That is not a Kroger product ID (13 digits).")
     try:
-        product = get_client().get_product(product_id, location_id=location_id)
-    except KrogerNotFound as exc:
+        product = look_up_product(product_id, location_id)
+    except NotAtKroger as exc:
         raise ProductNotAvailable("Kroger does not sell that product at your store.") from exc
+    except ValueError as exc:
+        raise ProductNotAvailable("That is not a Kroger product ID (13 digits).") from exc
     if product.price is None or not_sold_here(product):
         raise ProductNotAvailable("Kroger does not sell that product at your store.")
     return product
-
-
-def _current_as_dict(item: ListItem) -> dict:
-    money = lambda value: None if value is None else str(value)  # noqa: E731
-    return {
-        "product_id": item.product_id, "description": item.description, "brand": item.brand,
-        "size": item.size, "image_url": item.image_url, "regular_price": money(item.regular_price),
-        "promo_price": money(item.promo_price), "price": money(item.price), "stock_level": None,
-    }  # fmt: skip
 
 
 def search_again(*, item: ListItem, text: str) -> ListItem:
@@ -506,7 +462,7 @@ def remember_item(*, item: ListItem, guidance_text: str = "", any_store: bool = 
     with transaction.atomic():
         selection, _ = remember_selection(
             owner=owner, term=item.term, location_id="" if any_store else item.shopping_list.location_id,
-            product=_current_as_dict(item), quantity=item.quantity,
+            product=item.snapshot, quantity=item.quantity,
             source=sources.get(item.source, Selection.Source.USER), reason=item.reason,
         )  # fmt: skip
         if guidance_text.strip():

@@ -1,7 +1,6 @@
 """The household's memory: remembering and recalling picks, and keeping guidance in order."""
 
 from collections.abc import Iterable, Mapping
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
@@ -10,37 +9,27 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from kroger.errors import KrogerBadRequest, KrogerNotFound
+from kroger.gateway import get_client
+from kroger.schemas import Product
 from shopping.models import Guidance, Selection, is_product_id, normalize_term
-
-PRODUCT_FIELD_LIMITS = {"description": 300, "brand": 120, "size": 60}
+from shopping.products import SNAPSHOT_FIELDS, ProductSnapshot
 
 
 class GuidanceLimitReached(ValidationError):
     """The shopper already has the most guidance lines allowed."""
 
 
-def _product_fields(product: Any) -> dict[str, Any]:
-    """The Selection columns for a kroger.schemas.Product or a plain dict describing one."""
-    if isinstance(product, Mapping):
-        get = product.get
-        image_url = get("image_url") or ""
-        price = get("price")
-    else:
-        get = lambda name, default="": getattr(product, name, default)  # noqa: E731
-        image = getattr(product, "image_url", None)
-        image_url = (image() if callable(image) else image) or ""
-        price = getattr(product, "price", None)
-    fields = {name: str(get(name, "") or "")[:limit] for name, limit in PRODUCT_FIELD_LIMITS.items()}
-    fields["product_id"] = str(get("product_id", "") or "")
-    # An over-long or odd image URL is not worth failing a pick for; drop it instead.
-    fields["image_url"] = (
-        image_url if len(image_url) <= 500 and image_url.startswith(("http://", "https://")) else ""
-    )
-    try:
-        fields["price"] = None if price is None else Decimal(str(price)).quantize(Decimal("0.01"))
-    except InvalidOperation:
-        fields["price"] = None
-    return fields
+class NotAtKroger(ValueError):
+    """Kroger has no product (or no store) with that ID."""
+
+
+def _snapshot_of(product: Product | ProductSnapshot | Mapping[str, Any]) -> ProductSnapshot:
+    if isinstance(product, ProductSnapshot):
+        return product
+    if isinstance(product, Product):
+        return ProductSnapshot.of(product)
+    return ProductSnapshot.from_dict(product)
 
 
 def remember_selection(
@@ -48,7 +37,7 @@ def remember_selection(
     owner,
     term: str,
     location_id: str = "",
-    product: Any,
+    product: Product | ProductSnapshot | Mapping[str, Any],
     quantity: int = 1,
     source: str = Selection.Source.USER,
     reason: str = "",
@@ -59,15 +48,15 @@ def remember_selection(
     location ID is not 8 characters; quantity is clamped to 1–99.
     """
     normalized = normalize_term(term)
-    fields = _product_fields(product)
+    snapshot = _snapshot_of(product)
     if not normalized:
         raise ValueError("The term must contain letters or digits.")
-    if not is_product_id(fields["product_id"]):
+    if not is_product_id(snapshot.product_id):
         raise ValueError("The product ID must be 13 digits.")
     if location_id and len(location_id) != 8:
         raise ValueError("A store location ID has 8 characters (or is blank for any store).")
     defaults = {
-        **fields,
+        **{name: getattr(snapshot, name) for name in SNAPSHOT_FIELDS},
         "term": term.strip()[:200],
         "quantity": min(max(1, int(quantity)), 99),
         "source": source,
@@ -77,6 +66,61 @@ def remember_selection(
     return Selection.objects.update_or_create(
         owner=owner, normalized_term=normalized, location_id=location_id or "", defaults=defaults
     )
+
+
+def remember_product(
+    *,
+    owner,
+    term: str,
+    product_id: str,
+    location_id: str = "",
+    quantity: int = 1,
+    source: str = Selection.Source.USER,
+    reason: str = "",
+) -> tuple[Selection, bool]:
+    """Remember a product by its ID, as Kroger describes it at the store (or with no store for an
+    any-store pick): the one way the products page and the API remember, so a pick's name, picture
+    and price are Kroger's, never what a form or a client posted. The lookup is cached like searches.
+
+    Raises NotAtKroger when Kroger has no such product, kroger.errors.KrogerError when Kroger
+    fails, and ValueError as `remember_selection` does.
+    """
+    return remember_selection(
+        owner=owner, term=term, location_id=location_id, product=look_up_product(product_id, location_id),
+        quantity=quantity, source=source, reason=reason,
+    )  # fmt: skip
+
+
+def change_selection(*, selection: Selection, **changes: Any) -> Selection:
+    """Edit a remembered pick (term, store, product, quantity, source, reason). A new product or
+    store is looked up with Kroger, as remembering does. Raises NotAtKroger and
+    kroger.errors.KrogerError as `remember_product` does, IntegrityError when another pick already
+    has the new term and store."""
+    product_id = changes.pop("product_id", selection.product_id)
+    location_id = changes.get("location_id", selection.location_id)
+    if (product_id, location_id) != (selection.product_id, selection.location_id):
+        selection.set_snapshot(ProductSnapshot.of(look_up_product(product_id, location_id)))
+    for name, value in changes.items():
+        setattr(selection, name, value)
+    selection.save()
+    return selection
+
+
+def look_up_product(product_id: str, location_id: str) -> Product:
+    """Kroger's product by its ID, at the store (blank: no store, so no price or stock); cached.
+    Raises ValueError for an ID that is not 13 digits, NotAtKroger when Kroger has no such
+    product or store, and kroger.errors.KrogerError when Kroger fails."""
+    if not is_product_id(product_id):
+        raise ValueError("The product ID must be 13 digits.")
+    try:
+        return get_client().get_product(product_id, location_id=location_id or None)
+    except KrogerNotFound as exc:
+        raise NotAtKroger(f"Kroger has no product with ID {product_id}.") from exc
+    except KrogerBadRequest as exc:
+        # A well-formed store ID Kroger does not know is its 400 (kroger-api.md §5.1).
+        if location_id and "location" in exc.message.lower():
+            raise NotAtKroger(f"Kroger has no store with ID {location_id}.") from exc
+        raise
 
 
 def find_selection(*, owner, term: str, location_id: str) -> Selection | None:

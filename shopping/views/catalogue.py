@@ -18,8 +18,9 @@ from kroger.gateway import get_client
 from shopping.forms import CartItemForm, ProductSearchForm, StoreSearchForm, clean_search_term
 from shopping.models import Guidance, is_product_id
 from shopping.picking import read_guidance, why_excluded
+from shopping.services import memory as memory_services
 from shopping.services.cart import CartSendInProgress, IdempotencyKeyReused, send_items_to_cart
-from shopping.services.memory import remember_selection
+from shopping.stores import stores_nearest_first
 
 PAGE_SIZE = 12
 # Out of stock is said beside the (disabled) add button instead.
@@ -77,11 +78,14 @@ def store_finder(request):
                 context["stores"] = [
                     {
                         "location": location,
+                        "distance_miles": miles,
                         "today": _today_hours(location),
                         "is_current": location.location_id == request.user.preferred_location_id,
                         "phone": _pretty_phone(location.phone),
                     }
-                    for location in locations
+                    for location, miles in stores_nearest_first(
+                        locations, zip_code=query.cleaned_data["zip_code"]
+                    )
                 ]
     return render(request, "shopping/catalogue/store_finder.html", context)
 
@@ -194,12 +198,15 @@ def remember_product(request):
         messages.error(request, "Not remembered: that product ID is not valid.")
         return redirect(back)
     try:
-        # Fetch the product rather than trust posted details (it is cached, so usually free).
-        product = get_client().get_product(product_id, location_id=store or None)
+        selection, _ = memory_services.remember_product(
+            owner=request.user, term=term, product_id=product_id, location_id=store
+        )
+    except memory_services.NotAtKroger as exc:
+        messages.error(request, f"Not remembered: {exc}")
+        return redirect(back)
     except KrogerError as exc:
         messages.error(request, f"Not remembered. {exc.message}")
         return redirect(back)
-    remember_selection(owner=request.user, term=term, location_id=store, product=product)
     where = "at your store" if store else "at any store"
-    messages.success(request, f"Remembered {product.description} for “{term}” {where}.")
+    messages.success(request, f"Remembered {selection.description} for “{term}” {where}.")
     return redirect(back)

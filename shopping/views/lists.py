@@ -16,11 +16,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kroger.errors import KrogerError, KrogerReconnectRequired
-from kroger.schemas import Product
 from shopping.forms import AddItemForm, ItemForm, NewListForm, RememberForm
 from shopping.models import Guidance, ListItem, ListProgress, ShoppingList, normalize_term
 from shopping.models.lists import basket_total, total_is_estimate
 from shopping.picking import read_guidance, why_excluded
+from shopping.products import ProductSnapshot
 from shopping.services import lists as list_services
 from shopping.services.cart import CartSendInProgress, IdempotencyKeyReused
 from shopping.services.memory import find_selections
@@ -41,19 +41,11 @@ def _mark_exclusions(items: list[ListItem], guidance) -> None:
     Only what a line keeps (brand, name, size) is checked: it has no allergen data.
     """
 
-    def reason(snapshot: dict) -> str:
-        product_id = snapshot.get("product_id") or ""
-        product = Product(
-            product_id=product_id, upc=product_id, description=snapshot.get("description") or "",
-            brand=snapshot.get("brand") or "", size=snapshot.get("size") or "",
-        )  # fmt: skip
-        return why_excluded(product, guidance)
-
     for item in items:
-        picked = {"product_id": item.product_id, "description": item.description, "brand": item.brand}
-        item.excluded_reason = reason({**picked, "size": item.size}) if item.product_id else ""
+        item.excluded_reason = why_excluded(item.snapshot.as_product(), guidance) if item.product_id else ""
         for alternative in item.alternatives:
-            alternative["excluded_reason"] = reason(alternative)
+            product = ProductSnapshot.from_dict(alternative).as_product()
+            alternative["excluded_reason"] = why_excluded(product, guidance)
 
 
 def _mark_remembered(shopping_list: ShoppingList, items: list[ListItem]) -> None:

@@ -1,14 +1,16 @@
 """The lists API as a weekly tool: add, rewrite, skip, move and remove lines; list limits;
 lines in any script; the recently-sent check; honest totals for weighed products."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.utils import timezone
 
 from shopping.models import CartSend, ListItem, ShoppingList
-from tests.factories import CartSendFactory, ListItemFactory, ShoppingListFactory
+from tests.factories import CartSendFactory, ListItemFactory, SelectionFactory, ShoppingListFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -175,6 +177,128 @@ def test_lines_in_any_script_or_with_emoji_are_kept_as_written(api):
     assert [(i["raw_text"], i["term"]) for i in body["items"]] == [
         ("牛奶", "牛奶"), ("☕ coffee", "coffee"), ("сметана", "сметана"),
     ]  # fmt: skip
+
+
+def searched_terms(mock) -> list[str]:
+    return [
+        parse_qs(urlsplit(call.request.url).query)["filter.term"][0]
+        for call in mock.calls
+        if urlsplit(call.request.url).path == "/v1/products"
+    ]
+
+
+@pytest.fixture
+def kroger_finds_nothing(kroger_http, settings):
+    kroger_http.get(re.compile(re.escape(settings.KROGER_API_BASE_URL) + "/v1/products.*"), json={"data": []})
+    return kroger_http
+
+
+def test_a_two_character_chinese_line_is_searched_with_its_characters_and_says_how(api, kroger_finds_nothing):
+    """Kroger's term needs 3+ characters: "牛奶" goes as "牛 奶", the same characters in order."""
+    list_id = create(api, "牛奶\n☕ coffee").json()["id"]
+
+    items = api.post(f"/api/lists/{list_id}/resolve", {}, format="json").json()["items"]
+
+    assert sorted(searched_terms(kroger_finds_nothing)) == ["coffee", "牛 奶"]
+    milk, coffee = items
+    assert (milk["raw_text"], milk["term"], milk["status"]) == ("牛奶", "牛奶", "not_found")
+    assert "needs at least 3 characters, so “牛奶” was searched as “牛 奶”" in milk["reason"]
+    assert (coffee["raw_text"], coffee["term"]) == ("☕ coffee", "coffee")
+    assert "searched as" not in coffee["reason"]
+
+
+def test_a_one_character_line_is_not_sent_to_kroger_and_says_why(api, kroger_finds_nothing):
+    list_id = create(api, "米").json()["id"]
+
+    (rice,) = api.post(f"/api/lists/{list_id}/resolve", {}, format="json").json()["items"]
+
+    assert searched_terms(kroger_finds_nothing) == []
+    assert (rice["raw_text"], rice["status"]) == ("米", "not_found")
+    assert rice["reason"].startswith("Kroger's search needs at least 3 characters and “米” has 1")
+
+
+def test_a_three_character_japanese_line_is_searched_exactly_as_written(api, kroger_finds_nothing):
+    list_id = create(api, "ブドウ").json()["id"]
+
+    api.post(f"/api/lists/{list_id}/resolve", {}, format="json")
+
+    assert searched_terms(kroger_finds_nothing) == ["ブドウ"]
+
+
+# --- One product snapshot: how it is sold and where it is shelved --------------------------
+
+
+def test_a_picked_line_and_its_alternatives_say_how_they_are_sold_and_which_aisle(api, kroger_sandbox):
+    list_id = create(api, "2 lb gala apples").json()["id"]
+
+    (line,) = api.post(f"/api/lists/{list_id}/resolve", {}, format="json").json()["items"]
+
+    assert (line["sold_by"], line["aisle"]) == ("WEIGHT", "Produce")
+    assert line["alternatives"] and all(alt["aisle"] for alt in line["alternatives"])
+
+
+def test_swapping_a_weighed_line_away_and_back_keeps_it_weighed(api, kroger_sandbox):
+    list_id = create(api, "2 lb gala apples").json()["id"]
+    (line,) = api.post(f"/api/lists/{list_id}/resolve", {}, format="json").json()["items"]
+    first, other = line["product_id"], line["alternatives"][0]["product_id"]
+    url = f"/api/lists/{list_id}/items/{line['id']}"
+
+    api.patch(url, {"product_id": other}, format="json")
+    back = api.patch(url, {"product_id": first}, format="json").json()
+
+    assert (back["product_id"], back["sold_by"], back["line_total_is_estimate"]) == (first, "WEIGHT", True)
+    assert back["aisle"] == "Produce"
+
+
+def test_remembering_a_line_keeps_its_whole_product_snapshot(api, kroger_sandbox):
+    list_id = create(api, "2 lb gala apples").json()["id"]
+    (line,) = api.post(f"/api/lists/{list_id}/resolve", {}, format="json").json()["items"]
+
+    api.post(f"/api/lists/{list_id}/items/{line['id']}/remember", {}, format="json")
+
+    (pick,) = api.get("/api/selections").json()["results"]
+    assert (pick["product_id"], pick["description"], pick["price"]) == (
+        line["product_id"], line["description"], line["price"],
+    )  # fmt: skip
+    assert (pick["sold_by"], pick["aisle"]) == ("WEIGHT", "Produce")
+
+
+def product_payload(product_id, price="2.49"):
+    return {
+        "productId": product_id, "upc": product_id, "description": f"Product {product_id}",
+        "items": [{
+            "size": "1 ct", "soldBy": "UNIT", "price": {"regular": float(price), "promo": 0},
+            "inventory": {"stockLevel": "HIGH"},
+            "fulfillment": {"curbside": True, "delivery": True, "inStore": True, "shipToHome": False},
+        }],
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("lines", [3, 25])
+def test_a_fully_remembered_25_line_list_costs_one_kroger_call_and_few_queries(
+    api, shopper, kroger_http, settings, django_assert_max_num_queries, lines
+):
+    """Today's price and stock for every remembered line: one batched product lookup, at most
+    one Kroger call per 50 remembered lines, and a query count that does not grow with them."""
+    terms = [f"thing {a}{b}" for a in "abcde" for b in "fghij"][:lines]
+    product_ids = [f"{9000000000000 + n}" for n in range(lines)]
+    for term, product_id in zip(terms, product_ids, strict=True):
+        SelectionFactory(owner=shopper, term=term, location_id=STORE, product_id=product_id, price="1.00")
+    kroger_http.get(
+        re.compile(re.escape(settings.KROGER_API_BASE_URL) + "/v1/products.*"),
+        json={"data": [product_payload(product_id) for product_id in product_ids]},
+    )
+    list_id = create(api, "\n".join(terms)).json()["id"]
+
+    with django_assert_max_num_queries(9):  # the same for 3 lines as for 25
+        items = api.post(f"/api/lists/{list_id}/resolve", {}, format="json").json()["items"]
+
+    product_calls = [call for call in kroger_http.calls if urlsplit(call.request.url).path == "/v1/products"]
+    assert len(product_calls) == 1
+    assert (
+        len(parse_qs(urlsplit(product_calls[0].request.url).query)["filter.productId"][0].split(",")) == lines
+    )
+    assert {(i["source"], i["status"], i["price"]) for i in items} == {("memory", "resolved", "2.49")}
 
 
 # --- Never double-buy -----------------------------------------------------------------------

@@ -7,7 +7,7 @@ import responses
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from shopping.models import Guidance, ShoppingList
+from shopping.models import Guidance, Selection, ShoppingList
 from shopping.services import lists as list_services
 from tests.factories import (
     GuidanceFactory,
@@ -305,12 +305,16 @@ def test_a_remembered_list_resolves_without_searching_even_when_kroger_is_down(a
     assert (line["source"], line["product_id"], line["status"]) == ("memory", MILK_GALLON, "resolved")
 
 
-def test_a_made_up_product_remembered_through_the_api_is_never_sent(
+def test_a_made_up_product_is_not_remembered_and_one_kroger_stopped_selling_is_never_sent(
     api, shopper, kroger_sandbox, connect_kroger
 ):
     profile_id = connect_kroger(shopper)
     made_up = {"term": "milk", "product_id": "1234567890123", "description": "Free milk"}
-    assert api.post("/api/selections", made_up, format="json").status_code == 201
+    refused = api.post("/api/selections", made_up, format="json")
+    assert refused.status_code == 404
+    assert not Selection.objects.exists()
+    # A pick remembered when Kroger still sold it, which it no longer knows:
+    SelectionFactory(owner=shopper, term="milk", location_id=STORE, product_id="1234567890123")
     list_id = create(api, "milk\nbananas").json()["id"]
     api.post(f"/api/lists/{list_id}/resolve", {}, format="json")
 

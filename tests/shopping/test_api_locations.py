@@ -3,6 +3,8 @@
 import pytest
 import requests
 
+from kroger.geo import miles_between
+
 pytestmark = pytest.mark.django_db
 
 BASE = "https://kroger.sandbox.test"
@@ -55,6 +57,45 @@ def test_search_by_zip_lists_nearby_stores_with_address_and_hours(api_client, kr
         "sunday",
     }
     assert isinstance(store["latitude"], float)
+
+
+def test_each_store_says_how_far_it_is_from_the_zip_nearest_first(api_client, kroger_sandbox):
+    stores = api_client.get("/api/locations", {"zip_code": "45202", "radius": "50"}).json()["results"]
+
+    distances = [store["distance_miles"] for store in stores]
+    assert len(stores) > 1 and distances == sorted(distances)
+    downtown = (39.1072, -84.502)  # ZIP 45202's centre, as the US ZIP list gives it
+    for store in stores:
+        expected = miles_between(downtown, (store["latitude"], store["longitude"]))
+        assert store["distance_miles"] == pytest.approx(expected, abs=0.051)
+
+
+def store_payload(location_id, name, geolocation):
+    return {"locationId": location_id, "name": name, "chain": "KROGER", "geolocation": geolocation}
+
+
+def test_stores_are_sorted_by_distance_and_one_without_coordinates_comes_last(api_client, kroger_http):
+    far = store_payload("01400001", "Far", {"latitude": 39.35, "longitude": -84.31})
+    unknown = store_payload("01400002", "Unknown", {})
+    near = store_payload("01400003", "Near", {"latitude": 39.11, "longitude": -84.51})
+    kroger_http.get(f"{BASE}/v1/locations", json={"data": [unknown, far, near], "meta": {}})
+
+    stores = api_client.get("/api/locations", {"zip_code": "45202"}).json()["results"]
+
+    assert [(s["name"], s["distance_miles"] is None) for s in stores] == [
+        ("Near", False), ("Far", False), ("Unknown", True),
+    ]  # fmt: skip
+    assert stores[0]["distance_miles"] < 1 < stores[1]["distance_miles"]
+
+
+def test_a_zip_the_us_list_does_not_know_keeps_krogers_order_without_distances(api_client, kroger_http):
+    far = store_payload("01400001", "Far", {"latitude": 39.35, "longitude": -84.31})
+    near = store_payload("01400003", "Near", {"latitude": 39.11, "longitude": -84.51})
+    kroger_http.get(f"{BASE}/v1/locations", json={"data": [far, near], "meta": {}})
+
+    stores = api_client.get("/api/locations", {"zip_code": "00000"}).json()["results"]
+
+    assert [(s["name"], s["distance_miles"]) for s in stores] == [("Far", None), ("Near", None)]
 
 
 def test_limit_caps_the_number_of_stores(api_client, kroger_sandbox):

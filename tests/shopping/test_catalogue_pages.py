@@ -54,6 +54,8 @@ class TestStoreFinder:
         assert "Open 24 hours" in page  # the Corryville store
         assert re.search(r"Open today \d{1,2}(:\d\d)? [ap]m – (\d{1,2}(:\d\d)? [ap]m|midnight)", page)
         assert page.index("Over-the-Rhine") < page.index("Norwood")  # nearest first
+        distances = [float(miles) for miles in re.findall(r"(\d+\.\d) mi\b", page)]
+        assert len(distances) == page.count("Choose this store") and distances == sorted(distances)
         assert page.count("Choose this store") == response.content.decode().count('<li class="card') > 1
 
     def test_the_current_store_is_highlighted_not_offered(self, shopper, logged_in_client, kroger_sandbox):

@@ -159,6 +159,20 @@ def test_terms_are_cleaned_for_kroger(text, term):
     assert clean_term(text) == term
 
 
+@pytest.mark.parametrize(
+    "text", ["牛奶", "ブドウ", "우유", "йогурт", "दूध", "сметана", "مربى"], ids=lambda text: text
+)
+def test_terms_in_other_scripts_are_kept_exactly_as_written(text):
+    """Marks that make another script's letters (ブ, й, the vowel sign in दूध) are never folded away."""
+    assert clean_term(text) == text
+
+
+def test_emoji_and_symbols_leave_the_term_but_stay_on_the_line():
+    line = parse_line("☕ coffee")
+    assert (line.raw_text, line.term) == ("☕ coffee", "coffee")
+    assert clean_term("🥛 whole milk") == "whole milk"
+
+
 def test_terms_have_at_most_eight_words():
     assert (
         clean_term("one two three four five six seven eight nine ten")
