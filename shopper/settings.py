@@ -68,6 +68,12 @@ LLM_MODEL = env.str("LLM_MODEL", "")
 LLM_TIMEOUT_SECONDS = env.float("LLM_TIMEOUT_SECONDS", 3.0)
 # Kroger searches run at once when resolving a list (a bounded thread pool per request).
 LIST_RESOLVE_WORKERS = env.int("LIST_RESOLVE_WORKERS", 8)
+# Seconds an interactive resolve (a request) may spend on Kroger, retries included; lines not
+# done by then stay pending ("Kroger is slow — still trying") for the background worker.
+LIST_RESOLVE_DEADLINE_S = env.float("LIST_RESOLVE_DEADLINE_S", 10.0)
+# Seconds a resolve holds its list without saving a line before another may take it over (a
+# killed worker's hold expires); renewed with every line saved.
+LIST_RESOLVE_LEASE_S = env.int("LIST_RESOLVE_LEASE_S", 120)
 
 if not DEBUG:
     missing = [name for name in ("SECRET_KEY", "TOKEN_ENCRYPTION_KEYS") if not globals()[name]]
