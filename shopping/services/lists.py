@@ -10,8 +10,9 @@ import contextvars
 import dataclasses
 import math
 import threading
+import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from decimal import Decimal
 
 from django.conf import settings
@@ -45,7 +46,7 @@ from shopping.services.list_sending import (  # noqa: F401  (re-exported: the li
 from shopping.services.memory import add_guidance, find_selections, remember_selection
 from shopping.units import measure, requested_measure
 
-RESOLVE_WORKERS = 8
+RESOLVE_WORKERS = 16
 # What a line says when the request's time for Kroger ran out before its search answered.
 SLOW_REASON = "Kroger is slow — still trying"
 POOL_WAIT_MARGIN_SECONDS = 2.0
@@ -329,15 +330,31 @@ def resolve_items(
             guidance_texts=texts, amount=item.amount, unit=item.unit, use_assistant=use_assistant,
         )  # fmt: skip
 
-    for item, line_pick in _search_each(to_search, search, workers):
-        if isinstance(line_pick.error, KrogerSlow):
-            item.status, item.reason = ListItem.Status.PENDING, SLOW_REASON
-            item.save(update_fields=["status", "reason", "updated_at"])
-        else:
-            _settle(item, line_pick)
-            item.save(update_fields=PICK_FIELDS)
+    for answered in _search_batches(to_search, search, workers):
+        picked, slow = [], []
+        for item, line_pick in answered:
+            if isinstance(line_pick.error, KrogerSlow):
+                item.status, item.reason, item.updated_at = (
+                    ListItem.Status.PENDING,
+                    SLOW_REASON,
+                    timezone.now(),
+                )
+                slow.append(item)
+            else:
+                _settle(item, line_pick)
+                picked.append(item)
+        _save_lines(picked, PICK_FIELDS)
+        _save_lines(slow, ["status", "reason", "updated_at"])
         if on_saved:
             on_saved()
+
+
+def _save_lines(items: list[ListItem], fields: list[str]) -> None:
+    # bulk_update builds a CASE per field and line: for one line a plain UPDATE is far cheaper.
+    if len(items) == 1:
+        items[0].save(update_fields=fields)
+    elif items:
+        ListItem.objects.bulk_update(items, fields)
 
 
 def _settle(item: ListItem, line_pick: LinePick) -> None:
@@ -346,29 +363,33 @@ def _settle(item: ListItem, line_pick: LinePick) -> None:
     item.updated_at = timezone.now()
 
 
-def _search_each(
+def _search_batches(
     items: list[ListItem], search: Callable[[ListItem], LinePick], workers: int
-) -> Iterator[tuple[ListItem, LinePick]]:
-    """Each item with its pick, in the order the searches finish. On the pool each search runs in a
-    copy of this context, so the time budget and the shopper's Kroger budget follow it."""
+) -> Iterator[list[tuple[ListItem, LinePick]]]:
+    """The items with their picks, a batch each time searches finish: whatever has finished since
+    the last batch, so lines are saved as they come in without a write per line. On the pool each
+    search runs in a copy of this context, so the time budget and the shopper's budget follow it."""
     if len(items) == 1 or workers == 1:
-        yield from ((item, search(item)) for item in items)
+        yield from ([(item, search(item))] for item in items)
         return
     pool = _search_pool(workers)
     futures = {pool.submit(contextvars.copy_context().run, search, item): item for item in items}
     budget = current_budget()
     # Each Kroger call ends by the deadline; the margin covers the picking after the last answer.
-    wait = None if budget is None else max(0.0, budget.remaining()) + POOL_WAIT_MARGIN_SECONDS
-    finished = set()
-    try:
-        for future in as_completed(futures, timeout=wait):
-            finished.add(future)
-            yield futures[future], future.result()
-    except TimeoutError:
-        for future, item in futures.items():
-            if future not in finished:
+    give_up = None if budget is None else budget.ends_at + POOL_WAIT_MARGIN_SECONDS
+    running = set(futures)
+    while running:
+        timeout = None if give_up is None else max(0.0, give_up - time.time())
+        done, running = wait(running, timeout=timeout, return_when=FIRST_COMPLETED)
+        if not done:  # past the deadline and its margin: leave the rest pending
+            for future in running:
                 future.cancel()
-                yield item, LinePick(pick=Pick(product=None, reason="", confidence=0.0), error=KrogerSlow())
+            yield [
+                (futures[f], LinePick(pick=Pick(product=None, reason="", confidence=0.0), error=KrogerSlow()))
+                for f in running
+            ]
+            return
+        yield [(futures[future], future.result()) for future in done]
 
 
 def _check_remembered(location_id: str, items: list[ListItem]) -> None:

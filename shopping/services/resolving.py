@@ -11,7 +11,8 @@
 - **A deadline.** A request spends at most `LIST_RESOLVE_DEADLINE_S` on Kroger, retries and
   backoff included (one `kroger.http.time_budget`). Lines not done by then stay pending with
   "Kroger is slow — still trying"; with a broker the hold passes to the `resolve_list_lines`
-  task, which finishes them. Without one (`make run`, the tests) resolving again finishes them.
+  task, which finishes them (and retries, with backoff, the lines Kroger failed on). Without
+  one (`make run`, the tests) resolving again finishes them.
 """
 
 import secrets
@@ -133,9 +134,10 @@ def resolve_list(
             resolved = resolve_held(
                 shopping_list=shopping_list, lease=lease, item_ids=item_ids, workers=workers
             )
-        slow = [item.pk for item in resolved if item.status == ListItem.Status.PENDING]
-        if slow and background_worker_available():
-            resolve_list_lines.delay(shopping_list.pk, lease.token, slow)
+        # Slow lines, and lines Kroger failed on (a 429 burst, a 5xx), are the worker's to finish.
+        unfinished = [item.pk for item in resolved if item.status in RESOLVABLE]
+        if unfinished and background_worker_available():
+            resolve_list_lines.delay(shopping_list.pk, lease.token, unfinished)
             handed_on = True
     finally:
         if not handed_on:
