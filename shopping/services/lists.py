@@ -16,7 +16,7 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -310,7 +310,7 @@ def resolve_items(
         from_memory.append(item)
     if from_memory:
         _check_remembered(location_id, from_memory)
-        ListItem.objects.bulk_update(from_memory, PICK_FIELDS)
+        _save_lines(from_memory, PICK_FIELDS)
         Selection.objects.filter(pk__in=[s.pk for s in remembered.values()]).update(
             last_used_at=timezone.now()
         )
@@ -350,11 +350,27 @@ def resolve_items(
 
 
 def _save_lines(items: list[ListItem], fields: list[str]) -> None:
-    # bulk_update builds a CASE per field and line: for one line a plain UPDATE is far cheaper.
-    if len(items) == 1:
-        items[0].save(update_fields=fields)
-    elif items:
-        ListItem.objects.bulk_update(items, fields)
+    """Write `fields` of every line in one statement run once per line (executemany).
+
+    `bulk_update` builds a CASE per field and line: for 25 picked lines of 18 fields that cost
+    ~200 ms of CPU, most of a remembered list's resolve. The values go through each field's own
+    `get_db_prep_save`, as `save()` would; `updated_at` is set by the caller (no auto_now here).
+    """
+    if len(items) <= 1:
+        for item in items:
+            item.save(update_fields=fields)
+        return
+    columns = [ListItem._meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(column.column)} = %s" for column in columns)
+    table, key = quote(ListItem._meta.db_table), quote("id")
+    statement = f"UPDATE {table} SET {assignments} WHERE {key} = %s"  # noqa: S608 (model names; values are parameters)
+    rows = [
+        [column.get_db_prep_save(getattr(item, column.attname), connection) for column in columns] + [item.pk]
+        for item in items
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(statement, rows)
 
 
 def _settle(item: ListItem, line_pick: LinePick) -> None:

@@ -15,6 +15,7 @@
   one (`make run`, the tests) resolving again finishes them.
 """
 
+import logging
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from celery import current_app
 from django.conf import settings
 from django.db import transaction
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from kroger.http import time_budget
 from shopping.models import ListItem, ListProgress, ShoppingList, normalize_term
@@ -30,6 +32,7 @@ from shopping.services.memory import find_selections
 
 RESOLVABLE = (ListItem.Status.PENDING, ListItem.Status.ERROR)
 RENEWALS_PER_LEASE = 4
+logger = logging.getLogger("shopping.resolving")
 
 
 class ResolveInProgress(Exception):
@@ -122,11 +125,8 @@ def resolve_list(
     Lines the deadline leaves pending go to the background worker when there is one. Raises
     ResolveInProgress when another resolve holds the list.
     """
-    from shopping.tasks import resolve_list_lines  # the tasks module imports the services
-
     lease = take_lease(shopping_list)
-    if background:
-        resolve_list_lines.delay(shopping_list.pk, lease.token, item_ids)
+    if background and _hand_on(lease, item_ids):
         return
     handed_on = False
     try:
@@ -136,12 +136,23 @@ def resolve_list(
             )
         # Slow lines, and lines Kroger failed on (a 429 burst, a 5xx), are the worker's to finish.
         unfinished = [item.pk for item in resolved if item.status in RESOLVABLE]
-        if unfinished and background_worker_available():
-            resolve_list_lines.delay(shopping_list.pk, lease.token, unfinished)
-            handed_on = True
+        handed_on = bool(unfinished) and background_worker_available() and _hand_on(lease, unfinished)
     finally:
         if not handed_on:
             lease.release()
+
+
+def _hand_on(lease: Lease, item_ids: list[int] | None) -> bool:
+    """Queue the `resolve_list_lines` task with this hold; False when the broker cannot be reached
+    (the caller then resolves here, within the deadline, rather than fail)."""
+    from shopping.tasks import resolve_list_lines  # the tasks module imports the services
+
+    try:
+        resolve_list_lines.delay(lease.list_id, lease.token, item_ids)
+    except KombuOperationalError:
+        logger.warning("Broker unreachable: list %s is resolved in the request instead", lease.list_id)
+        return False
+    return True
 
 
 def resolve_line(*, item: ListItem) -> list[ListItem]:
