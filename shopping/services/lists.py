@@ -1,9 +1,11 @@
-"""Shopping-list workflows: create from pasted text, resolve every line to a product, change
-a line, remember a line's pick. Sending lives in `list_sending` (re-exported here).
+"""Shopping-list workflows: create from pasted text, resolve lines to products, change a line,
+remember a line's pick. Sending lives in `list_sending` (re-exported here); resolving a whole
+list once at a time, within a deadline or in the background, in `resolving`.
 
 Resolving runs the Kroger searches on a bounded thread pool while every database read and
-write stays in the calling thread: the remembered picks for all terms come from one query and
-the items are saved with one bulk update, so the query count does not grow with the lines.
+write stays in the calling thread: the remembered picks for all terms come from one query, and
+lines are saved as their searches finish (whatever finished together in one statement), so a
+resolve cut short keeps every line it had picked.
 """
 
 import contextvars
