@@ -6,6 +6,7 @@ Without `CELERY_BROKER_URL` these run at once in the calling process (see shoppe
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
@@ -118,7 +119,8 @@ def resolve_list_lines(self, list_id: int, lease: str = "", item_ids: list[int] 
     the hold `lease` that the request handed on, or a free or expired one.
 
     Idempotent: picked lines are left alone, and while another resolve holds the list this does
-    nothing (that one finishes the lines). Kroger calls count against the owner's daily budget.
+    nothing but look again once that hold would have run out (its holder may have been killed).
+    Kroger calls count against the owner's daily budget.
     Lines Kroger failed on are retried with backoff (not when run eagerly). Returns what happened.
     """
     shopping_list = ShoppingList.objects.filter(pk=list_id).first()
@@ -133,6 +135,10 @@ def resolve_list_lines(self, list_id: int, lease: str = "", item_ids: list[int] 
     try:
         held = take_lease(shopping_list, takeover=lease)
     except ResolveInProgress:
+        # Usually a live resolve that finishes these lines; but it may be a killed worker whose
+        # hold has not run out yet: look again once it would have (a no-op if all is picked).
+        if not self.request.is_eager and self.request.retries < self.max_retries:
+            raise self.retry(args=(list_id, "", item_ids), countdown=settings.LIST_RESOLVE_LEASE_S) from None
         return "busy"
     try:
         with spending_for(lambda: budget_key(shopping_list.owner_id)):

@@ -203,3 +203,34 @@ def test_a_strangers_list_cannot_be_resolved_in_the_background(api, kroger_sandb
 
     theirs = ShoppingListFactory(owner=other_user)
     assert resolve(api, theirs.pk, background=True).status_code == 404
+
+
+def test_on_a_worker_a_held_list_is_looked_at_again_once_the_hold_would_have_run_out(
+    shopper, kroger_sandbox, monkeypatch, settings
+):
+    """The holder may be a killed worker: its lines must not wait for a shopper to come back."""
+    from shopping.services.lists import create_list_from_text
+
+    settings.LIST_RESOLVE_LEASE_S = 120
+    shopping_list = create_list_from_text(owner=shopper, text="whole milk")
+    resolving.take_lease(shopping_list)  # a worker took it, then was killed
+    scheduled = []
+
+    def retry(args=None, countdown=None, **options):
+        scheduled.append((args, countdown))
+        raise Retry(when=countdown)
+
+    monkeypatch.setattr(resolve_list_lines, "retry", retry)
+    resolve_list_lines.push_request(is_eager=False, retries=0, args=[shopping_list.pk], kwargs={})
+    try:
+        with pytest.raises(Retry):
+            resolve_list_lines.run(shopping_list.pk, "a-lease-that-was-taken-over")
+        with time_machine.travel(timezone.now() + timedelta(seconds=121), tick=False):
+            ((args, countdown),) = scheduled
+            outcome = resolve_list_lines.run(*args)
+    finally:
+        resolve_list_lines.pop_request()
+
+    assert countdown == 120
+    assert outcome == "done"
+    assert shopping_list.items.get().product_id
