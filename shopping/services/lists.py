@@ -312,10 +312,11 @@ def resolve_items(
         from_memory.append(item)
     if from_memory:
         _check_remembered(location_id, from_memory)
-        _save_lines(from_memory, PICK_FIELDS)
-        Selection.objects.filter(pk__in=[s.pk for s in remembered.values()]).update(
-            last_used_at=timezone.now()
-        )
+        with transaction.atomic(savepoint=False):  # one commit: the lines and their picks' last use
+            _save_lines(from_memory, PICK_FIELDS)
+            Selection.objects.filter(pk__in=[s.pk for s in remembered.values()]).update(
+                last_used_at=timezone.now()
+            )
         if on_saved:
             on_saved()
     if not to_search:
@@ -371,7 +372,8 @@ def _save_lines(items: list[ListItem], fields: list[str]) -> None:
         [column.get_db_prep_save(getattr(item, column.attname), connection) for column in columns] + [item.pk]
         for item in items
     ]
-    with connection.cursor() as cursor:
+    # One transaction: in autocommit each row would be a commit of its own (an fsync each).
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.executemany(statement, rows)
 
 
