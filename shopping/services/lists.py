@@ -52,6 +52,7 @@ RESOLVE_WORKERS = 16
 # What a line says when the request's time for Kroger ran out before its search answered.
 SLOW_REASON = "Kroger is slow — still trying"
 POOL_WAIT_MARGIN_SECONDS = 2.0
+SAVE_GATHER_SECONDS = 0.1
 _pool: ThreadPoolExecutor | None = None
 _pool_size = 0
 _pool_lock = threading.Lock()
@@ -401,6 +402,10 @@ def _search_batches(
     while running:
         timeout = None if give_up is None else max(0.0, give_up - time.time())
         done, running = wait(running, timeout=timeout, return_when=FIRST_COMPLETED)
+        if done and running:
+            # Searches started together answer together: gather those for one write (a commit each).
+            more, running = wait(running, timeout=SAVE_GATHER_SECONDS)
+            done |= more
         if not done:  # past the deadline and its margin: leave the rest pending
             for future in running:
                 future.cancel()
