@@ -10,6 +10,7 @@ from .errors import (
     KrogerNotFound,
     KrogerRateLimited,
     KrogerReconnectRequired,
+    KrogerSlow,
     KrogerUnavailable,
 )
 from .schemas import (
@@ -39,6 +40,7 @@ __all__ = [
     "KrogerNotFound",
     "KrogerRateLimited",
     "KrogerReconnectRequired",
+    "KrogerSlow",
     "KrogerUnavailable",
     "Location",
     "PayloadError",

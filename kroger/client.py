@@ -23,12 +23,14 @@ from .errors import (
     KrogerBadRequest,
     KrogerCartOutcomeUnknown,
     KrogerNotFound,
+    KrogerSlow,
     KrogerUnavailable,
 )
 from .http import (
     MAX_RETRY_AFTER_SECONDS,
     RETRYABLE_STATUSES,
     backoff_seconds,
+    current_budget,
     data_of,
     error_for_response,
     json_body,
@@ -115,6 +117,8 @@ class KrogerClient:
                     return self._cache.get(key) or self._fetch_app_token(key)
                 finally:
                     self._cache.delete(lock)
+            if (budget := current_budget()) is not None and not budget.allows_wait(APP_TOKEN_POLL_SECONDS):
+                raise KrogerSlow()
             time.sleep(APP_TOKEN_POLL_SECONDS)
             token = self._cache.get(key)
             if token:
@@ -370,8 +374,11 @@ class KrogerClient:
         if params:
             params = {k: v for k, v in params.items() if v is not None}
         attempts = self._max_retries + 1
+        # Inside a time budget every attempt and backoff draws on one deadline (kroger.http.TimeBudget).
+        budget = current_budget()
         for attempt in range(attempts):
             last = attempt == attempts - 1
+            timeout = budget.timeout(self._timeout) if budget is not None else self._timeout
             self._quota.spend(group)
             started = time.monotonic()
             try:
@@ -383,7 +390,7 @@ class KrogerClient:
                     json=json,
                     headers=headers,
                     auth=auth,
-                    timeout=self._timeout,
+                    timeout=timeout,
                     allow_redirects=False,
                 )
             except requests.RequestException as exc:
@@ -392,9 +399,12 @@ class KrogerClient:
                     raise KrogerUnavailable() from exc
                 if outcome_matters and not was_not_sent(exc):
                     raise KrogerCartOutcomeUnknown() from exc
+                wait = backoff_seconds(attempt, self._jitter)
+                if budget is not None and not budget.allows_wait(wait):
+                    raise KrogerSlow() from exc
                 if last:
                     raise KrogerUnavailable() from exc
-                self._sleep(backoff_seconds(attempt, self._jitter))
+                self._sleep(wait)
                 continue
             status = response.status_code
             log_call(method, path, status, time.monotonic() - started, attempt + 1)
@@ -407,10 +417,9 @@ class KrogerClient:
                 retry_after = error.retry_after if status == 429 else None
                 if retry_after is not None and retry_after > MAX_RETRY_AFTER_SECONDS:
                     raise error
-                if not last:
-                    self._sleep(
-                        retry_after if retry_after is not None else backoff_seconds(attempt, self._jitter)
-                    )
+                wait = retry_after if retry_after is not None else backoff_seconds(attempt, self._jitter)
+                if not last and (budget is None or budget.allows_wait(wait)):
+                    self._sleep(wait)
                     continue
             raise error
         raise AssertionError("unreachable")  # pragma: no cover

@@ -85,3 +85,10 @@ class KrogerCartOutcomeUnknown(KrogerUnavailable):
 
     code = "kroger_cart_outcome_unknown"
     default_message = "Kroger did not confirm the cart update. Check your Kroger cart before sending again."
+
+
+class KrogerSlow(KrogerUnavailable):
+    """The caller's time budget for Kroger ran out (see `kroger.http.time_budget`): try again later."""
+
+    code = "kroger_slow"
+    default_message = "Kroger is slow right now. Please try again in a moment."

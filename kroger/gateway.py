@@ -21,8 +21,9 @@ from django.core.cache import cache
 from .client import KrogerClient
 from .quota import ShopperBudget
 
-# Enough pooled connections for the list resolver's search pool plus request threads.
-POOL_SIZE = 16
+# Enough pooled connections for the list resolver's search pool (LIST_RESOLVE_WORKERS) plus
+# request threads, so none is opened and thrown away per search.
+POOL_SIZE = 32
 _session: requests.Session | None = None
 _session_lock = threading.Lock()
 

@@ -9,7 +9,10 @@ or nothing at all. `error_for_response()` reads them all.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 import requests
@@ -21,6 +24,7 @@ from .errors import (
     KrogerError,
     KrogerNotFound,
     KrogerRateLimited,
+    KrogerSlow,
     KrogerUnavailable,
 )
 from .schemas import PayloadError
@@ -35,6 +39,56 @@ MAX_REASON_LENGTH = 200
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 UNREADABLE = "Kroger sent an answer we could not read. Please try again later."
 T = TypeVar("T")
+
+
+class TimeBudget:
+    """One deadline shared by every Kroger attempt, retry and backoff made inside `time_budget()`.
+
+    Without it each call may take timeout × attempts plus backoff; with it a request (or one
+    resolve) spends at most `seconds` on Kroger in all. Wall-clock time (`time.time`), so a
+    test can move it with time_machine; a clock step can at worst stretch one budget.
+    """
+
+    def __init__(self, seconds: float):
+        self.ends_at = time.time() + max(0.0, seconds)
+
+    def remaining(self) -> float:
+        return self.ends_at - time.time()
+
+    def timeout(self, per_call: float) -> float:
+        """The timeout for the next attempt: the per-call one, cut to what is left; raises KrogerSlow."""
+        left = self.remaining()
+        if left <= 0:
+            raise KrogerSlow()
+        return min(per_call, left)
+
+    def allows_wait(self, seconds: float) -> bool:
+        """Whether backing off this long still leaves time for another attempt."""
+        return self.remaining() > seconds
+
+
+_budget: ContextVar[TimeBudget | None] = ContextVar("kroger_time_budget", default=None)
+
+
+@contextmanager
+def time_budget(seconds: float | None) -> Iterator[TimeBudget | None]:
+    """Bound every Kroger call made inside the block (threads started with a copy of the context
+    included) by one shared deadline; `None` leaves only the per-call timeouts. Inside another
+    budget, the earlier deadline wins."""
+    outer = _budget.get()
+    budget = outer
+    if seconds is not None:
+        budget = TimeBudget(seconds if outer is None else min(seconds, outer.remaining()))
+    reset = _budget.set(budget)
+    try:
+        yield budget
+    finally:
+        _budget.reset(reset)
+
+
+def current_budget() -> TimeBudget | None:
+    """The time budget in force for this context, if any."""
+    return _budget.get()
 
 
 def kroger_reason(response: requests.Response) -> str:

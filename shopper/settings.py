@@ -66,8 +66,15 @@ LLM_API_KEY = env.str("LLM_API_KEY", "")
 LLM_MODEL = env.str("LLM_MODEL", "")
 # Seconds to wait for the assistant before the household rules decide.
 LLM_TIMEOUT_SECONDS = env.float("LLM_TIMEOUT_SECONDS", 3.0)
-# Kroger searches run at once when resolving a list (a bounded thread pool per request).
-LIST_RESOLVE_WORKERS = env.int("LIST_RESOLVE_WORKERS", 8)
+# Kroger searches run at once when resolving a list (one bounded thread pool per process):
+# 16 looks up a 25-line list in two rounds of Kroger answers.
+LIST_RESOLVE_WORKERS = env.int("LIST_RESOLVE_WORKERS", 16)
+# Seconds an interactive resolve (a request) may spend on Kroger, retries included; lines not
+# done by then stay pending ("Kroger is slow — still trying") for the background worker.
+LIST_RESOLVE_DEADLINE_S = env.float("LIST_RESOLVE_DEADLINE_S", 10.0)
+# Seconds a resolve holds its list without saving a line before another may take it over (a
+# killed worker's hold expires); renewed with every line saved.
+LIST_RESOLVE_LEASE_S = env.int("LIST_RESOLVE_LEASE_S", 120)
 
 if not DEBUG:
     missing = [name for name in ("SECRET_KEY", "TOKEN_ENCRYPTION_KEYS") if not globals()[name]]

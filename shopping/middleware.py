@@ -3,6 +3,8 @@
 - `KrogerBudgetMiddleware`: every Kroger call made while serving a request is charged to the
   signed-in shopper's daily budget (`KROGER_DAILY_BUDGET_PER_USER`), whichever endpoint or page
   makes it; over budget, the call raises `KrogerShopperBudgetReached` (a 429 with Retry-After).
+  All of a request's Kroger calls, retries and backoff included, share one deadline
+  (`LIST_RESOLVE_DEADLINE_S`), so a slow Kroger cannot hold a request past the server's timeout.
 - `FailedAuthThrottleMiddleware`: DRF authenticates and checks permissions *before* throttling,
   so requests without valid credentials would never be throttled. Each 401 under /api/ is
   counted per client address; past the `anon` rate that address gets 429 until the window ends
@@ -11,19 +13,26 @@
 
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import JsonResponse
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from kroger.gateway import spending_for
+from kroger.http import time_budget
 from kroger.quota import increment
+
+
+def budget_key(user_id: int) -> str:
+    """Whose daily Kroger budget a call is charged to (requests and background work alike)."""
+    return f"user:{user_id}"
 
 
 def _shopper_of(request):
     def shopper() -> str | None:
         user = getattr(request, "user", None)
-        return f"user:{user.pk}" if user is not None and user.is_authenticated else None
+        return budget_key(user.pk) if user is not None and user.is_authenticated else None
 
     return shopper
 
@@ -33,7 +42,7 @@ class KrogerBudgetMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        with spending_for(_shopper_of(request)):
+        with spending_for(_shopper_of(request)), time_budget(settings.LIST_RESOLVE_DEADLINE_S):
             return self.get_response(request)
 
 

@@ -6,6 +6,7 @@ Without `CELERY_BROKER_URL` these run at once in the calling process (see shoppe
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
@@ -15,10 +16,12 @@ from kroger.errors import (
     KrogerRateLimited,
     KrogerUnavailable,
 )
-from kroger.gateway import get_client
-from shopping.models import CartSend, Selection
+from kroger.gateway import get_client, spending_for
+from shopping.middleware import budget_key
+from shopping.models import CartSend, ListItem, Selection, ShoppingList
 from shopping.products import STORE_FACTS, ProductSnapshot
 from shopping.services.cart import deliver_queued_send
+from shopping.services.resolving import RESOLVABLE, ResolveInProgress, resolve_held, take_lease
 
 logger = logging.getLogger("shopping.tasks")
 
@@ -28,6 +31,8 @@ STOCK_SECONDS = 2 * 24 * 60 * 60
 SEND_LOCK_SECONDS = 120
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_CAP_SECONDS = 30 * 60
+# A shopper may be watching the list fill in: retry failed lines sooner than cart sends.
+RESOLVE_RETRY_SECONDS = 5
 
 
 def backoff(retries: int, retry_after: int | None = None) -> int:
@@ -106,6 +111,48 @@ def refresh_store_picks(self, location_id: str) -> int:
     return updated
 
 
+# --- Resolving lists in the background -----------------------------------------------------
+
+
+@shared_task(bind=True, name="shopping.tasks.resolve_list_lines", max_retries=4)
+def resolve_list_lines(self, list_id: int, lease: str = "", item_ids: list[int] | None = None) -> str:
+    """Resolve a list's pending and failed lines (of `item_ids` only, when given), taking over
+    the hold `lease` that the request handed on, or a free or expired one.
+
+    Idempotent: picked lines are left alone, and while another resolve holds the list this does
+    nothing but look again once that hold would have run out (its holder may have been killed).
+    Kroger calls count against the owner's daily budget.
+    Lines Kroger failed on are retried with backoff (not when run eagerly). Returns what happened.
+    """
+    shopping_list = ShoppingList.objects.filter(pk=list_id).first()
+    if shopping_list is None:
+        return "gone"
+    if item_ids is not None:
+        item_ids = list(
+            ListItem.objects.filter(
+                pk__in=item_ids, shopping_list_id=list_id, status__in=RESOLVABLE
+            ).values_list("pk", flat=True)
+        )
+    try:
+        held = take_lease(shopping_list, takeover=lease)
+    except ResolveInProgress:
+        # Usually a live resolve that finishes these lines; but it may be a killed worker whose
+        # hold has not run out yet: look again once it would have (a no-op if all is picked).
+        if not self.request.is_eager and self.request.retries < self.max_retries:
+            raise self.retry(args=(list_id, "", item_ids), countdown=settings.LIST_RESOLVE_LEASE_S) from None
+        return "busy"
+    try:
+        with spending_for(lambda: budget_key(shopping_list.owner_id)):
+            resolved = resolve_held(shopping_list=shopping_list, lease=held, item_ids=item_ids)
+    finally:
+        held.release()
+    unresolved = [item.pk for item in resolved if item.status in RESOLVABLE]
+    if unresolved and not self.request.is_eager and self.request.retries < self.max_retries:
+        countdown = min(RESOLVE_RETRY_SECONDS * 2**self.request.retries, BACKOFF_CAP_SECONDS)
+        raise self.retry(args=(list_id, "", unresolved), countdown=countdown)
+    return "unresolved" if unresolved else "done"
+
+
 # --- Cart sends -----------------------------------------------------------------------------
 
 
@@ -155,4 +202,10 @@ class CartSendBusy(KrogerUnavailable):
     code = "cart_send_busy"
 
 
-__all__ = ["refresh_remembered_picks", "refresh_store_picks", "remembered_stock", "send_cart"]
+__all__ = [
+    "refresh_remembered_picks",
+    "refresh_store_picks",
+    "remembered_stock",
+    "resolve_list_lines",
+    "send_cart",
+]

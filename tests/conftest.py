@@ -153,3 +153,71 @@ def page(browser, live_site):
     browser_page.set_default_timeout(10_000)
     yield browser_page
     context.close()
+
+
+# --- Background work: a real Celery worker where a broker is configured ---------------------
+
+
+@pytest.fixture(scope="module")
+def background_worker(django_db_setup, live_server):
+    """Where tasks run: with CELERY_BROKER_URL set (CI's PostgreSQL + Redis leg), a real
+    `celery -A shopper worker` subprocess on a queue of this test process's own, against the same
+    test database and cache, calling the live server's sandbox; otherwise eagerly, in the test.
+
+    Another process only sees committed rows, so tests using it need `transaction=True` (and
+    `live_site`, so eager runs reach the same sandbox over HTTP). Yields "celery" or "eager".
+    """
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.db import connection
+
+    from shopper.celery import app as celery_app
+
+    if not settings.CELERY_BROKER_URL:
+        yield "eager"
+        return
+    database = connection.settings_dict
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        pytest.fail(
+            "A Celery worker needs a database another process can open: run with DATABASE_URL=postgres://…"
+        )
+    queue = f"tests-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
+    credentials = database["USER"] + (f":{database['PASSWORD']}" if database["PASSWORD"] else "")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "shopper.settings",
+        "DEBUG": "false",
+        "DATABASE_URL": f"postgres://{credentials}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        "DATABASE_CONN_MAX_AGE": "0",
+        "CACHE_URL": settings.CACHES["default"]["LOCATION"],
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "KROGER_SANDBOX": "true",
+        "KROGER_API_BASE_URL": f"{live_server.url}/sandbox/kroger",
+        "SITE_URL": live_server.url,
+        "KROGER_CLIENT_ID": settings.KROGER_CLIENT_ID,
+        "KROGER_CLIENT_SECRET": settings.KROGER_CLIENT_SECRET,
+        "KROGER_REDIRECT_URI": settings.KROGER_REDIRECT_URI,
+        "LLM_API_BASE_URL": "",
+        "LOG_LEVEL": "WARNING",
+    }
+    worker = subprocess.Popen(  # noqa: S603 - our own Celery app, loopback broker and database only
+        [sys.executable, "-m", "celery", "-A", "shopper", "worker", "--pool=solo", "-Q", queue,
+         "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel=WARNING"],
+        cwd=Path(__file__).resolve().parent.parent, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    saved = celery_app.conf.task_always_eager, celery_app.conf.task_default_queue
+    celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = False, queue
+    try:
+        yield "celery"
+    finally:
+        celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = saved
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait(timeout=10)

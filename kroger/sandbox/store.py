@@ -244,8 +244,9 @@ def set_fault(
 
     error_rate is deterministic: with rate r, call n fails when floor(n*r) > floor((n-1)*r),
     so 0.5 fails every 2nd call and 1.0 every call. `timeout` processes the request, then
-    waits latency_ms (30 s if 0) and answers 504: the caller's own timeout decides. Tests
-    should fake timeouts with `responses`; benchmarks use latency.
+    waits latency_ms (30 s if 0) and answers 504: the caller's own timeout decides. With
+    `timeout`, error_rate picks the calls that hang instead of the ones that answer 5xx (0: all
+    hang). Tests should fake timeouts with `responses` (or `set_sleep`); benchmarks use latency.
     """
     if endpoint not in ENDPOINTS:
         raise ValueError(f"Unknown endpoint {endpoint!r}; expected one of {', '.join(ENDPOINTS)}")

@@ -32,6 +32,7 @@ from shopping.serializers.lists import (
     ListItemUpdateSerializer,
     RecentlySentSerializer,
     RememberSerializer,
+    ResolveInProgressSerializer,
     ResolveSerializer,
     SendPlanSerializer,
     SendResultSerializer,
@@ -43,6 +44,7 @@ from shopping.serializers.lists import (
 )
 from shopping.serializers.memory import SelectionSerializer
 from shopping.services import lists as list_services
+from shopping.services import resolving
 from shopping.services.cart import CartSendInProgress, IdempotencyKeyReused
 
 ID_PATTERN = r"[0-9]{1,18}"
@@ -169,10 +171,27 @@ class ShoppingListViewSet(
     @extend_schema(
         summary="Pick a product for the pending lines",
         description="Remembered picks win without a search; other lines are searched at the list's store "
-        "(concurrently) and ranked with your guidance. Send `item_ids` to resolve a few lines at a time.",
+        "(concurrently) and ranked with your guidance. Send `item_ids` to resolve a few lines at a time. "
+        "Each line is saved as soon as it is picked. The request spends at most `LIST_RESOLVE_DEADLINE_S` "
+        "on Kroger: lines not done by then stay `pending` with the reason “Kroger is slow — still trying” "
+        "and the background worker finishes them (where none runs, resolve again). "
+        '`{"background": true}` answers 202 at once and resolves in the background worker: read the list '
+        "(`progress`, `resolving`) to follow it. While another resolve runs the answer is 409 "
+        "`resolve_in_progress` with the list's progress.",
         parameters=[LIST_ID],
         request=ResolveSerializer,
-        responses={200: ShoppingListDetailSerializer, 404: NOT_FOUND, **KROGER_ERRORS},
+        responses={
+            200: ShoppingListDetailSerializer,
+            202: OpenApiResponse(
+                ShoppingListDetailSerializer,
+                description="Resolving in the background: the list as it stands.",
+            ),
+            404: NOT_FOUND,
+            409: OpenApiResponse(
+                ResolveInProgressSerializer, description="Another resolve of this list is running."
+            ),
+            **KROGER_ERRORS,
+        },
         tags=["lists"],
     )
     @action(detail=True, methods=["post"])
@@ -180,10 +199,19 @@ class ShoppingListViewSet(
         serializer = ResolveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         shopping_list = self.get_object()
-        list_services.resolve_list(
-            shopping_list=shopping_list, item_ids=serializer.validated_data.get("item_ids")
+        background = serializer.validated_data["background"]
+        try:
+            resolving.resolve_list(
+                shopping_list=shopping_list,
+                item_ids=serializer.validated_data.get("item_ids"),
+                background=background,
+            )
+        except resolving.ResolveInProgress as exc:
+            body = {"code": exc.code, "detail": str(exc), "progress": exc.progress}
+            return Response(ResolveInProgressSerializer(body).data, status=status.HTTP_409_CONFLICT)
+        return self._detail(
+            shopping_list, status_code=status.HTTP_202_ACCEPTED if background else status.HTTP_200_OK
         )
-        return self._detail(shopping_list)
 
     @extend_schema(
         summary="Send the picked lines to your Kroger cart",

@@ -3,10 +3,12 @@
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from shopping.parsing import clean_term
 from shopping.products import OUT_OF_STOCK, ProductSnapshotFields
@@ -109,6 +111,26 @@ class ShoppingListQuerySet(models.QuerySet):
             skipped_count=count(models.Q(items__skipped=True)),
         ).order_by("-updated_at", "-id")
 
+    def take_resolve_lease(self, pk: int, *, token: str, seconds: float, takeover: str = "") -> bool:
+        """Hold list `pk` for one resolve under `token` when nobody holds it, the holder's lease has
+        expired, or the holder is `takeover` (a hold handed on). One UPDATE: atomic on every engine."""
+        now = timezone.now()
+        free = models.Q(resolve_lease="") | models.Q(resolving_until__lte=now)
+        if takeover:
+            free |= models.Q(resolve_lease=takeover)
+        taken = self.filter(free, pk=pk).update(
+            resolve_lease=token, resolving_until=now + timedelta(seconds=seconds)
+        )
+        return taken == 1
+
+    def renew_resolve_lease(self, pk: int, *, token: str, seconds: float) -> bool:
+        """Push the holder's lease on (it is still working); False once someone else took it over."""
+        until = timezone.now() + timedelta(seconds=seconds)
+        return self.filter(pk=pk, resolve_lease=token).update(resolving_until=until) == 1
+
+    def release_resolve_lease(self, pk: int, *, token: str) -> None:
+        self.filter(pk=pk, resolve_lease=token).update(resolve_lease="", resolving_until=None)
+
 
 class ShoppingList(models.Model):
     owner = models.ForeignKey(
@@ -121,6 +143,10 @@ class ShoppingList(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     last_sent_at = models.DateTimeField(null=True, blank=True)
+    # Who is resolving the list right now (a random token) and until when their hold lasts
+    # unless renewed: a resolve killed mid-way stops renewing, so its hold runs out.
+    resolve_lease = models.CharField(max_length=32, blank=True, default="")
+    resolving_until = models.DateTimeField(null=True, blank=True)
 
     objects = ShoppingListQuerySet.as_manager()
 
@@ -129,6 +155,15 @@ class ShoppingList(models.Model):
 
     def __str__(self) -> str:
         return self.name or f"List {self.pk}"
+
+    @property
+    def is_resolving(self) -> bool:
+        """A resolve (a request or the background worker) holds the list and its lease is live."""
+        return (
+            bool(self.resolve_lease)
+            and self.resolving_until is not None
+            and self.resolving_until > timezone.now()
+        )
 
     @property
     def progress(self) -> ListProgress:

@@ -162,6 +162,12 @@ class ShoppingListDetailSerializer(serializers.ModelSerializer):
         read_only=True, help_text="A weighed product is in the basket, so the total is an estimate."
     )
     progress = ListProgressSerializer(read_only=True)
+    resolving = serializers.BooleanField(
+        source="is_resolving",
+        read_only=True,
+        help_text="A resolve is running (a request, or the background worker): lines move from "
+        "`looking` to answered as Kroger answers. A resolve meanwhile answers 409.",
+    )
 
     class Meta:
         model = ShoppingList
@@ -176,6 +182,7 @@ class ShoppingListDetailSerializer(serializers.ModelSerializer):
             "total",
             "total_is_estimate",
             "progress",
+            "resolving",
             "guidance_not_understood",
             "items",
         ]
@@ -224,6 +231,16 @@ class ResolveSerializer(serializers.Serializer):
         max_length=100,
         help_text="Resolve only these lines (in small batches, for progress); default: every pending line.",
     )
+    background = serializers.BooleanField(
+        default=False,
+        help_text="Resolve in the background worker and answer 202 at once; read the list for progress.",
+    )
+
+
+class ResolveInProgressSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="`resolve_in_progress`.")
+    detail = serializers.CharField()
+    progress = ListProgressSerializer(help_text="Where the list's lines stand now.")
 
 
 class ListItemCreateSerializer(serializers.Serializer):

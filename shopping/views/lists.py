@@ -22,6 +22,7 @@ from shopping.models.lists import basket_total, total_is_estimate
 from shopping.picking import read_guidance, why_excluded
 from shopping.products import ProductSnapshot
 from shopping.services import lists as list_services
+from shopping.services import resolving
 from shopping.services.cart import CartSendInProgress, IdempotencyKeyReused
 from shopping.services.memory import find_selections
 
@@ -119,7 +120,10 @@ def list_detail(request, pk: int):
 @require_POST
 def list_resolve(request, pk: int):
     shopping_list = _get_list(request, pk)
-    list_services.resolve_list(shopping_list=shopping_list)
+    try:
+        resolving.resolve_list(shopping_list=shopping_list)
+    except resolving.ResolveInProgress:
+        messages.info(request, "This list is being looked up right now: its lines fill in as Kroger answers.")
     return redirect("list-detail", pk=pk)
 
 
@@ -128,11 +132,15 @@ def list_resolve(request, pk: int):
 def item_resolve(request, pk: int, item_id: int):
     """Resolve one line; answers its re-rendered row (for lists.js) or redirects."""
     item = _get_item(request, pk, item_id)
+    notice = ""
     if item.status in (ListItem.Status.PENDING, ListItem.Status.ERROR):
-        list_services.resolve_line(item=item)
+        try:
+            resolving.resolve_line(item=item)
+        except resolving.ResolveInProgress:
+            notice = "Being looked up with the rest of the list…"
     if not _wants_json(request):
         return redirect("list-detail", pk=pk)
-    return _row_response(request, item)
+    return _row_response(request, item, notice=notice)
 
 
 def _wants_json(request) -> bool:

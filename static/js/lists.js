@@ -228,11 +228,25 @@
   // The no-JS button resolves everything at once; the script does it line by line instead.
   if (resolveAll) resolveAll.style.display = "none";
 
+  // A line answered still pending (Kroger slow, or the rest of the list being looked up in the
+  // background) is asked about again a little later, a few times.
+  var STILL_PENDING_TRIES = 3;
+  var STILL_PENDING_WAIT_MS = 2000;
+  var tries = {};
+  function later(ms) {
+    return new Promise(function (done) { window.setTimeout(done, ms); });
+  }
+
   function resolveOne(row) {
     return post(row.dataset.resolveUrl)
       .then(function (data) {
         row.outerHTML = data.html;
         showList(data, false);
+        var fresh = document.getElementById(row.id);
+        tries[row.id] = (tries[row.id] || 0) + 1;
+        if (data.status === "pending" && fresh && tries[row.id] < STILL_PENDING_TRIES) {
+          return later(STILL_PENDING_WAIT_MS * tries[row.id]).then(function () { return resolveOne(fresh); });
+        }
       })
       .catch(function () {
         var reason = row.querySelector("p");
@@ -251,7 +265,7 @@
   for (var i = 0; i < Math.min(CONCURRENCY, queue.length); i++) workers.push(worker());
   Promise.all(workers).then(function () {
     // Lines Kroger could not answer can be tried again with the plain button.
-    if (resolveAll && list.querySelector('[data-status="error"]')) {
+    if (resolveAll && list.querySelector('[data-status="error"], [data-status="pending"]')) {
       resolveAll.style.display = "";
       resolveAll.querySelector("button").textContent = "Try again";
     }

@@ -278,6 +278,17 @@ def test_timeout_fault_does_the_work_then_hangs_and_answers_504():
     ]  # outcome unknown to caller
 
 
+def test_a_timeout_fault_with_a_rate_hangs_only_that_share_of_calls():
+    slept = []
+    store.set_sleep(slept.append)
+    store.set_fault("products", timeout=True, latency_ms=9000, error_rate=0.25)
+
+    statuses = [products().status_code for _ in range(8)]
+
+    assert statuses == [200, 200, 200, 504, 200, 200, 200, 504]  # every 4th call, never a 5xx of its own
+    assert slept == [9.0, 9.0]
+
+
 def test_token_endpoint_faults(settings):
     store.set_fault("token", error_rate=1.0)
 

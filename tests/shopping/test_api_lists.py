@@ -8,7 +8,7 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from shopping.models import Guidance, Selection, ShoppingList
-from shopping.services import lists as list_services
+from shopping.services import resolving
 from tests.factories import (
     GuidanceFactory,
     ListItemFactory,
@@ -378,7 +378,7 @@ def test_the_schema_documents_the_lists_api(tmp_path):
 def test_the_resolve_service_is_what_the_api_uses(api, shopper, kroger_sandbox):
     body = create(api, "bananas").json()
     shopping_list = ShoppingList.objects.get(pk=body["id"])
-    list_services.resolve_list(shopping_list=shopping_list)
+    resolving.resolve_list(shopping_list=shopping_list)
     api_items = api.get(f"/api/lists/{body['id']}").json()["items"]
     assert api_items[0]["status"] == "resolved"
 

@@ -97,15 +97,18 @@ def apply_faults(endpoint: str) -> HttpResponse | None:
         store.sleep(fault.latency_ms / 1000)
     if fault.rate_limited:
         return rate_limited(60)
-    if store.should_fail(endpoint):
+    if not fault.timeout and store.should_fail(endpoint):
         return server_error(endpoint, fault.status)
     return None
 
 
 def finish_timeout(endpoint: str, response: HttpResponse) -> HttpResponse:
-    """A "timeout" fault: the work is done (a cart add did happen), then the answer hangs."""
+    """A "timeout" fault: the work is done (a cart add did happen), then the answer hangs; with an
+    error_rate, only that share of the calls hangs (the others answer at once)."""
     fault = store.get_fault(endpoint)
     if fault is None or not fault.timeout:
+        return response
+    if fault.error_rate and not store.should_fail(endpoint):
         return response
     store.sleep((fault.latency_ms or store.DEFAULT_TIMEOUT_MS) / 1000)
     return wrapped_error(504, f"{AREAS[endpoint]}-4504-504", "Gateway timeout")
