@@ -12,6 +12,7 @@ from rest_framework.settings import api_settings
 
 from shopping.models import Guidance, Selection, normalize_term
 from shopping.picking.reading import explain_line
+from shopping.serializers.strict import RefuseUnknownFields
 
 MAX_ID = 2**63 - 1
 LOCATION_ID_PATTERN = r"^([0-9A-Za-z]{8})?$"
@@ -109,7 +110,7 @@ class GuidanceReadingSerializer(serializers.Serializer):
     note = serializers.CharField(help_text="What the picker ignores, as the guidance page says it, or blank.")
 
 
-class GuidanceSerializer(serializers.ModelSerializer):
+class GuidanceSerializer(RefuseUnknownFields, serializers.ModelSerializer):
     text = TextField(min_length=1, max_length=500)
     applies_to = TextField(max_length=100, required=False, allow_blank=True, default="")
     reading = serializers.SerializerMethodField(help_text="What the picker understood from this line.")
@@ -141,7 +142,7 @@ class UniqueIdListField(serializers.ListField):
         return ids
 
 
-class GuidanceReorderSerializer(serializers.Serializer):
+class GuidanceReorderSerializer(RefuseUnknownFields, serializers.Serializer):
     ids = UniqueIdListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         allow_empty=False,
@@ -182,7 +183,7 @@ def _fast_representation(field):
     return field.to_representation
 
 
-class SelectionSerializer(serializers.ModelSerializer):
+class SelectionSerializer(RefuseUnknownFields, serializers.ModelSerializer):
     term = TextField(
         max_length=200,
         # In the schema as a pattern: at least one letter or digit (in any script).
