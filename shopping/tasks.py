@@ -18,7 +18,7 @@ from kroger.errors import (
 )
 from kroger.gateway import get_client
 from shopping.models import CartSend, Selection
-from shopping.services.cart import deliver_queued_send
+from shopping.services.cart import deliver_queued_send, mark_list_lines_sent
 
 logger = logging.getLogger("shopping.tasks")
 
@@ -145,6 +145,7 @@ def _deliver_once(send_id: int) -> tuple[str | None, Exception | None]:
     except Exception as exc:
         return None, exc
     finally:
+        mark_list_lines_sent(send_id)  # a list's lines whose products are now in the cart
         cache.delete(lock)
 
 
