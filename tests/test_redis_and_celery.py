@@ -8,7 +8,6 @@ import os
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 from django.core.cache.backends.redis import RedisCache
 
 from kroger.errors import KrogerDailyLimitReached

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from django.core.cache.backends.base import BaseCache
 
+from kroger.quota import increment
+
 ENDPOINTS = ("token", "profile", "products", "locations", "cart")
 # Kroger's public daily limits (kroger-api.md §8.1); the window restarts 24 h after its first call.
 DEFAULT_DAILY_LIMITS = {
@@ -81,15 +83,8 @@ def _secret_key(kind: str, token: str) -> str:
 
 
 def _incr(key: str, delta: int = 1) -> int:
-    """Atomically add `delta` to a counter, creating it at 0 first (add is a no-op if it exists)."""
-    cache = _cache()
-    for _ in range(3):
-        cache.add(key, 0, timeout=None)
-        try:
-            return cache.incr(key, delta)
-        except ValueError:  # expired or reset between add and incr: create it again
-            continue
-    raise RuntimeError(f"sandbox counter {key!r} keeps vanishing")
+    """Atomically add `delta` to a sandbox counter (created at 0, kept until reset)."""
+    return increment(_cache(), key, timeout=None, delta=delta)
 
 
 def _take(key: str) -> object | None:

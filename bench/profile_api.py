@@ -1,0 +1,99 @@
+"""Profile one API request in-process: queries, time per request, and a pyinstrument call tree.
+
+Builds the same shopper as bench/bench_load.py (a personal API token, 50 remembered picks, a
+25-line list) in a throwaway SQLite database, then sends the request through Django's full stack
+(middleware, authentication, throttles, view, serializer, renderer) with the test client. Prints
+the SQL each request runs, the median time per request, and where that time goes. Not a test.
+
+    .venv/bin/pip install pyinstrument        # requirements-dev.txt has it
+    .venv/bin/python bench/profile_api.py /api/selections?page_size=50
+    .venv/bin/python bench/profile_api.py /api/lists/{list_id} --requests 300
+"""
+
+import argparse
+import os
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _configure(tmp: str) -> None:
+    from cryptography.fernet import Fernet
+
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "shopper.settings",
+            "DEBUG": "false",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "TOKEN_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+            "KROGER_SANDBOX": "true",
+            "KROGER_CLIENT_ID": "",
+            "KROGER_CLIENT_SECRET": "",
+            "KROGER_REDIRECT_URI": "",
+            "ALLOWED_HOSTS": "testserver",
+            "SECURE_SSL_REDIRECT": "false",
+            "DATABASE_URL": f"sqlite:///{tmp}/profile.sqlite3",
+            "CACHE_URL": "locmem://",
+            "API_THROTTLE_RATE": "1000000/min",
+            "BENCH_BARE_VIEW": "true",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("path", help="e.g. /api/selections?page_size=50 or /api/lists/{list_id}")
+    parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument("--all", action="store_true", help="show every frame (Django's too)")
+    parser.add_argument("--flat", action="store_true", help="time per function, not a call tree")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="profile-api-") as tmp:
+        _configure(tmp)
+        from bench_load import SETUP
+        from django.core.management import call_command
+        from django.db import connection
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext
+        from pyinstrument import Profiler
+
+        call_command("migrate", "--noinput", verbosity=0)
+        namespace: dict = {}
+        output: list[str] = []
+        exec(SETUP.replace("print(", "output.append("), {"output": output, **namespace})  # noqa: S102
+        list_id, token = (str(value) for value in output)
+        client = Client(headers={"Authorization": f"Bearer {token}"})
+        path = args.path.format(list_id=list_id)
+        for _ in range(20):  # warm up: imports, caches, compiled regexes
+            assert client.get(path).status_code == 200
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path)
+        print(f"{len(queries.captured_queries)} queries per request:")
+        for query in queries.captured_queries:
+            print("  ", query["sql"][:160])
+        timings = []
+        for _ in range(args.requests):
+            started = time.perf_counter()
+            client.get(path)
+            timings.append((time.perf_counter() - started) * 1000)
+        print(f"median {statistics.median(timings):.2f} ms per request over {args.requests} (unprofiled)")
+        profiler = Profiler(interval=0.0005)
+        profiler.start()
+        for _ in range(args.requests):
+            client.get(path)
+        profiler.stop()
+        print(profiler.output_text(unicode=True, color=False, show_all=args.all, flat=args.flat))
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    main()
