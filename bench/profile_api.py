@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+BARE = "/api/_bench/bare"
 
 
 def _configure(tmp: str) -> None:
@@ -80,12 +81,17 @@ def main() -> None:
         print(f"{len(queries.captured_queries)} queries per request:")
         for query in queries.captured_queries:
             print("  ", query["sql"][:160])
-        timings = []
+        # Interleaved with the bare view (same token authentication, nothing else), so a busy
+        # machine slows both alike and their ratio stays meaningful.
+        timings: dict[str, list[float]] = {path: [], BARE: []}
         for _ in range(args.requests):
-            started = time.perf_counter()
-            client.get(path)
-            timings.append((time.perf_counter() - started) * 1000)
-        print(f"median {statistics.median(timings):.2f} ms per request over {args.requests} (unprofiled)")
+            for url in (path, BARE):
+                started = time.perf_counter()
+                client.get(url)
+                timings[url].append((time.perf_counter() - started) * 1000)
+        ours, bare = statistics.median(timings[path]), statistics.median(timings[BARE])
+        print(f"median {ours:.2f} ms per request over {args.requests} (unprofiled); bare view {bare:.2f} ms")
+        print(f"in-process ratio bare/this: {bare / ours:.2f}")
         profiler = Profiler(interval=0.0005)
         profiler.start()
         for _ in range(args.requests):

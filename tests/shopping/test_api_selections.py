@@ -267,11 +267,15 @@ def test_the_fast_pick_representation_equals_drfs_generic_one(user):
         SelectionFactory(owner=user, price=None, image_url="https://example.com/a.png", source="rules"),
     ]
     picks[0].last_used_at = picks[0].created_at
+    picks[0].save()
     generic = SelectionSerializer()
+    rows = Selection.objects.filter(pk__in=[pick.pk for pick in picks]).order_by("pk")
 
     fast = SelectionSerializer(picks, many=True).data
+    from_rows = SelectionSerializer(rows.values(*SelectionSerializer.Meta.fields), many=True).data
 
     assert fast == [serializers.ModelSerializer.to_representation(generic, pick) for pick in picks]
+    assert from_rows == [serializers.ModelSerializer.to_representation(generic, pick) for pick in picks]
     assert fast[0]["price"] == "2.00" and fast[1]["price"] is None
 
 
