@@ -12,39 +12,19 @@ the SQL each request runs, the median time per request, and where that time goes
 
 import argparse
 import os
-import secrets
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import ROOT, site  # noqa: E402
+
 BARE = "/api/_bench/bare"
 
 
-def _configure(tmp: str) -> None:
-    from cryptography.fernet import Fernet
-
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "shopper.settings",
-            "DEBUG": "false",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "TOKEN_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-            "KROGER_SANDBOX": "true",
-            "KROGER_CLIENT_ID": "",
-            "KROGER_CLIENT_SECRET": "",
-            "KROGER_REDIRECT_URI": "",
-            "ALLOWED_HOSTS": "testserver",
-            "SECURE_SSL_REDIRECT": "false",
-            "DATABASE_URL": f"sqlite:///{tmp}/profile.sqlite3",
-            "CACHE_URL": "locmem://",
-            "API_THROTTLE_RATE": "1000000/min",
-            "BENCH_BARE_VIEW": "true",
-            "LOG_LEVEL": "WARNING",
-        }
-    )
+def _configure(env: dict[str, str]) -> None:
+    os.environ.update({**env, "DJANGO_SETTINGS_MODULE": "shopper.settings"})
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -58,19 +38,18 @@ def main() -> None:
     parser.add_argument("--all", action="store_true", help="show every frame (Django's too)")
     parser.add_argument("--flat", action="store_true", help="time per function, not a call tree")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="profile-api-") as tmp:
-        _configure(tmp)
+    # The bench harness's throwaway sandbox site (migrated), served in this process with DEBUG off.
+    overrides = {"DEBUG": "false", "ALLOWED_HOSTS": "testserver", "SECURE_SSL_REDIRECT": "false"}
+    with site("profile-api-", BENCH_BARE_VIEW="true", API_THROTTLE_RATE="1000000/min", **overrides) as env:
+        _configure(env)
         from bench_load import SETUP
-        from django.core.management import call_command
         from django.db import connection
         from django.test import Client
         from django.test.utils import CaptureQueriesContext
         from pyinstrument import Profiler
 
-        call_command("migrate", "--noinput", verbosity=0)
-        namespace: dict = {}
         output: list[str] = []
-        exec(SETUP.replace("print(", "output.append("), {"output": output, **namespace})  # noqa: S102
+        exec(SETUP.replace("print(", "output.append("), {"output": output})  # noqa: S102
         list_id, token = (str(value) for value in output)
         client = Client(headers={"Authorization": f"Bearer {token}"})
         path = args.path.format(list_id=list_id)
