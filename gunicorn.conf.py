@@ -34,3 +34,19 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 access_log_format = os.environ.get("GUNICORN_ACCESS_LOG_FORMAT", '%(h)s "%(r)s" %(s)s %(B)s %(D)sus "%(a)s"')
 # Behind a TLS proxy set FORWARDED_ALLOW_IPS to its address (see BEHIND_TLS_PROXY in .env.example).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def when_ready(server) -> None:
+    """Warn when several workers would each get a sandbox of their own (state in a per-process cache)."""
+    try:
+        from django.conf import settings
+
+        sandbox_cache = settings.CACHES.get("sandbox", {}) if settings.KROGER_SANDBOX else {}
+    except Exception:  # noqa: BLE001 - the app is not preloaded: nothing to check here
+        return
+    if server.cfg.workers > 1 and sandbox_cache.get("BACKEND", "").endswith("LocMemCache"):
+        server.log.warning(
+            "The Kroger sandbox keeps codes, tokens and carts per process without CACHE_URL=redis://: "
+            "with %d workers, sign-ins will fail at random. Set CACHE_URL or GUNICORN_WORKERS=1.",
+            server.cfg.workers,
+        )

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api_schema.errors import error_response
+from api_schema.strict import RefuseUnknownFields
 from kroger.gateway import get_client
 
 from .models import User
@@ -47,7 +48,7 @@ class UserSerializer(serializers.Serializer):
     kroger = KrogerConnectionSerializer()
 
 
-class UserUpdateSerializer(serializers.Serializer):
+class UserUpdateSerializer(RefuseUnknownFields, serializers.Serializer):
     display_name = serializers.CharField(
         max_length=60,
         allow_blank=True,
@@ -56,7 +57,7 @@ class UserUpdateSerializer(serializers.Serializer):
     )
 
 
-class LocationRequestSerializer(serializers.Serializer):
+class LocationRequestSerializer(RefuseUnknownFields, serializers.Serializer):
     # The schema states the rule the server enforces: exactly 8 digits, no spaces around them.
     location_id = serializers.RegexField(
         r"^[0-9]{8}$",

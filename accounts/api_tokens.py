@@ -15,6 +15,8 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
+from api_schema.strict import RefuseUnknownFields
+
 from .models import ApiToken, User
 
 MAX_ACTIVE_TOKENS_PER_USER = 20
@@ -78,7 +80,7 @@ class ApiTokenSerializer(serializers.ModelSerializer):
         return token_status(token)
 
 
-class ApiTokenCreateSerializer(serializers.Serializer):
+class ApiTokenCreateSerializer(RefuseUnknownFields, serializers.Serializer):
     name = serializers.CharField(max_length=100, help_text="What uses this token, e.g. “Kitchen tablet”.")
     expires_in_days = serializers.IntegerField(
         min_value=1,

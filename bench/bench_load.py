@@ -7,6 +7,7 @@ a bounded number of requests from a few client threads (kept-alive connections) 
 
 - `GET /api/user`            the shopper (token auth, throttle, a few queries);
 - `GET /api/selections`      50 remembered picks, one page;
+- `GET /api/lists/{id}`      a 25-line list, every line picked with 3 alternatives;
 - `GET /api/_bench/bare`     a bare DRF view with the same token authentication (test-only URL,
                              `BENCH_BARE_VIEW`, sandbox only, never in production).
 
@@ -39,7 +40,7 @@ from harness import ROOT, free_port, summary  # noqa: E402
 SETUP = """
 from decimal import Decimal
 from accounts.models import ApiToken, User
-from shopping.models import Selection
+from shopping.models import ListItem, Selection, ShoppingList
 user = User.objects.create_user("load-shopper", preferred_location_id="01400943")
 secret = ApiToken.new_secret()
 ApiToken.objects.create(user=user, name="bench", key_hash=ApiToken.hash_secret(secret), key_prefix=secret[:8])
@@ -48,9 +49,27 @@ Selection.objects.bulk_create(
               product_id=f"{n:013d}", description=f"Product {n}", price=Decimal("1.99"))
     for n in range(50)
 )
+shopping_list = ShoppingList.objects.create(owner=user, name="Weekly", location_id="01400943",
+                                            raw_text="\\n".join(f"item {n}" for n in range(25)))
+alternative = {"product_id": "0000000000099", "description": "Other product", "brand": "Kroger",
+               "size": "1 gal", "image_url": "", "regular_price": "2.99", "promo_price": None,
+               "price": "2.99", "stock_level": "HIGH", "sold_by": "UNIT", "average_weight": None}
+ListItem.objects.bulk_create(
+    ListItem(shopping_list=shopping_list, position=n, raw_text=f"item {n}", term=f"item {n}",
+             status="resolved", source="search", product_id=f"{n:013d}", description=f"Product {n}",
+             brand="Kroger", size="1 gal", regular_price=Decimal("2.99"), promo_price=Decimal("2.49"),
+             confidence=0.9, reason="Best match", alternatives=[alternative] * 3)
+    for n in range(25)
+)
+print(shopping_list.pk)
 print(secret)
 """
-ENDPOINTS = {"bare": "/api/_bench/bare", "user": "/api/user", "selections": "/api/selections?page_size=50"}
+ENDPOINTS = {
+    "bare": "/api/_bench/bare",
+    "user": "/api/user",
+    "selections": "/api/selections?page_size=50",
+    "list": "/api/lists/{list_id}",
+}
 
 
 def _wait_for_port(port: int, process: subprocess.Popen | None = None, seconds: float = 30) -> None:
@@ -216,13 +235,14 @@ def main() -> None:
         )
         manage = [sys.executable, str(ROOT / "manage.py")]
         subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, cwd=ROOT, check=True)
-        token = (
+        list_id, token = (
             subprocess.run(
                 [*manage, "shell", "-c", SETUP], env=env, cwd=ROOT, check=True, capture_output=True, text=True
             )
             .stdout.strip()
-            .splitlines()[-1]
+            .splitlines()[-2:]
         )
+        endpoints = {name: path.format(list_id=list_id) for name, path in ENDPOINTS.items()}
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "shopper.wsgi"],
             env=env,
@@ -233,11 +253,11 @@ def main() -> None:
         stack.callback(lambda: (server.terminate(), server.wait(timeout=20)))
         _wait_for_port(port, server)
         base = f"http://127.0.0.1:{port}"
-        for path in ENDPOINTS.values():  # warm up every worker's connections and caches
+        for path in endpoints.values():  # warm up every worker's connections and caches
             load(base, path, token, clients=args.clients, total=args.clients * 10)
         results = {
             name: load(base, path, token, clients=args.clients, total=args.requests)
-            for name, path in ENDPOINTS.items()
+            for name, path in endpoints.items()
         }
 
     bare = results["bare"]["rps"]
@@ -251,6 +271,7 @@ def main() -> None:
                 **results,
                 "ratio_user_vs_bare": round(results["user"]["rps"] / bare, 2),
                 "ratio_selections_vs_bare": round(results["selections"]["rps"] / bare, 2),
+                "ratio_list_vs_bare": round(results["list"]["rps"] / bare, 2),
             },
             indent=2,
         )

@@ -174,6 +174,19 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+if KROGER_SANDBOX:
+    # The sandbox's codes, tokens, carts and faults (kroger/sandbox/store.py): on Redis they are
+    # shared by every worker; in memory they belong to one process, never evicted to make room.
+    CACHES["sandbox"] = (
+        {**CACHES["default"], "KEY_PREFIX": "kroger-sandbox", "TIMEOUT": None}
+        if "LOCATION" in CACHES["default"]
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "kroger-sandbox",
+            "TIMEOUT": None,
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        }
+    )
 
 # --- Background tasks (Celery) ----------------------------------------------------------
 

@@ -49,3 +49,4 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):  # noqa: F405
     _db = 2 + (int(_worker[2:]) if _worker[2:].isdigit() else 0)
     _location = re.sub(r"/\d*$", "", CACHES["default"]["LOCATION"].rstrip("/"))  # noqa: F405
     CACHES["default"]["LOCATION"] = f"{_location}/{_db}"  # noqa: F405
+    CACHES["sandbox"]["LOCATION"] = CACHES["default"]["LOCATION"]  # noqa: F405

@@ -1,3 +1,4 @@
+from django.core.paginator import Page, Paginator
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 
@@ -8,6 +9,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
     """`?page=` and a bounded `?page_size=`: a whole number ≥ 1; above 200 counts as 200.
 
     DRF quietly ignores a page size it cannot read; we answer 400 instead, as the schema says.
+    When the first page holds everything, its length is the count: no COUNT(*) query.
     """
 
     page_size_query_param = "page_size"
@@ -24,6 +26,21 @@ class PageNumberPagination(pagination.PageNumberPagination):
         if size < 1:
             raise ValidationError({"page_size": ["Enter a whole number of at least 1."]})
         return min(size, self.max_page_size)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        page_size = self.get_page_size(request)
+        if request.query_params.get(self.page_query_param, "1") != "1" or not hasattr(queryset, "query"):
+            return super().paginate_queryset(queryset, request, view)
+        # One row more than fits tells whether there is a second page, from the same query.
+        rows = list(queryset[: page_size + 1])
+        self.request = request
+        if len(rows) <= page_size:
+            self.page = Paginator(rows, page_size).page(1)
+            return rows
+        # More pages: the count comes from COUNT(*) (lazily, for the response), the rows are ours.
+        self.page = Page(rows[:page_size], 1, self.django_paginator_class(queryset, page_size))
+        self.display_page_controls = self.template is not None
+        return rows[:page_size]
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

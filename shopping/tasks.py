@@ -20,7 +20,7 @@ from kroger.gateway import get_client, spending_for
 from shopping.middleware import budget_key
 from shopping.models import CartSend, ListItem, Selection, ShoppingList
 from shopping.products import STORE_FACTS, ProductSnapshot
-from shopping.services.cart import deliver_queued_send
+from shopping.services.cart import deliver_queued_send, mark_list_lines_sent
 from shopping.services.resolving import RESOLVABLE, ResolveInProgress, resolve_held, take_lease
 
 logger = logging.getLogger("shopping.tasks")
@@ -193,6 +193,7 @@ def _deliver_once(send_id: int) -> tuple[str | None, Exception | None]:
     except Exception as exc:
         return None, exc
     finally:
+        mark_list_lines_sent(send_id)  # a list's lines whose products are now in the cart
         cache.delete(lock)
 
 

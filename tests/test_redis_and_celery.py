@@ -1,71 +1,19 @@
 """Real engines: Django's Redis cache (CACHE_URL=redis://...) and Celery's Redis broker.
 
-A throwaway `redis-server` is started on a free loopback port (`make test` installs the
-binary when it is missing); without it these tests fail and say how to install it.
+A throwaway `redis-server` (the `redis_url` fixture in conftest.py) is started on a free loopback
+port (`make test` installs the binary when it is missing); without it these tests fail and say how.
 """
 
 import os
-import shutil
-import socket
-import subprocess
-import tempfile
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
 from django.core.cache.backends.redis import RedisCache
 
 from kroger.errors import KrogerDailyLimitReached
 from kroger.quota import QuotaGuard
 from shopper.celery import app as celery_app
 from tests.test_deploy import production_env, run
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def redis_url():
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.fail("redis-server is not installed: run make test-deps (apt-get install redis-server)")
-    port = _free_port()
-    with tempfile.TemporaryDirectory() as folder:
-        process = subprocess.Popen(  # noqa: S603 - the system's redis-server, loopback only
-            [
-                binary,
-                "--port",
-                str(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                folder,
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            deadline = time.monotonic() + 10
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.05)
-            yield f"redis://127.0.0.1:{port}/0"
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
 
 
 def test_cache_url_redis_selects_djangos_redis_cache(tmp_path):

@@ -2,8 +2,9 @@
 
 It speaks Kroger's /v1 protocol (kroger-api.md §10): OAuth authorize (a SANDBOX consent page
 with test shoppers from data/shoppers.json) and token, identity profile, products (catalogue
-in data/catalogue.txt), locations (data/locations.json) and cart add. State lives in memory in
-`store` (no models, no migrations). Sandbox-only helpers:
+in data/catalogue.txt), locations (data/locations.json) and cart add. State lives in the
+"sandbox" cache through `store` (no models, no migrations): shared by every worker on Redis
+(CACHE_URL=redis://), per process otherwise. Sandbox-only helpers:
 
 - `GET /sandbox/kroger/cart` (HTML, or `?format=json`): every test shopper's cart.
 - `POST /sandbox/kroger/_faults` with `{"endpoint": "products", "latency_ms": 150, ...}`;

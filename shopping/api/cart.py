@@ -1,5 +1,6 @@
 """Cart API: add items to the shopper's Kroger cart, and read the ledger of sends."""
 
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -12,7 +13,13 @@ from shopping.exceptions import kroger_error_response
 from shopping.models import CartSend
 from shopping.serializers.cart import CartAddSerializer, CartSendSerializer
 from shopping.serializers.catalogue import ApiErrorSerializer
-from shopping.services.cart import CartSendInProgress, IdempotencyKeyReused, send_items_to_cart
+from shopping.services.cart import (
+    CartSendInProgress,
+    IdempotencyKeyReused,
+    delivers_in_background,
+    queue_cart_send,
+    send_items_to_cart,
+)
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 MAX_IDEMPOTENCY_KEY_LENGTH = 100
@@ -50,7 +57,14 @@ class CartAddView(KrogerProxyView):
                 OpenApiTypes.STR,
                 OpenApiParameter.HEADER,
                 description="Any unique string up to 100 characters (e.g. a UUID), per request.",
-            )
+            ),
+            OpenApiParameter(
+                "Location",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                response=[202],
+                description="The queued send: `/api/cart/sends/{id}`.",
+            ),
         ],
         request=CartAddSerializer,
         examples=[CART_ADD_EXAMPLE],
@@ -79,6 +93,14 @@ class CartAddView(KrogerProxyView):
                     )
                 ],
             ),
+            202: OpenApiResponse(
+                CartSendSerializer,
+                description="Only where a background worker delivers cart sends (a Celery broker is "
+                "configured): the send is queued, `status` is `pending`. Read its outcome at the "
+                "`Location` header's URL (`GET /api/cart/sends/{id}`): `succeeded`, `failed` (with "
+                "`error_code` and `error_message`) or `unknown`. Kroger's 429 and 5xx are retried there "
+                "with backoff; the ledger makes sure nothing is added twice.",
+            ),
             200: OpenApiResponse(
                 CartSendSerializer, description="A repeated Idempotency-Key: the original send."
             ),
@@ -103,18 +125,23 @@ class CartAddView(KrogerProxyView):
             raise ValidationError({IDEMPOTENCY_HEADER: ["Use at most 100 characters."]})
         payload = CartAddSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
+        background = delivers_in_background()
+        deliver = queue_cart_send if background else send_items_to_cart
         try:
-            send = send_items_to_cart(
-                user=request.user, items=payload.validated_data["items"], idempotency_key=key
-            )
+            send = deliver(user=request.user, items=payload.validated_data["items"], idempotency_key=key)
         except (IdempotencyKeyReused, CartSendInProgress) as exc:
             return Response({"code": exc.code, "detail": exc.message}, status=status.HTTP_409_CONFLICT)
         except KrogerCartOutcomeUnknown as exc:
             response = kroger_error_response(exc)
             response.data["detail"] = OUTCOME_UNKNOWN_DETAIL
             return response
-        code = status.HTTP_200_OK if send.replayed else status.HTTP_201_CREATED
-        return Response(CartSendSerializer(send).data, status=code)
+        if send.replayed:
+            return Response(CartSendSerializer(send).data)
+        if background:
+            location = reverse("catalogue:api-cart-send-detail", kwargs={"pk": send.pk})
+            body = CartSendSerializer(send).data
+            return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": location})
+        return Response(CartSendSerializer(send).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["cart"])

@@ -6,6 +6,7 @@ Every query is scoped to the caller, so another shopper's list or line answers 4
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -22,7 +23,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from shopping.api.catalogue import KROGER_ERRORS, error_doc
-from shopping.models import Guidance, ListItem, ShoppingList
+from shopping.models import CartSend, Guidance, ListItem, ShoppingList
 from shopping.picking import read_guidance
 from shopping.serializers.lists import (
     MAX_ID,
@@ -196,9 +197,9 @@ class ShoppingListViewSet(
     )
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
+        shopping_list = self.get_object()  # a stranger's list is a 404 whatever the body
         serializer = ResolveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        shopping_list = self.get_object()
         background = serializer.validated_data["background"]
         try:
             resolving.resolve_list(
@@ -225,6 +226,13 @@ class ShoppingListViewSet(
         request=SendToCartSerializer,
         responses={
             200: SendResultSerializer,
+            202: OpenApiResponse(
+                SendResultSerializer,
+                description="Only where a background worker delivers cart sends (a Celery broker is "
+                "configured): the lines are queued (`status: pending`). Follow `cart_send_id` (also the "
+                "`Location` header) at `GET /api/cart/sends/{id}`; once Kroger has them, the list's lines "
+                "count as sent. Kroger's 429 and 5xx are retried with backoff, never adding twice.",
+            ),
             404: NOT_FOUND,
             409: OpenApiResponse(
                 PolymorphicProxySerializer(
@@ -241,9 +249,9 @@ class ShoppingListViewSet(
     )
     @action(detail=True, methods=["post"], url_path="send-to-cart")
     def send_to_cart(self, request, pk=None):
+        shopping_list = self.get_object()
         serializer = SendToCartSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        shopping_list = self.get_object()
         try:
             result = list_services.send_list_to_cart(
                 shopping_list=shopping_list, user=request.user, confirm=serializer.validated_data["confirm"]
@@ -260,6 +268,13 @@ class ShoppingListViewSet(
             return Response(body, status=status.HTTP_409_CONFLICT)
         except (CartSendInProgress, IdempotencyKeyReused) as exc:
             return Response({"code": exc.code, "detail": exc.message}, status=status.HTTP_409_CONFLICT)
+        if result.cart_send is not None and result.cart_send.status == CartSend.Status.PENDING:
+            location = reverse("catalogue:api-cart-send-detail", kwargs={"pk": result.cart_send.pk})
+            return Response(
+                SendResultSerializer(result).data,
+                status=status.HTTP_202_ACCEPTED,
+                headers={"Location": location},
+            )
         return Response(SendResultSerializer(result).data)
 
 

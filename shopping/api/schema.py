@@ -138,10 +138,47 @@ def _blank_alternative_folded(node: Any) -> Any:
     return node
 
 
+def _refs_in(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        ref = node.get("$ref", "")
+        found = (
+            [ref.rsplit("/", 1)[1]]
+            if isinstance(ref, str) and ref.startswith("#/components/schemas/")
+            else []
+        )
+        return found + [name for value in node.values() for name in _refs_in(value)]
+    if isinstance(node, list):
+        return [name for item in node for name in _refs_in(item)]
+    return []
+
+
+def _close_request_bodies(result: dict, schemas: dict) -> None:
+    """`additionalProperties: false` on every object a request body is made of (the server refuses
+    unknown properties: shopping.serializers.strict)."""
+    pending = [
+        name
+        for operations in result.get("paths", {}).values()
+        for operation in operations.values()
+        if isinstance(operation, dict)
+        for name in _refs_in(operation.get("requestBody", {}))
+    ]
+    seen: set[str] = set()
+    while pending:
+        name = pending.pop()
+        if name in seen or name not in schemas:
+            continue
+        seen.add(name)
+        component = schemas[name]
+        if component.get("type") == "object" and "properties" in component:
+            component["additionalProperties"] = False
+        pending += _refs_in(component)
+
+
 def add_error_responses(result, generator, request, public):
     """drf-spectacular POSTPROCESSING_HOOK: add the standard error responses to each operation."""
     _blank_alternative_folded(result)
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    _close_request_bodies(result, schemas)
     _unify_error_components(result, schemas)
     schemas.setdefault("ValidationError", VALIDATION_ERROR_SCHEMA)
     for path, operations in result.get("paths", {}).items():

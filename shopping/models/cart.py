@@ -21,6 +21,9 @@ class CartSend(models.Model):
     )
     # [{"upc": "0001111041700", "quantity": 2, "modality": "PICKUP"}, ...]
     items = models.JSONField(default=list)
+    # A list send's lines not yet marked sent: [{"item_id", "product_id", "quantity"}, ...]. Marked
+    # (and removed) once their product is in the cart, by the request or the background worker.
+    list_lines = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     error_code = models.CharField(max_length=50, blank=True)
     error_message = models.CharField(max_length=300, blank=True)

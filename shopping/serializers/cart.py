@@ -2,12 +2,13 @@
 
 from rest_framework import serializers
 
+from api_schema.strict import RefuseUnknownFields
 from shopping.models import CartSend
 
 MAX_ITEMS_PER_SEND = 50
 
 
-class CartItemInputSerializer(serializers.Serializer):
+class CartItemInputSerializer(RefuseUnknownFields, serializers.Serializer):
     upc = serializers.RegexField(
         r"^\d{13}$",
         error_messages={"invalid": "A UPC has 13 digits, e.g. 0001111041700."},
@@ -17,7 +18,7 @@ class CartItemInputSerializer(serializers.Serializer):
     modality = serializers.ChoiceField(choices=["PICKUP", "DELIVERY"], default="PICKUP")
 
 
-class CartAddSerializer(serializers.Serializer):
+class CartAddSerializer(RefuseUnknownFields, serializers.Serializer):
     # A ListField, so the schema states the bounds (minItems/maxItems) the server enforces.
     items = serializers.ListField(
         child=CartItemInputSerializer(), min_length=1, max_length=MAX_ITEMS_PER_SEND, allow_empty=False

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from api_schema.strict import RefuseUnknownFields
 from shopping.models import ListItem, ShoppingList
 from shopping.parsing import MAX_LIST_TEXT
 
@@ -204,7 +205,7 @@ def _item_text(max_length: int, help_text: str, **kwargs) -> serializers.RegexFi
     )
 
 
-class ShoppingListCreateSerializer(serializers.Serializer):
+class ShoppingListCreateSerializer(RefuseUnknownFields, serializers.Serializer):
     name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     text = _item_text(MAX_LIST_TEXT, "The list as pasted: one item per line, or comma-separated.")
     location_id = serializers.RegexField(
@@ -216,7 +217,7 @@ class ShoppingListCreateSerializer(serializers.Serializer):
     )
 
 
-class ShoppingListUpdateSerializer(serializers.ModelSerializer):
+class ShoppingListUpdateSerializer(RefuseUnknownFields, serializers.ModelSerializer):
     name = serializers.CharField(max_length=100, allow_blank=True)
 
     class Meta:
@@ -224,7 +225,7 @@ class ShoppingListUpdateSerializer(serializers.ModelSerializer):
         fields = ["name"]
 
 
-class ResolveSerializer(serializers.Serializer):
+class ResolveSerializer(RefuseUnknownFields, serializers.Serializer):
     item_ids = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
@@ -243,7 +244,7 @@ class ResolveInProgressSerializer(serializers.Serializer):
     progress = ListProgressSerializer(help_text="Where the list's lines stand now.")
 
 
-class ListItemCreateSerializer(serializers.Serializer):
+class ListItemCreateSerializer(RefuseUnknownFields, serializers.Serializer):
     text = _item_text(
         300,
         "One line as you would write it (“2 lb ground beef”); it is added at the end, pending "
@@ -251,7 +252,7 @@ class ListItemCreateSerializer(serializers.Serializer):
     )
 
 
-class ListItemUpdateSerializer(serializers.Serializer):
+class ListItemUpdateSerializer(RefuseUnknownFields, serializers.Serializer):
     text = _item_text(
         300,
         "Rewrite the line: it is parsed again and picked again (the answer has the new pick).",
@@ -289,7 +290,7 @@ class ListItemUpdateSerializer(serializers.Serializer):
         return attrs
 
 
-class RememberSerializer(serializers.Serializer):
+class RememberSerializer(RefuseUnknownFields, serializers.Serializer):
     any_store = serializers.BooleanField(
         default=False, help_text="Remember for every store, not just this one."
     )
@@ -302,7 +303,7 @@ class RememberSerializer(serializers.Serializer):
     )
 
 
-class SendToCartSerializer(serializers.Serializer):
+class SendToCartSerializer(RefuseUnknownFields, serializers.Serializer):
     confirm = serializers.BooleanField(
         default=False,
         help_text="Required (true) when the list was sent before (sends only what changed) or when a "

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
+from api_schema.strict import RefuseUnknownFields
 from shopping.models import Guidance, Selection, normalize_term
 from shopping.picking.reading import explain_line
 
@@ -59,7 +60,7 @@ class GuidanceReadingSerializer(serializers.Serializer):
     note = serializers.CharField(help_text="What the picker ignores, as the guidance page says it, or blank.")
 
 
-class GuidanceSerializer(serializers.ModelSerializer):
+class GuidanceSerializer(RefuseUnknownFields, serializers.ModelSerializer):
     text = TextField(min_length=1, max_length=500)
     applies_to = TextField(max_length=100, required=False, allow_blank=True, default="")
     reading = serializers.SerializerMethodField(help_text="What the picker understood from this line.")
@@ -91,7 +92,7 @@ class UniqueIdListField(serializers.ListField):
         return ids
 
 
-class GuidanceReorderSerializer(serializers.Serializer):
+class GuidanceReorderSerializer(RefuseUnknownFields, serializers.Serializer):
     ids = UniqueIdListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         allow_empty=False,
@@ -132,7 +133,7 @@ def _fast_representation(field):
     return field.to_representation
 
 
-class SelectionSerializer(serializers.ModelSerializer):
+class SelectionSerializer(RefuseUnknownFields, serializers.ModelSerializer):
     term = TextField(
         max_length=200,
         # In the schema as a pattern: at least one letter or digit (in any script).
@@ -201,9 +202,11 @@ class SelectionSerializer(serializers.ModelSerializer):
                 for name, field in self.fields.items()
                 if not field.write_only
             ]
+        # The list endpoint hands over the row's values as a dict (no model instances to build).
+        read = instance.__getitem__ if isinstance(instance, dict) else instance.__getattribute__
         row = {}
         for name, source, represent in plan:
-            value = getattr(instance, source)
+            value = read(source)
             row[name] = None if value is None else represent(value)
         return row
 

@@ -28,7 +28,7 @@ from accounts.tokens import call_with_access_token
 from kroger.errors import KrogerCartOutcomeUnknown, KrogerError
 from kroger.gateway import get_client
 from kroger.schemas import CartItem
-from shopping.models import CartSend, ShoppingList
+from shopping.models import CartSend, ListItem, ShoppingList
 
 BATCH_SIZE = 25
 
@@ -81,7 +81,7 @@ def _claim_existing(*, user, idempotency_key: str, items: list[dict[str, Any]]) 
         return send
 
 
-def _record_or_claim(*, user, items, idempotency_key: str, shopping_list) -> CartSend:
+def _record_or_claim(*, user, items, idempotency_key: str, shopping_list, list_lines=()) -> CartSend:
     try:
         with transaction.atomic():
             send = CartSend.objects.create(
@@ -89,6 +89,7 @@ def _record_or_claim(*, user, items, idempotency_key: str, shopping_list) -> Car
                 idempotency_key=idempotency_key,
                 items=[{**item, "added": None} for item in items],
                 shopping_list=shopping_list,
+                list_lines=list(list_lines),
             )
     except IntegrityError:
         if not idempotency_key:
@@ -118,6 +119,7 @@ def send_items_to_cart(
     items: list[CartItem] | list[dict[str, Any]],
     idempotency_key: str = "",
     shopping_list: ShoppingList | None = None,
+    list_lines: Iterable[dict[str, Any]] = (),
 ) -> CartSend:
     """Add items to the shopper's Kroger cart and record the send; never adds twice for one key.
 
@@ -128,7 +130,11 @@ def send_items_to_cart(
     """
     wanted = _as_dicts(items)
     send = _record_or_claim(
-        user=user, items=wanted, idempotency_key=idempotency_key, shopping_list=shopping_list
+        user=user,
+        items=wanted,
+        idempotency_key=idempotency_key,
+        shopping_list=shopping_list,
+        list_lines=list_lines,
     )
     if send.replayed:
         return send
@@ -174,22 +180,34 @@ def _deliver(send: CartSend) -> CartSend:
     return send
 
 
+def delivers_in_background() -> bool:
+    """True when a Celery broker takes cart sends (`send_cart`); else the request delivers them itself."""
+    from shopping.tasks import send_cart  # the tasks module imports this one
+
+    return not send_cart.app.conf.task_always_eager
+
+
 def queue_cart_send(
     *,
     user,
     items: list[CartItem] | list[dict[str, Any]],
     idempotency_key: str = "",
     shopping_list: ShoppingList | None = None,
+    list_lines: Iterable[dict[str, Any]] = (),
 ) -> CartSend:
     """Record a send in the ledger and hand it to a background worker (`shopping.tasks.send_cart`).
 
     Same idempotency rules as `send_items_to_cart`. Without a broker the task runs at once, here.
     Returns the row as it stands after queueing (re-read it for the outcome).
     """
-    from shopping.tasks import send_cart  # the tasks module imports this one
+    from shopping.tasks import send_cart
 
     send = _record_or_claim(
-        user=user, items=_as_dicts(items), idempotency_key=idempotency_key, shopping_list=shopping_list
+        user=user,
+        items=_as_dicts(items),
+        idempotency_key=idempotency_key,
+        shopping_list=shopping_list,
+        list_lines=list_lines,
     )
     if not send.replayed:
         transaction.on_commit(lambda: send_cart.delay(send.pk))
@@ -222,3 +240,37 @@ def deliver_queued_send(send_id: int) -> CartSend:
             send.completed_at = None
             send.save(update_fields=["status", "error_code", "error_message", "completed_at"])
     return _deliver(send)
+
+
+def added_upcs(send: CartSend) -> set[str]:
+    """The products this send put in the cart: every item once it succeeded, else those Kroger accepted."""
+    if send.status == CartSend.Status.SUCCEEDED:
+        return {row["upc"] for row in send.items}
+    return {row["upc"] for row in send.items if row.get("added")}
+
+
+def mark_list_lines_sent(send_id: int) -> None:
+    """Mark the list lines whose product this send put in the cart as sent (with what was sent).
+
+    Idempotent: a line is marked once, then dropped from the row's `list_lines`, so running it
+    again (a retried task, a replayed request) never overwrites a later send's marks.
+    """
+    with transaction.atomic():
+        send = CartSend.objects.select_for_update().filter(pk=send_id).first()
+        if send is None or not send.list_lines or send.shopping_list_id is None:
+            return
+        added = added_upcs(send)
+        done = [line for line in send.list_lines if line["product_id"] in added]
+        if not done:
+            return
+        items = ListItem.objects.filter(
+            shopping_list_id=send.shopping_list_id, pk__in=[line["item_id"] for line in done]
+        ).in_bulk()
+        for line in done:
+            if item := items.get(line["item_id"]):
+                item.sent_product_id, item.sent_quantity = line["product_id"], line["quantity"]
+        ListItem.objects.bulk_update(items.values(), ["sent_product_id", "sent_quantity"])
+        now = timezone.now()
+        ShoppingList.objects.filter(pk=send.shopping_list_id).update(last_sent_at=now, updated_at=now)
+        send.list_lines = [line for line in send.list_lines if line not in done]
+        send.save(update_fields=["list_lines"])

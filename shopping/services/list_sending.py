@@ -13,12 +13,16 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from kroger.errors import KrogerError
 from kroger.gateway import get_client
 from kroger.schemas import CartItem
 from shopping.models import CartSend, ListItem, ShoppingList
 from shopping.picking.scoring import not_sold_here
-from shopping.services.cart import send_items_to_cart
+from shopping.services.cart import (
+    delivers_in_background,
+    mark_list_lines_sent,
+    queue_cart_send,
+    send_items_to_cart,
+)
 
 
 class ConfirmationRequired(Exception):
@@ -126,7 +130,13 @@ class SendResult:
         if not self.plan.lines:
             return "Nothing new to send: your Kroger cart already has this list." + note
         count = len(self.plan.lines)
-        return f"Added {count} line{'s' if count != 1 else ''} to your Kroger cart." + note
+        lines = f"{count} line{'s' if count != 1 else ''}"
+        if self.cart_send is not None and self.cart_send.status == CartSend.Status.PENDING:
+            return (
+                f"Sending {lines} to your Kroger cart: the list shows them as sent once Kroger has them."
+                + note
+            )
+        return f"Added {lines} to your Kroger cart." + note
 
 
 def plan_send(shopping_list: ShoppingList, items: list[ListItem] | None = None) -> SendPlan:
@@ -206,15 +216,24 @@ def send_list_to_cart(*, shopping_list: ShoppingList, user, confirm: bool = Fals
     # The same list state always gets the same key, so a double click never adds twice.
     fingerprint = json.dumps([shopping_list.pk, str(shopping_list.last_sent_at), sorted(totals.items())])
     key = "list-" + hashlib.sha256(fingerprint.encode()).hexdigest()[:40]
+    # What each line sends, so whoever finishes the send (this request or the worker) marks it.
+    lines = [
+        {"item_id": line.item.pk, "product_id": line.item.product_id, "quantity": line.item.quantity}
+        for line in plan.lines
+    ]
+    deliver = queue_cart_send if delivers_in_background() else send_items_to_cart
     try:
-        cart_send = send_items_to_cart(
-            user=user, items=cart_items, idempotency_key=key, shopping_list=shopping_list
+        cart_send = deliver(
+            user=user, items=cart_items, idempotency_key=key, shopping_list=shopping_list, list_lines=lines
         )
-    except KrogerError:
-        sent = CartSend.objects.filter(owner=user, idempotency_key=key).first()
-        _mark_sent(shopping_list, plan, sent)
-        raise
-    _mark_sent(shopping_list, plan, cart_send)
+    finally:
+        # Kroger may have taken some batches before failing: those lines count as sent.
+        sent_id = (
+            CartSend.objects.filter(owner=user, idempotency_key=key).values_list("pk", flat=True).first()
+        )
+        if sent_id is not None:
+            mark_list_lines_sent(sent_id)
+            shopping_list.refresh_from_db(fields=["last_sent_at", "updated_at"])
     return SendResult(plan=plan, cart_send=cart_send)
 
 
@@ -248,18 +267,3 @@ def _hold_back_unverified(shopping_list: ShoppingList, plan: SendPlan) -> None:
     ListItem.objects.bulk_update([line.item for line in remembered], fields)
     plan.lines = [line for line in plan.lines if line.item not in held]
     plan.held_back = held
-
-
-def _mark_sent(shopping_list: ShoppingList, plan: SendPlan, cart_send: CartSend | None) -> None:
-    if cart_send is None:
-        return
-    added = {row["upc"] for row in cart_send.items if row.get("added")}
-    if cart_send.status == CartSend.Status.SUCCEEDED:
-        added |= {row["upc"] for row in cart_send.items}
-    marked = [line.item for line in plan.lines if line.item.product_id in added]
-    for item in marked:
-        item.sent_product_id, item.sent_quantity = item.product_id, item.quantity
-    if marked:
-        ListItem.objects.bulk_update(marked, ["sent_product_id", "sent_quantity"])
-        shopping_list.last_sent_at = timezone.now()
-        shopping_list.save(update_fields=["last_sent_at", "updated_at"])

@@ -66,6 +66,9 @@
           }
           if (response.status === 201) {
             announce("Added " + label + " to your Kroger cart.", "success");
+          } else if (response.status === 202) {
+            // A background worker sends it (and retries if Kroger is busy): see "Cart sends".
+            announce("Sending " + label + " to your Kroger cart.", "info");
           } else if (response.status === 200 && body.status === "succeeded") {
             announce(label + " was already added to your Kroger cart.", "info");
           } else if (response.status === 200) {

@@ -320,9 +320,29 @@ def test_the_fast_pick_representation_equals_drfs_generic_one(user):
         SelectionFactory(owner=user, price=None, image_url="https://example.com/a.png", source="rules"),
     ]
     picks[0].last_used_at = picks[0].created_at
+    picks[0].save()
     generic = SelectionSerializer()
+    rows = Selection.objects.filter(pk__in=[pick.pk for pick in picks]).order_by("pk")
 
     fast = SelectionSerializer(picks, many=True).data
+    from_rows = SelectionSerializer(rows.values(*SelectionSerializer.Meta.fields), many=True).data
 
     assert fast == [serializers.ModelSerializer.to_representation(generic, pick) for pick in picks]
+    assert from_rows == [serializers.ModelSerializer.to_representation(generic, pick) for pick in picks]
     assert fast[0]["price"] == "2.00" and fast[1]["price"] is None
+
+
+def test_a_list_that_fits_on_one_page_is_counted_without_a_count_query(
+    api_client, user, django_assert_num_queries
+):
+    SelectionFactory.create_batch(5, owner=user)
+
+    with django_assert_num_queries(1):  # the page itself (one row more than fits, to know)
+        whole = api_client.get("/api/selections").json()
+    with django_assert_num_queries(2):  # more than one page: the rows, then COUNT(*)
+        first = api_client.get("/api/selections", {"page_size": 2}).json()
+    last = api_client.get("/api/selections", {"page_size": 2, "page": 3}).json()
+
+    assert (whole["count"], len(whole["results"]), whole["next"]) == (5, 5, None)
+    assert (first["count"], len(first["results"])) == (5, 2) and first["next"]
+    assert (last["count"], len(last["results"]), last["next"]) == (5, 1, None)
