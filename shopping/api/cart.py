@@ -6,6 +6,7 @@ from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from accounts.access import household_of
 from kroger.errors import KrogerCartOutcomeUnknown
 from shopping.api.catalogue import KROGER_ERRORS, KrogerProxyView, error_doc
 from shopping.exceptions import kroger_error_response
@@ -122,9 +123,12 @@ class CartSendListView(generics.ListAPIView):
     serializer_class = CartSendSerializer
 
     def get_queryset(self):
-        return CartSend.objects.filter(owner=self.request.user)
+        return CartSend.objects.for_household(household_of(self.request.user)).select_related("owner")
 
-    @extend_schema(operation_id="cart_sends_list", summary="Your cart sends, newest first")
+    @extend_schema(
+        operation_id="cart_sends_list",
+        summary="Your household's cart sends, newest first (each to its sender's own cart)",
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -134,7 +138,7 @@ class CartSendDetailView(generics.RetrieveAPIView):
     serializer_class = CartSendSerializer
 
     def get_queryset(self):
-        return CartSend.objects.filter(owner=self.request.user)
+        return CartSend.objects.for_household(household_of(self.request.user)).select_related("owner")
 
     @extend_schema(
         operation_id="cart_sends_retrieve",

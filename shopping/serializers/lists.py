@@ -85,6 +85,11 @@ class ListItemSerializer(serializers.ModelSerializer):
         help_text="You just settled a line that needed your choice: offer to remember it (POST "
         "…/remember, optionally with `guidance_text`). False again once remembered.",
     )
+    version = serializers.IntegerField(
+        read_only=True,
+        help_text="Goes up with every change to the line; send it with a PATCH to refuse (409) an edit "
+        "made from an older version of the line.",
+    )
     suggested_guidance = serializers.CharField(
         read_only=True,
         help_text="A guidance line for this pick, worded as the picker reads it, to offer with "
@@ -100,6 +105,7 @@ class ListItemSerializer(serializers.ModelSerializer):
             "estimated_weight", "weight_note", "skipped", "stock_level", "out_of_stock", "reason",
             "confidence", "needs_choice", "alternatives",
             "sent_product_id", "sent_quantity", "in_cart", "ask_to_remember", "suggested_guidance",
+            "version",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -257,8 +263,16 @@ class ListItemUpdateSerializer(serializers.Serializer):
         "own `term` (and what remembering it saves) stays as it is. Its own term again searches for it.",
     )
 
+    version = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        help_text="The line's `version` as you read it: if the line changed since (another member edited "
+        "it), nothing is changed and the answer is 409 `edit_conflict`. Left out: the edit is made anyway.",
+    )
+
     def validate(self, attrs):
-        if not attrs:
+        if not attrs.keys() - {"version"}:
             raise serializers.ValidationError("Send text, skipped, position, quantity, product_id or term.")
         if "text" in attrs and ("term" in attrs or "product_id" in attrs):
             raise serializers.ValidationError("Send text on its own: it picks the line again.")
@@ -341,6 +355,12 @@ class SendResultSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
+class EditConflictSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=["edit_conflict"])
+    detail = serializers.CharField()
+    item = ListItemSerializer(help_text="The line as it is now, with its current `version`.")
+
+
 class ConfirmationRequiredSerializer(serializers.Serializer):
     code = serializers.CharField()
     detail = serializers.CharField()
@@ -355,7 +375,11 @@ class RecentSendSerializer(serializers.Serializer):
     sent_at = serializers.DateTimeField()
     list_id = serializers.IntegerField(help_text="The other list it was sent from.")
     list_name = serializers.CharField()
-    summary = serializers.CharField(help_text="“Sent 2 × Whole Milk on Tuesday from ‘Weekly shop’”.")
+    sent_by = serializers.CharField(help_text="Who sent it (their display name), to their own cart.")
+    by_you = serializers.BooleanField(help_text="You sent it (to your own cart).")
+    summary = serializers.CharField(
+        help_text="“Alex sent 2 × Whole Milk to their cart yesterday from ‘Weekly shop’”."
+    )
 
 
 class RecentlySentSerializer(serializers.Serializer):

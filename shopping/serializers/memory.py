@@ -226,7 +226,7 @@ class SelectionSerializer(serializers.ModelSerializer):
             "last_used_at",
         ]
         read_only_fields = ["created_at", "updated_at", "last_used_at"]
-        # The (owner, term, store) uniqueness is checked in validate(): owner is implied.
+        # The (household, term, store) uniqueness is checked in validate(): the household is implied.
         validators = []
 
     _fast_plan = None
@@ -259,7 +259,7 @@ class SelectionSerializer(serializers.ModelSerializer):
         term = attrs.get("term", self.instance.term)
         location_id = attrs.get("location_id", self.instance.location_id)
         clash = (
-            Selection.objects.for_user(self.instance.owner)
+            Selection.objects.for_household(self.instance.household_id)
             .for_term(term)
             .filter(location_id=location_id)
             .exclude(pk=self.instance.pk)

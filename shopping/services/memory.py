@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from accounts.access import household_of
 from shopping.models import Guidance, Selection, is_product_id, normalize_term
 
 PRODUCT_FIELD_LIMITS = {"description": 300, "brand": 120, "size": 60}
@@ -46,6 +47,7 @@ def _product_fields(product: Any) -> dict[str, Any]:
 def remember_selection(
     *,
     owner,
+    household=None,
     term: str,
     location_id: str = "",
     product: Any,
@@ -53,7 +55,8 @@ def remember_selection(
     source: str = Selection.Source.USER,
     reason: str = "",
 ) -> tuple[Selection, bool]:
-    """Save the pick for (owner, term, store), replacing any earlier one; returns (selection, created).
+    """Save the household's pick for (term, store), replacing any earlier one; returns (selection,
+    created). `owner` is who remembers it; the household defaults to theirs.
 
     Raises ValueError if the term normalises to nothing, the product has no 13-digit ID or the
     location ID is not 8 characters; quantity is clamped to 1–99.
@@ -73,18 +76,24 @@ def remember_selection(
         "source": source,
         "reason": reason[:300],
         "last_used_at": timezone.now(),
+        "owner": owner,
     }
     return Selection.objects.update_or_create(
-        owner=owner, normalized_term=normalized, location_id=location_id or "", defaults=defaults
+        household=household or household_of(owner),
+        normalized_term=normalized,
+        location_id=location_id or "",
+        defaults=defaults,
     )
 
 
-def find_selection(*, owner, term: str, location_id: str) -> Selection | None:
+def find_selection(*, household, term: str, location_id: str) -> Selection | None:
     """The remembered pick for a term: the one for this store first, then an any-store one."""
-    return find_selections(owner=owner, terms=[term], location_id=location_id).get(normalize_term(term))
+    return find_selections(household=household, terms=[term], location_id=location_id).get(
+        normalize_term(term)
+    )
 
 
-def find_selections(*, owner, terms: Iterable[str], location_id: str) -> dict[str, Selection]:
+def find_selections(*, household, terms: Iterable[str], location_id: str) -> dict[str, Selection]:
     """The remembered pick for each term, keyed by normalised term, in one query.
 
     A pick for this store beats an any-store pick for the same term.
@@ -93,7 +102,7 @@ def find_selections(*, owner, terms: Iterable[str], location_id: str) -> dict[st
     if not normalized:
         return {}
     found: dict[str, Selection] = {}
-    rows = Selection.objects.for_user(owner).filter(
+    rows = Selection.objects.for_household(household).filter(
         normalized_term__in=normalized, location_id__in={location_id, ""}
     )
     for selection in rows:
@@ -103,11 +112,13 @@ def find_selections(*, owner, terms: Iterable[str], location_id: str) -> dict[st
     return found
 
 
-def add_guidance(*, owner, text: str, applies_to: str = "") -> Guidance:
-    """Append a guidance line. Raises GuidanceLimitReached when the shopper has the maximum."""
+def add_guidance(*, owner, household=None, text: str, applies_to: str = "") -> Guidance:
+    """Append a guidance line to the household's (default: `owner`'s, who adds it). Raises
+    GuidanceLimitReached when the household has the maximum."""
     limit = settings.MAX_GUIDANCE_LINES_PER_USER
+    household = household or household_of(owner)
     with transaction.atomic():
-        lines = Guidance.objects.for_user(owner)
+        lines = Guidance.objects.for_household(household)
         if lines.count() >= limit:
             raise GuidanceLimitReached(
                 f"You can keep at most {limit} guidance lines. Delete or merge one first.",
@@ -115,18 +126,22 @@ def add_guidance(*, owner, text: str, applies_to: str = "") -> Guidance:
             )
         last = lines.aggregate(last=Max("position"))["last"]
         return Guidance.objects.create(
-            owner=owner, text=text, applies_to=applies_to, position=0 if last is None else last + 1
+            household=household,
+            owner=owner,
+            text=text,
+            applies_to=applies_to,
+            position=0 if last is None else last + 1,
         )
 
 
-def reorder_guidance(*, owner, ids: Iterable[int]) -> list[Guidance]:
-    """Put the owner's lines in the order given; lines not listed follow in their current order.
+def reorder_guidance(*, household, ids: Iterable[int]) -> list[Guidance]:
+    """Put the household's lines in the order given; lines not listed follow in their current order.
 
-    Raises ValidationError naming any ID that is not one of the owner's lines (or repeats).
+    Raises ValidationError naming any ID that is not one of the household's lines (or repeats).
     """
     ids = list(ids)
     with transaction.atomic():
-        lines = list(Guidance.objects.for_user(owner).select_for_update())
+        lines = list(Guidance.objects.for_household(household).select_for_update())
         by_id = {line.pk: line for line in lines}
         unknown = [pk for pk in ids if pk not in by_id]
         if unknown:
@@ -143,10 +158,10 @@ def reorder_guidance(*, owner, ids: Iterable[int]) -> list[Guidance]:
     return ordered
 
 
-def move_guidance(*, owner, guidance: Guidance, offset: int) -> list[Guidance]:
-    """Move one line up (offset -1) or down (+1) among the owner's lines."""
-    ids = list(Guidance.objects.for_user(owner).values_list("pk", flat=True))
+def move_guidance(*, household, guidance: Guidance, offset: int) -> list[Guidance]:
+    """Move one line up (offset -1) or down (+1) among the household's lines."""
+    ids = list(Guidance.objects.for_household(household).values_list("pk", flat=True))
     index = ids.index(guidance.pk)
     target = min(max(index + offset, 0), len(ids) - 1)
     ids.insert(target, ids.pop(index))
-    return reorder_guidance(owner=owner, ids=ids)
+    return reorder_guidance(household=household, ids=ids)

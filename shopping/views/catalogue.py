@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.access import household_of
 from accounts.services import InvalidLocation, set_preferred_location
 from kroger.errors import KrogerCartOutcomeUnknown, KrogerError
 from kroger.gateway import get_client
@@ -114,7 +115,7 @@ def _search_results(*, term: str, start: str, store: str | None, user) -> dict:
         )
     except KrogerError as exc:
         return {"kroger_error": exc.message}
-    guidance = read_guidance(Guidance.objects.for_user(user))
+    guidance = read_guidance(Guidance.objects.for_household(household_of(user)))
     results = {
         "page": page,
         "products": [
@@ -199,7 +200,13 @@ def remember_product(request):
     except KrogerError as exc:
         messages.error(request, f"Not remembered. {exc.message}")
         return redirect(back)
-    remember_selection(owner=request.user, term=term, location_id=store, product=product)
+    remember_selection(
+        owner=request.user,
+        household=household_of(request.user),
+        term=term,
+        location_id=store,
+        product=product,
+    )
     where = "at your store" if store else "at any store"
     messages.success(request, f"Remembered {product.description} for “{term}” {where}.")
     return redirect(back)
