@@ -74,7 +74,8 @@ class HouseholdView(APIView):
         require_owner(membership)
         serializer = HouseholdUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        households.rename_household(household=membership.household, name=serializer.validated_data["name"])
+        if "name" in serializer.validated_data:
+            households.rename_household(household=membership.household, name=serializer.validated_data["name"])
         return _household_response(request, membership.household)
 
 

@@ -43,7 +43,8 @@ class HouseholdUpdateSerializer(serializers.Serializer):
     name = serializers.RegexField(
         r"\S",
         max_length=100,
-        help_text="The household's new name.",
+        required=False,
+        help_text="The household's new name (left out: unchanged, as PATCH goes).",
         error_messages={"invalid": "Give the household a name."},
     )
 
