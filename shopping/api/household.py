@@ -74,8 +74,9 @@ class HouseholdView(APIView):
         require_owner(membership)
         serializer = HouseholdUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        if "name" in serializer.validated_data:
-            households.rename_household(household=membership.household, name=serializer.validated_data["name"])
+        name = serializer.validated_data.get("name")
+        if name is not None:
+            households.rename_household(household=membership.household, name=name)
         return _household_response(request, membership.household)
 
 
