@@ -65,6 +65,7 @@ class CartAddView(KrogerProxyView):
                         response_only=True,
                         value={
                             "id": 42,
+                            "sent_by": {"id": 7, "display_name": "Alex"},
                             "status": "succeeded",
                             "status_display": "Added to cart",
                             "items": [

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -104,6 +105,7 @@ class GuidanceViewSet(viewsets.ModelViewSet):
             if exc.code == "unknown_ids":  # "not found, or not yours", like every other route
                 raise NotFound(exc.messages[0]) from exc
             raise ValidationError({"ids": exc.messages}) from exc
+        prefetch_related_objects(lines, "owner")
         return Response(GuidanceSerializer(lines, many=True).data)
 
 

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from shopping.models import ListItem, ShoppingList
 from shopping.parsing import MAX_LIST_TEXT
+from shopping.serializers.household import PersonSerializer
 
 MAX_ID = 2**63 - 1
 
@@ -127,6 +128,7 @@ class ShoppingListSerializer(serializers.ModelSerializer):
         read_only=True, help_text="Lines with a product picked: sending the list sends them."
     )
     progress = ListProgressSerializer(read_only=True)
+    created_by = PersonSerializer(source="owner", read_only=True, help_text="Who in the household made it.")
 
     class Meta:
         model = ShoppingList
@@ -134,6 +136,7 @@ class ShoppingListSerializer(serializers.ModelSerializer):
             "id",
             "name",
             "location_id",
+            "created_by",
             "item_count",
             "ready_count",
             "progress",
@@ -161,6 +164,7 @@ class ShoppingListDetailSerializer(serializers.ModelSerializer):
         read_only=True, help_text="A weighed product is in the basket, so the total is an estimate."
     )
     progress = ListProgressSerializer(read_only=True)
+    created_by = PersonSerializer(source="owner", read_only=True, help_text="Who in the household made it.")
 
     class Meta:
         model = ShoppingList
@@ -168,6 +172,7 @@ class ShoppingListDetailSerializer(serializers.ModelSerializer):
             "id",
             "name",
             "location_id",
+            "created_by",
             "raw_text",
             "created_at",
             "updated_at",

@@ -12,6 +12,7 @@ from rest_framework.settings import api_settings
 
 from shopping.models import Guidance, Selection, normalize_term
 from shopping.picking.reading import explain_line
+from shopping.serializers.household import PersonSerializer
 
 MAX_ID = 2**63 - 1
 LOCATION_ID_PATTERN = r"^([0-9A-Za-z]{8})?$"
@@ -113,10 +114,11 @@ class GuidanceSerializer(serializers.ModelSerializer):
     text = TextField(min_length=1, max_length=500)
     applies_to = TextField(max_length=100, required=False, allow_blank=True, default="")
     reading = serializers.SerializerMethodField(help_text="What the picker understood from this line.")
+    added_by = PersonSerializer(source="owner", read_only=True, help_text="Who in the household added it.")
 
     class Meta:
         model = Guidance
-        fields = ["id", "text", "applies_to", "position", "reading", "created_at", "updated_at"]
+        fields = ["id", "text", "applies_to", "position", "reading", "added_by", "created_at", "updated_at"]
         read_only_fields = ["position", "created_at", "updated_at"]
 
     @extend_schema_field(GuidanceReadingSerializer)
@@ -204,6 +206,9 @@ class SelectionSerializer(serializers.ModelSerializer):
     quantity = serializers.IntegerField(min_value=1, max_value=99, required=False, default=1)
     source = serializers.ChoiceField(choices=Selection.Source.choices, required=False, default="user")
     reason = TextField(max_length=300, required=False, allow_blank=True, default="")
+    added_by = PersonSerializer(
+        source="owner", read_only=True, help_text="Who in the household last remembered it."
+    )
 
     class Meta:
         model = Selection
@@ -221,6 +226,7 @@ class SelectionSerializer(serializers.ModelSerializer):
             "quantity",
             "source",
             "reason",
+            "added_by",
             "created_at",
             "updated_at",
             "last_used_at",

@@ -197,3 +197,22 @@ def test_sign_in_gives_a_new_shopper_a_household_they_own(client, settings, krog
 
     membership = Membership.objects.get(user__kroger_profile_id=SAM)
     assert membership.role == "owner" and membership.household.memberships.count() == 1
+
+
+def test_the_api_says_who_made_each_thing_in_a_bounded_number_of_queries(
+    couple, django_assert_max_num_queries
+):
+    alex, sam = couple
+    for owner in (alex, sam, alex):
+        ShoppingListFactory(owner=owner, name=f"{owner.display_name}'s list")
+        GuidanceFactory(owner=owner, text=f"{owner.display_name}'s line")
+    client = _api(sam)
+
+    with django_assert_max_num_queries(6):  # session, user, household, count, page (+ a spare)
+        lists = client.get("/api/lists").json()["results"]
+    with django_assert_max_num_queries(6):
+        guidance = client.get("/api/guidance").json()["results"]
+
+    assert sorted(row["created_by"]["display_name"] for row in lists) == ["Alex", "Alex", "Sam"]
+    assert sorted(row["added_by"]["display_name"] for row in guidance) == ["Alex", "Alex", "Sam"]
+    assert {row["added_by"]["id"] for row in guidance} == {alex.pk, sam.pk}
