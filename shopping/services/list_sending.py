@@ -130,7 +130,7 @@ class SendResult:
             else ""
         )
         if not self.plan.lines:
-            return "Nothing new to send: your Kroger cart already has this list." + note
+            return "Nothing new to send: everything on this list already went to a Kroger cart." + note
         count = len(self.plan.lines)
         return f"Added {count} line{'s' if count != 1 else ''} to your Kroger cart." + note
 

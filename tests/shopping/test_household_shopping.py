@@ -124,11 +124,13 @@ def test_a_stale_edit_on_the_page_says_so_in_the_row(couple, line):
     alex, sam = couple
     page = Client()
     page.force_login(sam)
+    shown = page.get(f"/lists/{line.shopping_list_id}/").content.decode()
+    version = re.search(r'name="version" value="(\d+)"', shown).group(1)  # what Sam's page holds
     _patch(alex, line, {"quantity": 2})
 
     answer = page.post(
         f"/lists/{line.shopping_list_id}/items/{line.pk}",
-        {"quantity": "7", "version": "1"},
+        {"quantity": "7", "version": version},
         headers={"Accept": "application/json"},
     ).json()
 
