@@ -89,7 +89,10 @@ def test_the_recent_send_guard_covers_the_household_and_names_who_sent(couple, k
 def line(couple):
     alex, _ = couple
     shopping_list = ShoppingListFactory(owner=alex, location_id=STORE)
-    return ListItemFactory(shopping_list=shopping_list, raw_text="milk", term="milk", quantity=1)
+    return ListItemFactory(
+        shopping_list=shopping_list, raw_text="milk", term="milk", quantity=1, status="resolved",
+        product_id="0001111041700", description="Kroger 2% Milk", regular_price="3.49",
+    )  # fmt: skip
 
 
 def _patch(user, line, body):
