@@ -9,24 +9,12 @@ import pytest
 from playwright.sync_api import expect
 
 from kroger.sandbox import store as sandbox_store
+from tests.browser_steps import paste, row, swap_to_second_alternative
 
 pytestmark = pytest.mark.browser
 
 SAM = "53990804-cfd1-43f3-8256-bdc9817a4fd0"  # "Sam Sandbox", the consent page's first shopper
 ALEX = "8d3c5e0a-2f4b-4c1e-9a7d-61b0c2e4f9a1"  # "Alex Tester"
-
-
-def row(page, line):
-    pasted = page.locator(".list-line-main > div.muted").get_by_text(line, exact=True)
-    return page.locator("li.list-line").filter(has=pasted)
-
-
-def paste(page, text, name):
-    page.goto("/lists/")
-    page.get_by_role("textbox", name="Your list").fill(text)
-    page.get_by_label("Name (optional)").fill(name)
-    page.get_by_role("button", name="Create list").click()
-    expect(page).to_have_url(re.compile(r"/lists/\d+/$"))
 
 
 def name_and_store(page, name):
@@ -55,13 +43,7 @@ def test_two_shoppers_share_a_household_and_fill_their_own_carts(browser, live_s
     sam.get_by_role("button", name="Add", exact=True).click()
     expect(sam.locator("#guidance-lines input[name=text]")).to_have_value("Free-range eggs")
     paste(sam, "whole milk", "Sam's shop")
-    milk = row(sam, "whole milk")
-    milk.get_by_text("Swap or search again").click()
-    alternative = milk.get_by_role("radio").nth(1)
-    chosen = alternative.locator("xpath=..").inner_text().split(" · ")[0].strip()
-    alternative.check()
-    milk.get_by_role("button", name="Swap").click()
-    expect(row(sam, "whole milk").locator(".list-line-name")).to_have_text(chosen)
+    chosen = swap_to_second_alternative(sam, "whole milk")
     row(sam, "whole milk").get_by_role("button", name="Remember this choice for whole milk").click()
     expect(sam.get_by_text(f"Remembered “{chosen}” for “whole milk”.")).to_be_visible()
 

@@ -9,24 +9,12 @@ from playwright.sync_api import expect
 
 from kroger.sandbox import store as sandbox_store
 from shopping.models import ShoppingList
+from tests.browser_steps import paste, row
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
 
 STORE = "01400943"
-
-
-def row(page, line):
-    pasted = page.locator(".list-line-main > div.muted").get_by_text(line, exact=True)
-    return page.locator("li.list-line").filter(has=pasted)
-
-
-def paste(page, text, name):
-    page.goto("/lists/")
-    page.get_by_role("textbox", name="Your list").fill(text)
-    page.get_by_label("Name (optional)").fill(name)
-    page.get_by_role("button", name="Create list").click()
-    expect(page).to_have_url(re.compile(r"/lists/\d+/$"))
 
 
 def test_a_week_on_a_phone(browser, live_site, connect_kroger):

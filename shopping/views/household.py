@@ -33,7 +33,9 @@ def _household_page(request: HttpRequest, *, invite_url: str = "", status: int =
             else []
         ),
         "invite_url": invite_url,
-        "invite_days": settings.HOUSEHOLD_INVITE_DAYS,
+        "invite_note": (
+            f"It works once, for {settings.HOUSEHOLD_INVITE_DAYS} days, and you can withdraw it below."
+        ),
         "can_leave": households.others_in(membership) > 0,
     }
     response = render(request, "shopping/household/index.html", context, status=status)
