@@ -260,7 +260,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Personal Shopper API",
-    "DESCRIPTION": "Household guidance, remembered picks, Kroger catalogue, cart and lists. "
+    "DESCRIPTION": "Households and their guidance, remembered picks and lists; the Kroger catalogue "
+    "and each member's own Kroger cart. "
     "[← Back to Personal Shopper](/)",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
