@@ -36,7 +36,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def household_of_owner(o):
-    """The factory row's household: its owner's (who made or sent it)."""
+    """The factory row's household: its owner's (who made or sent it); none for a `build()` owner."""
+    if o.owner.pk is None:
+        return None
     return Membership.objects.get(user=o.owner).household
 
 

@@ -80,9 +80,13 @@ def test_a_week_on_a_phone(browser, live_site, connect_kroger):
     row(page, "2% milk").locator("summary").click()  # closes its editing again
     bananas = row(page, "organic bananas")
     height = bananas.bounding_box()["height"]
-    row(page, "2% milk").locator(".list-line-name").drag_to(
-        bananas, target_position={"x": 20, "y": height - 10}
-    )
+    # The row moves on the page at once; the reload waits for the server's answer to the move.
+    with page.expect_response(
+        lambda response: response.request.method == "POST" and "/items/" in response.url
+    ):
+        row(page, "2% milk").locator(".list-line-name").drag_to(
+            bananas, target_position={"x": 20, "y": height - 10}
+        )
     expect(texts).to_have_text(["whole milk", "organic bananas", "2% milk", "dozen eggs x2"])
     page.reload()
     expect(texts).to_have_text(["whole milk", "organic bananas", "2% milk", "dozen eggs x2"])
