@@ -26,6 +26,7 @@ PICKED = {"status": "resolved", "product_id": "0001111041700", "description": "K
 
 
 ALEX_PROFILE = "8d3c5e0a-2f4b-4c1e-9a7d-61b0c2e4f9a1"  # a second sandbox shopper
+INVITE = "world-invitation-token-0123"
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def world(kroger_sandbox, connect_kroger):
         "guidance": GuidanceFactory(owner=owner, text="Whole milk only").pk,
         "pick": SelectionFactory(owner=owner, term="bread").pk,
         "send": CartSendFactory(owner=owner).pk,
-        "invite": HouseholdInviteFactory(household=household, created_by=owner).pk,
+        "invite": HouseholdInviteFactory(household=household, created_by=owner, token=INVITE).pk,
         "member_id": member.pk,
     }
     return {"owner": owner, "member": member, "stranger": stranger, "household": household, **objects}
@@ -156,6 +157,9 @@ PAGE_ROUTES = [
     ("post", "/household/invites", OK, DENIED, OK),
     ("post", "/household/invites/{invite}/revoke", REDIRECT, DENIED, NOT_FOUND),
     ("post", "/household/members/{member_id}/remove", REDIRECT, DENIED, NOT_FOUND),
+    ("post", "/household/leave", REDIRECT, REDIRECT, REDIRECT),
+    # The invitation is for the owner's household: its own members are already in it.
+    ("get", f"/household/join/{INVITE}", 400, 400, OK),
     ("get", "/lists/{list}/", OK, OK, NOT_FOUND),
     ("post", "/lists/{list}/resolve", REDIRECT, REDIRECT, NOT_FOUND),
     ("post", "/lists/{list}/send", REDIRECT, REDIRECT, NOT_FOUND),
@@ -198,3 +202,11 @@ def test_pages_show_the_households_things_and_who_added_them_to_members_only(pat
 
     assert all(text in as_member for text in expected)
     assert expected[0] not in as_stranger
+
+
+def test_the_home_page_says_who_one_shops_with(world):
+    as_member = _as(world["member"], Client).get("/").content.decode()
+    as_stranger = _as(world["stranger"], Client).get("/").content.decode()
+
+    assert "You shop with Alex: one set of guidance, picks and lists." in as_member
+    assert "Just you so far." in as_stranger
