@@ -2,10 +2,10 @@
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Count, Exists, F, OuterRef, Subquery
 from social_django.models import UserSocialAuth
 
-from .models import KrogerToken, User
+from .models import Household, HouseholdInvite, KrogerToken, Membership, User
 from .services import CONNECTED, NOT_CONNECTED, RECONNECT_NEEDED
 
 
@@ -105,3 +105,56 @@ class UserSocialAuthAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fields = ("user", "role", "joined_at")
+    raw_id_fields = ("user",)
+    extra = 0
+
+
+class HouseholdInviteInline(admin.TabularInline):
+    """Invitations, seen not changed. Only a hash of each token exists, and it is not shown."""
+
+    model = HouseholdInvite
+    fk_name = "household"
+    fields = ("created_by", "created_at", "expires_at", "used_at", "used_by", "revoked_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Household)
+class HouseholdAdmin(admin.ModelAdmin):
+    """Households with their members and roles; search by household or member."""
+
+    list_display = ("name", "owner", "member_count", "created_at")
+    search_fields = (
+        "name", "memberships__user__display_name", "memberships__user__username",
+        "memberships__user__kroger_profile_id",
+    )  # fmt: skip
+    inlines = [MembershipInline, HouseholdInviteInline]
+
+    def get_queryset(self, request):
+        owners = Membership.objects.filter(household=OuterRef("pk"), role=Membership.Role.OWNER)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                members=Count("memberships", distinct=True),
+                owner_name=Subquery(owners.values("user__display_name")[:1]),
+                owner_username=Subquery(owners.values("user__username")[:1]),
+            )
+        )
+
+    @admin.display(description="Members", ordering="members")
+    def member_count(self, obj: Household) -> int:
+        return obj.members
+
+    @admin.display(description="Owner")
+    def owner(self, obj: Household) -> str:
+        return obj.owner_name or obj.owner_username or "—"

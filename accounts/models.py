@@ -113,3 +113,84 @@ class ApiToken(models.Model):
     def is_active(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+# --- Households -------------------------------------------------------------------------------
+
+
+class Household(models.Model):
+    """The people who shop together. Shopping memory, lists and the cart ledger belong to one."""
+
+    DEFAULT_NAME = "Our household"
+
+    name = models.CharField(max_length=100, default=DEFAULT_NAME)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's place in their household. Every user has exactly one (see accounts.access)."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        MEMBER = "member", "Member"
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="membership")
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["joined_at", "id"]
+        constraints = [
+            # Ownership passes on (leave, remove); it is never shared.
+            models.UniqueConstraint(
+                fields=["household"], condition=models.Q(role="owner"), name="one_owner_per_household"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()} of {self.household})"
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == self.Role.OWNER
+
+
+class HouseholdInviteQuerySet(models.QuerySet):
+    def open(self, now: datetime | None = None) -> "HouseholdInviteQuerySet":
+        """Invites that can still be used: not used, not revoked, not expired."""
+        return self.filter(
+            used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now or timezone.now()
+        )
+
+
+class HouseholdInvite(models.Model):
+    """A single-use link into a household. Only the SHA-256 of its token is stored."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="invites")
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = HouseholdInviteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Invite {self.pk} to {self.household}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(24)

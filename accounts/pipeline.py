@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from .access import membership_of
 from .models import KrogerToken, User
 
 
@@ -32,3 +33,9 @@ def save_kroger_tokens(backend, user=None, response=None, social=None, uid=None,
         # backend.extra_data() strips every token; what remains is expiry and scope metadata.
         social.set_extra_data(backend.extra_data(user, uid, response, kwargs.get("details") or {}, kwargs))
     return None
+
+
+def ensure_household(backend, user=None, *args, **kwargs) -> None:
+    """A new shopper starts with a household of their own (an invitation can bring them into another)."""
+    if user is not None:
+        membership_of(user)

@@ -39,14 +39,17 @@ from harness import ROOT, free_port, summary  # noqa: E402
 
 SETUP = """
 from decimal import Decimal
+from accounts.access import household_of
 from accounts.models import ApiToken, User
 from shopping.models import ListItem, Selection, ShoppingList
 user = User.objects.create_user("load-shopper", preferred_location_id="01400943")
+household = household_of(user)
 secret = ApiToken.new_secret()
 ApiToken.objects.create(user=user, name="bench", key_hash=ApiToken.hash_secret(secret), key_prefix=secret[:8])
 Selection.objects.bulk_create(
-    Selection(owner=user, term=f"item {n}", normalized_term=f"item {n}", location_id="01400943",
-              product_id=f"{n:013d}", description=f"Product {n}", price=Decimal("1.99"))
+    Selection(owner=user, household=household, term=f"item {n}", normalized_term=f"item {n}",
+              location_id="01400943", product_id=f"{n:013d}", description=f"Product {n}",
+              price=Decimal("1.99"))
     for n in range(50)
 )
 shopping_list = ShoppingList.objects.create(owner=user, name="Weekly", location_id="01400943",

@@ -240,6 +240,8 @@ SOCIAL_AUTH_PIPELINE = [
     "social_core.pipeline.user.get_username",
     "social_core.pipeline.user.create_user",
     "social_core.pipeline.social_auth.associate_user",
+    # Every shopper belongs to exactly one household from their first sign-in.
+    "accounts.pipeline.ensure_household",
     # Replaces load_extra_data: tokens go to the encrypted KrogerToken, never extra_data.
     "accounts.pipeline.save_kroger_tokens",
     "social_core.pipeline.user.user_details",
@@ -278,7 +280,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Personal Shopper API",
-    "DESCRIPTION": "Household guidance, remembered picks, Kroger catalogue, cart and lists. "
+    "DESCRIPTION": "Households and their guidance, remembered picks and lists; the Kroger catalogue "
+    "and each member's own Kroger cart. "
     "[← Back to Personal Shopper](/)",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -295,6 +298,8 @@ SPECTACULAR_SETTINGS = {
 MAX_GUIDANCE_LINES_PER_USER = env.int("MAX_GUIDANCE_LINES_PER_USER", 100)
 MAX_LIST_LINES = env.int("MAX_LIST_LINES", 200)
 RECENT_SEND_HOURS = env.int("RECENT_SEND_HOURS", 72)
+# How long a household invitation link works (single use, revocable).
+HOUSEHOLD_INVITE_DAYS = env.int("HOUSEHOLD_INVITE_DAYS", 7)
 # Benchmarks only: mount a bare DRF view (token auth, nothing else) at /api/_bench/bare, the
 # baseline bench/bench_load.py compares real endpoints with. Only with the sandbox, never real Kroger.
 BENCH_BARE_VIEW = KROGER_SANDBOX and env.bool("BENCH_BARE_VIEW", False)

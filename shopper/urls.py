@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("shopping.urls.memory")),
     path("", include("shopping.urls.catalogue")),
     path("", include("shopping.urls.lists")),
+    path("", include("shopping.urls.household")),
     path("", include("shopping.urls.docs")),
 ]
 

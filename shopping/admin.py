@@ -11,11 +11,11 @@ from shopping.models import CartSend, Guidance, ListItem, Selection, ShoppingLis
 
 @admin.register(Guidance)
 class GuidanceAdmin(admin.ModelAdmin):
-    list_display = ("text", "applies_to", "owner", "position", "updated_at")
+    list_display = ("text", "applies_to", "household", "owner", "position", "updated_at")
     list_filter = ("updated_at",)
-    search_fields = ("text", "applies_to", "owner__username", "owner__kroger_profile_id")
-    list_select_related = ("owner",)
-    raw_id_fields = ("owner",)
+    search_fields = ("text", "applies_to", "household__name", "owner__username", "owner__kroger_profile_id")
+    list_select_related = ("household", "owner")
+    raw_id_fields = ("household", "owner")
 
 
 @admin.register(Selection)
@@ -27,13 +27,16 @@ class SelectionAdmin(admin.ModelAdmin):
         "location_id",
         "quantity",
         "source",
+        "household",
         "owner",
         "last_used_at",
     )
     list_filter = ("source", "location_id", "last_used_at")
-    search_fields = ("term", "normalized_term", "product_id", "description", "brand", "owner__username")
-    list_select_related = ("owner",)
-    raw_id_fields = ("owner",)
+    search_fields = (
+        "term", "normalized_term", "product_id", "description", "brand", "household__name", "owner__username",
+    )  # fmt: skip
+    list_select_related = ("household", "owner")
+    raw_id_fields = ("household", "owner")
     readonly_fields = ("normalized_term", "created_at", "updated_at")
 
 
@@ -61,25 +64,30 @@ class ListItemInline(admin.TabularInline):
 
 @admin.register(ShoppingList)
 class ShoppingListAdmin(ReadOnlyAdmin):
-    list_display = ("__str__", "owner", "location_id", "updated_at", "last_sent_at")
+    list_display = ("__str__", "household", "owner", "location_id", "updated_at", "last_sent_at")
     list_filter = ("last_sent_at", "updated_at")
-    search_fields = ("name", "owner__username", "owner__display_name", "location_id")
-    list_select_related = ("owner",)
+    search_fields = ("name", "household__name", "owner__username", "owner__display_name", "location_id")
+    list_select_related = ("household", "owner")
     inlines = [ListItemInline]
 
 
 @admin.register(CartSend)
 class CartSendAdmin(ReadOnlyAdmin):
-    list_display = ("__str__", "owner", "shopping_list", "status", "created_at", "completed_at")
+    list_display = ("__str__", "household", "owner", "shopping_list", "status", "created_at", "completed_at")
     list_filter = ("status", "created_at")
-    search_fields = ("idempotency_key", "owner__username", "owner__display_name")
-    list_select_related = ("owner", "shopping_list")
+    search_fields = ("idempotency_key", "household__name", "owner__username", "owner__display_name")
+    list_select_related = ("household", "owner", "shopping_list")
 
 
 class GuidanceInline(admin.TabularInline):
+    """The guidance this shopper added (to their household)."""
+
     model = Guidance
     fields = ("position", "text", "applies_to")
     extra = 0
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False  # a line belongs to a household: add it from the Guidance admin
 
 
 class SelectionInline(admin.TabularInline):
@@ -88,6 +96,9 @@ class SelectionInline(admin.TabularInline):
     readonly_fields = ("last_used_at",)
     extra = 0
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False  # a pick belongs to a household: add it from the Selection admin
 
 
 def _count_of(model):

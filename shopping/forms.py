@@ -92,6 +92,8 @@ class ItemForm(forms.Form):
     text = forms.CharField(max_length=300, required=False)
     skipped = forms.ChoiceField(choices=[("", ""), ("1", "Skip"), ("0", "Include")], required=False)
     position = forms.IntegerField(min_value=0, max_value=10_000, required=False)
+    # The line's version the page showed: a change made from an older one is refused.
+    version = forms.IntegerField(min_value=1, required=False)
 
     def changes(self) -> dict:
         """The cleaned fields as `change_item` takes them (blank ones left out)."""

@@ -5,7 +5,8 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from accounts.models import ApiToken, KrogerToken, User
+from accounts.access import create_own_household
+from accounts.models import ApiToken, HouseholdInvite, KrogerToken, Membership, User
 from shopping.models import CartSend, Guidance, ListItem, Selection, ShoppingList
 
 
@@ -22,6 +23,35 @@ class UserFactory(factory.django.DjangoModelFactory):
         obj.set_password(extracted or "correct horse battery staple")
         if create:
             obj.save(update_fields=["password"])
+
+    @factory.post_generation
+    def household(obj, create, extracted, **kwargs):
+        """A household of their own, as sign-in gives one; `household=h` joins `h` as a member instead."""
+        if not create:
+            return
+        if extracted is None:
+            create_own_household(obj)
+        else:
+            Membership.objects.create(user=obj, household=extracted, role=Membership.Role.MEMBER)
+
+
+def household_of_owner(o):
+    """The factory row's household: its owner's (who made or sent it); none for a `build()` owner."""
+    if o.owner.pk is None:
+        return None
+    return Membership.objects.get(user=o.owner).household
+
+
+class HouseholdInviteFactory(factory.django.DjangoModelFactory):
+    """Build with `token=` to know the secret; only its hash is stored."""
+
+    class Meta:
+        model = HouseholdInvite
+        exclude = ["token"]
+
+    token = factory.Sequence(lambda n: f"invite-token-{n:08d}-abcdef")
+    token_hash = factory.LazyAttribute(lambda o: HouseholdInvite.hash_token(o.token))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
 
 
 class KrogerTokenFactory(factory.django.DjangoModelFactory):
@@ -54,6 +84,7 @@ class GuidanceFactory(factory.django.DjangoModelFactory):
         model = Guidance
 
     owner = factory.SubFactory(UserFactory)
+    household = factory.LazyAttribute(household_of_owner)
     text = factory.Sequence(lambda n: f"Guidance line {n}")
     position = factory.Sequence(lambda n: n)
 
@@ -63,6 +94,7 @@ class SelectionFactory(factory.django.DjangoModelFactory):
         model = Selection
 
     owner = factory.SubFactory(UserFactory)
+    household = factory.LazyAttribute(household_of_owner)
     term = factory.Sequence(lambda n: f"item {n}")
     product_id = factory.Sequence(lambda n: f"{n:013d}")
     description = factory.Sequence(lambda n: f"Product {n}")
@@ -74,6 +106,7 @@ class ShoppingListFactory(factory.django.DjangoModelFactory):
         model = ShoppingList
 
     owner = factory.SubFactory(UserFactory)
+    household = factory.LazyAttribute(household_of_owner)
     name = factory.Sequence(lambda n: f"List {n}")
 
 
@@ -92,4 +125,5 @@ class CartSendFactory(factory.django.DjangoModelFactory):
         model = CartSend
 
     owner = factory.SubFactory(UserFactory)
+    household = factory.LazyAttribute(household_of_owner)
     items = factory.LazyFunction(lambda: [{"upc": "0001111041700", "quantity": 1, "modality": "PICKUP"}])

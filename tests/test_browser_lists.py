@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from kroger.sandbox import store as sandbox_store
 from shopping.models import Guidance, Selection, ShoppingList
+from tests.browser_steps import paste, row, swap_to_second_alternative
 from tests.factories import ListItemFactory, ShoppingListFactory, UserFactory
 
 pytestmark = pytest.mark.browser
@@ -16,19 +17,6 @@ pytestmark = pytest.mark.browser
 SAM = "53990804-cfd1-43f3-8256-bdc9817a4fd0"  # the sandbox's first test shopper
 # Lines with one obvious pick at the sandbox store ("milk" alone needs a choice: whole or 2%?).
 LIST = "whole milk\norganic bananas\na dozen eggs"
-
-
-def row(page, line):
-    """The row for a pasted line, by its own text (other rows' alternatives may mention it)."""
-    pasted = page.locator(".list-line-main > div.muted").get_by_text(line, exact=True)
-    return page.locator("li.list-line").filter(has=pasted)
-
-
-def paste(page, text):
-    page.goto("/lists/")
-    page.get_by_role("textbox", name="Your list").fill(text)
-    page.get_by_role("button", name="Create list").click()
-    expect(page).to_have_url(re.compile(r"/lists/\d+/$"))
 
 
 def test_paste_resolve_swap_remember_send_and_paste_again(page):
@@ -52,14 +40,8 @@ def test_paste_resolve_swap_remember_send_and_paste_again(page):
     )
 
     # Swap milk for its second alternative, then remember that choice.
+    chosen_name = swap_to_second_alternative(page, "whole milk")
     milk = row(page, "whole milk")
-    milk.get_by_text("Swap or search again").click()
-    alternative = milk.get_by_role("radio").nth(1)
-    chosen_name = alternative.locator("xpath=..").inner_text().split(" · ")[0].strip()
-    alternative.check()
-    milk.get_by_role("button", name="Swap").click()
-    milk = row(page, "whole milk")
-    expect(milk.locator(".list-line-name")).to_have_text(chosen_name)
     expect(milk.locator(".list-line-reason")).to_have_text("Your choice")
     milk.get_by_role("button", name="Remember this choice for whole milk").click()
     expect(page.get_by_text(f"Remembered “{chosen_name}” for “whole milk”.")).to_be_visible()

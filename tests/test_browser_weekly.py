@@ -9,24 +9,12 @@ from playwright.sync_api import expect
 
 from kroger.sandbox import store as sandbox_store
 from shopping.models import ShoppingList
+from tests.browser_steps import paste, row
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser
 
 STORE = "01400943"
-
-
-def row(page, line):
-    pasted = page.locator(".list-line-main > div.muted").get_by_text(line, exact=True)
-    return page.locator("li.list-line").filter(has=pasted)
-
-
-def paste(page, text, name):
-    page.goto("/lists/")
-    page.get_by_role("textbox", name="Your list").fill(text)
-    page.get_by_label("Name (optional)").fill(name)
-    page.get_by_role("button", name="Create list").click()
-    expect(page).to_have_url(re.compile(r"/lists/\d+/$"))
 
 
 def test_a_week_on_a_phone(browser, live_site, connect_kroger):
@@ -92,9 +80,13 @@ def test_a_week_on_a_phone(browser, live_site, connect_kroger):
     row(page, "2% milk").locator("summary").click()  # closes its editing again
     bananas = row(page, "organic bananas")
     height = bananas.bounding_box()["height"]
-    row(page, "2% milk").locator(".list-line-name").drag_to(
-        bananas, target_position={"x": 20, "y": height - 10}
-    )
+    # The row moves on the page at once; the reload waits for the server's answer to the move.
+    with page.expect_response(
+        lambda response: response.request.method == "POST" and "/items/" in response.url
+    ):
+        row(page, "2% milk").locator(".list-line-name").drag_to(
+            bananas, target_position={"x": 20, "y": height - 10}
+        )
     expect(texts).to_have_text(["whole milk", "organic bananas", "2% milk", "dozen eggs x2"])
     page.reload()
     expect(texts).to_have_text(["whole milk", "organic bananas", "2% milk", "dozen eggs x2"])

@@ -22,6 +22,7 @@ from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from rest_framework.test import APIClient
 from schemathesis import GenerationMode
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from shopping.models import Guidance, Selection
 from tests.factories import (
@@ -39,6 +40,9 @@ schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=Non
 # not spell that out on each string, so none are generated.
 schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], allow_x00=False)
 _turn = count()
+# An invitation token is a secret, as a credential is: a schema cannot say which ones exist, so a
+# well-formed unknown one is refused (400, as issue 10 asks) although it fits the schema.
+SECRET_INPUT_OPERATIONS = {("POST", "/api/household/join")}
 
 
 def _keep_connections_open():
@@ -112,8 +116,12 @@ def test_api_conforms_to_its_schema_for_two_users(case, two_shoppers):
     with _wsgi_app_in_test_transaction() as app:
         # The schema's app is also what the re-sending checks (ignored_auth, ...) call.
         case.operation.schema.app = app
+        secret_input = (case.method.upper(), case.path) in SECRET_INPUT_OPERATIONS
         response = case.call_and_validate(
-            app=app, base_url="http://testserver", headers={"Authorization": f"Bearer {me['secret']}"}
+            app=app,
+            base_url="http://testserver",
+            headers={"Authorization": f"Bearer {me['secret']}"},
+            excluded_checks=[positive_data_acceptance] if secret_input else None,
         )
 
     assert stranger["marker"] not in response.text, "one user's data reached another"

@@ -7,6 +7,7 @@ from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from accounts.access import household_of
 from kroger.errors import KrogerCartOutcomeUnknown
 from shopping.api.catalogue import KROGER_ERRORS, KrogerProxyView, error_doc
 from shopping.exceptions import kroger_error_response
@@ -78,6 +79,7 @@ class CartAddView(KrogerProxyView):
                         response_only=True,
                         value={
                             "id": 42,
+                            "sent_by": {"id": 7, "display_name": "Alex"},
                             "status": "succeeded",
                             "status_display": "Added to cart",
                             "items": [
@@ -149,9 +151,12 @@ class CartSendListView(generics.ListAPIView):
     serializer_class = CartSendSerializer
 
     def get_queryset(self):
-        return CartSend.objects.filter(owner=self.request.user)
+        return CartSend.objects.for_household(household_of(self.request.user)).select_related("owner")
 
-    @extend_schema(operation_id="cart_sends_list", summary="Your cart sends, newest first")
+    @extend_schema(
+        operation_id="cart_sends_list",
+        summary="Your household's cart sends, newest first (each to its sender's own cart)",
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -161,7 +166,7 @@ class CartSendDetailView(generics.RetrieveAPIView):
     serializer_class = CartSendSerializer
 
     def get_queryset(self):
-        return CartSend.objects.filter(owner=self.request.user)
+        return CartSend.objects.for_household(household_of(self.request.user)).select_related("owner")
 
     @extend_schema(
         operation_id="cart_sends_retrieve",

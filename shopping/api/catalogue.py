@@ -8,6 +8,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.access import household_of
 from kroger.errors import KrogerBadRequest
 from kroger.gateway import get_client
 from shopping.api.throttling import ScopedRateThrottle
@@ -135,7 +136,7 @@ def _guidance_context(request) -> dict:
     does for a caller without guidance)."""
     if not request.user.is_authenticated:
         return {}
-    return {"guidance": read_guidance(Guidance.objects.for_user(request.user))}
+    return {"guidance": read_guidance(Guidance.objects.for_household(household_of(request.user)))}
 
 
 class LocationListView(KrogerProxyView):

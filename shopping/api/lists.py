@@ -1,6 +1,7 @@
 """The lists API: /api/lists (CRUD), resolve, send-to-cart, and one line's changes.
 
-Every query is scoped to the caller, so another shopper's list or line answers 404.
+Every query is scoped to the caller's household (accounts.access), so another household's list
+or line answers 404. A line's PATCH may carry the `version` it was made from: a stale one is a 409.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -22,12 +23,14 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from accounts.access import household_of
 from shopping.api.catalogue import KROGER_ERRORS, error_doc
 from shopping.models import CartSend, Guidance, ListItem, ShoppingList
 from shopping.picking import read_guidance
 from shopping.serializers.lists import (
     MAX_ID,
     ConfirmationRequiredSerializer,
+    EditConflictSerializer,
     ListItemCreateSerializer,
     ListItemSerializer,
     ListItemUpdateSerializer,
@@ -91,7 +94,7 @@ class ShoppingListViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        lists = ShoppingList.objects.for_user(self.request.user)
+        lists = ShoppingList.objects.for_household(household_of(self.request.user)).select_related("owner")
         if self.action == "list":
             return lists.with_counts()
         return lists.with_items()
@@ -110,7 +113,7 @@ class ShoppingListViewSet(
             and getattr(self.request, "user", None)
             and self.request.user.is_authenticated
         ):
-            guidance = read_guidance(Guidance.objects.for_user(self.request.user))
+            guidance = read_guidance(Guidance.objects.for_household(household_of(self.request.user)))
             context["guidance_not_understood"] = guidance.not_understood
         return context
 
@@ -168,6 +171,11 @@ class ShoppingListViewSet(
     def partial_update(self, request, *args, **kwargs):
         super().partial_update(request, *args, **kwargs)
         return self._detail(self.get_object())
+
+    def perform_update(self, serializer):
+        # Only the name: a full save could undo what another member's send wrote meanwhile.
+        serializer.instance.name = serializer.validated_data["name"]
+        serializer.instance.save(update_fields=["name", "updated_at"])
 
     @extend_schema(
         summary="Pick a product for the pending lines",
@@ -283,7 +291,7 @@ class ListItemMixin:
         if max(self.kwargs["item_id"], self.kwargs["list_id"]) > MAX_ID:
             raise Http404("No ListItem matches the given query.")  # beyond any database's integers
         return get_object_or_404(
-            ListItem.objects.for_user(self.request.user),
+            ListItem.objects.for_household(household_of(self.request.user)),
             pk=self.kwargs["item_id"],
             shopping_list_id=self.kwargs["list_id"],
         )
@@ -308,10 +316,21 @@ class ListItemView(ListItemMixin, GenericAPIView):
         "first). `product_id` must be one of the line's alternatives or a product Kroger sells at the "
         "list's store; `term` searches again with those words (answered as `search_text`: the line's own "
         "`term`, which remembering uses, does not change). Settling a line that needed your choice "
-        "answers `ask_to_remember: true`.",
+        "answers `ask_to_remember: true`. Send the line's `version` (from the line as you read it) to "
+        "make the edit conditional: if anyone changed the line since, nothing is changed and the answer "
+        "is 409 `edit_conflict` with the line as it is now.",
         parameters=ITEM_PATH,
         request=ListItemUpdateSerializer,
-        responses={200: ListItemSerializer, 404: NOT_FOUND, **KROGER_ERRORS},
+        responses={
+            200: ListItemSerializer,
+            404: NOT_FOUND,
+            409: OpenApiResponse(
+                EditConflictSerializer,
+                description="The line changed since `version` (another member edited it); "
+                "nothing was changed.",
+            ),
+            **KROGER_ERRORS,
+        },
         tags=["lists"],
     )
     def patch(self, request, list_id, item_id):
@@ -320,6 +339,9 @@ class ListItemView(ListItemMixin, GenericAPIView):
         serializer.is_valid(raise_exception=True)
         try:
             list_services.change_item(item=item, **serializer.validated_data)
+        except list_services.StaleEdit as exc:
+            body = {"code": exc.code, "detail": str(exc), "item": ListItemSerializer(exc.item).data}
+            return Response(EditConflictSerializer(body).data, status=status.HTTP_409_CONFLICT)
         except list_services.ProductNotAvailable as exc:
             raise ValidationError({"product_id": [str(exc)]}) from exc
         except list_services.ListTextInvalid as exc:
@@ -352,7 +374,7 @@ class RememberItemView(ListItemMixin, GenericAPIView):
         serializer = RememberSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            selection = list_services.remember_item(item=item, **serializer.validated_data)
+            selection = list_services.remember_item(item=item, user=request.user, **serializer.validated_data)
         except list_services.ItemHasNoProduct as exc:
             raise ValidationError({"non_field_errors": [str(exc)]}) from exc
         except DjangoValidationError as exc:

@@ -1,7 +1,8 @@
-"""The memory API: /api/guidance and /api/selections. Every query is scoped to the caller."""
+"""The memory API: /api/guidance and /api/selections. Every query is scoped to the caller's household."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -16,6 +17,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
+from accounts.access import household_of
 from api_schema.errors import error_response
 from shopping.api.catalogue import KrogerRateThrottle
 from shopping.models import Guidance, Selection
@@ -61,12 +63,14 @@ class GuidanceViewSet(viewsets.ModelViewSet):
     parser_classes = [JSONParser]
 
     def get_queryset(self):
-        return Guidance.objects.for_user(self.request.user)
+        return Guidance.objects.for_household(household_of(self.request.user)).select_related("owner")
 
     def perform_create(self, serializer):
         try:
             serializer.instance = memory_services.add_guidance(
-                owner=self.request.user, **serializer.validated_data
+                owner=self.request.user,
+                household=household_of(self.request.user),
+                **serializer.validated_data,
             )
         except memory_services.GuidanceLimitReached as exc:
             raise ValidationError({"non_field_errors": exc.messages}, code="guidance_limit") from exc
@@ -91,12 +95,13 @@ class GuidanceViewSet(viewsets.ModelViewSet):
         input_serializer.is_valid(raise_exception=True)
         try:
             lines = memory_services.reorder_guidance(
-                owner=request.user, ids=input_serializer.validated_data["ids"]
+                household=household_of(request.user), ids=input_serializer.validated_data["ids"]
             )
         except DjangoValidationError as exc:
             if exc.code == "unknown_ids":  # "not found, or not yours", like every other route
                 raise NotFound(exc.messages[0]) from exc
             raise ValidationError({"ids": exc.messages}) from exc
+        prefetch_related_objects(lines, "owner")
         return Response(GuidanceSerializer(lines, many=True).data)
 
 
@@ -161,7 +166,7 @@ class SelectionViewSet(viewsets.ModelViewSet):
         return [*super().get_throttles(), KrogerRateThrottle()]
 
     def get_queryset(self):
-        selections = Selection.objects.for_user(self.request.user)
+        selections = Selection.objects.for_household(household_of(self.request.user)).select_related("owner")
         if self.action == "list":
             params = self.request.query_params
             if "term" in params:
@@ -179,6 +184,7 @@ class SelectionViewSet(viewsets.ModelViewSet):
         try:
             selection, created = memory_services.remember_product(
                 owner=request.user,
+                household=household_of(request.user),
                 term=data["term"],
                 product_id=data["product_id"],
                 location_id=data["location_id"],

@@ -154,7 +154,7 @@ def _refs_in(node: Any) -> list[str]:
 
 def _close_request_bodies(result: dict, schemas: dict) -> None:
     """`additionalProperties: false` on every object a request body is made of (the server refuses
-    unknown properties: shopping.serializers.strict)."""
+    unknown properties: api_schema.strict)."""
     pending = [
         name
         for operations in result.get("paths", {}).values()

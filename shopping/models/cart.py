@@ -4,6 +4,11 @@ from django.conf import settings
 from django.db import models
 
 
+class CartSendQuerySet(models.QuerySet):
+    def for_household(self, household):
+        return self.filter(household=household)
+
+
 class CartSend(models.Model):
     """One request to add items to a shopper's Kroger cart, and how it ended."""
 
@@ -14,6 +19,8 @@ class CartSend(models.Model):
         # Kroger did not answer: the items may or may not be in the cart.
         UNKNOWN = "unknown", "Outcome unknown"
 
+    household = models.ForeignKey("accounts.Household", on_delete=models.CASCADE, related_name="cart_sends")
+    # Who sent it, to their own Kroger cart with their own token.
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart_sends")
     idempotency_key = models.CharField(max_length=100, blank=True)
     shopping_list = models.ForeignKey(
@@ -29,6 +36,8 @@ class CartSend(models.Model):
     error_message = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CartSendQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

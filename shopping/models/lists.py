@@ -91,8 +91,9 @@ class ListProgress:
 
 
 class ShoppingListQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(owner=user)
+    def for_household(self, household):
+        """The household's lists: the only way views reach lists (see accounts.access)."""
+        return self.filter(household=household)
 
     def with_items(self):
         """Prefetch each list's lines (in list order, from ListItem.Meta.ordering)."""
@@ -133,6 +134,10 @@ class ShoppingListQuerySet(models.QuerySet):
 
 
 class ShoppingList(models.Model):
+    household = models.ForeignKey(
+        "accounts.Household", on_delete=models.CASCADE, related_name="shopping_lists"
+    )
+    # Who created the list (it belongs to the household; pages say "created by Sam").
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shopping_lists"
     )
@@ -204,9 +209,9 @@ def total_is_estimate(items: Iterable["ListItem"]) -> bool:
 
 
 class ListItemQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Lines of the user's own lists, each with its list loaded."""
-        return self.filter(shopping_list__owner=user).select_related("shopping_list")
+    def for_household(self, household):
+        """Lines of the household's lists, each with its list loaded."""
+        return self.filter(shopping_list__household=household).select_related("shopping_list")
 
 
 class ListItem(ProductSnapshotFields):
@@ -249,6 +254,9 @@ class ListItem(ProductSnapshotFields):
     ask_to_remember = models.BooleanField(default=False)
     # Kept on the list but not sent and not in the total ("we have some this week").
     skipped = models.BooleanField(default=False)
+    # Goes up whenever the line's text, pick, quantity or skipping changes: an edit made from an
+    # older version is refused (409) instead of silently overwriting another member's change.
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -23,13 +23,13 @@ def normalize_term(term: str) -> str:
 
 
 class GuidanceQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(owner=user)
+    def for_household(self, household):
+        return self.filter(household=household)
 
 
 class SelectionQuerySet(models.QuerySet):
-    def for_user(self, user):
-        return self.filter(owner=user)
+    def for_household(self, household):
+        return self.filter(household=household)
 
     def for_term(self, term: str):
         return self.filter(normalized_term=normalize_term(term))
@@ -38,6 +38,8 @@ class SelectionQuerySet(models.QuerySet):
 class Guidance(models.Model):
     """One line of household guidance, in the household's own words."""
 
+    household = models.ForeignKey("accounts.Household", on_delete=models.CASCADE, related_name="guidance")
+    # Who added the line (the guidance page says so).
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="guidance")
     text = models.CharField(max_length=500)
     # An item term or category this line is about; blank means it applies generally.
@@ -64,6 +66,8 @@ class Selection(ProductSnapshotFields):
         RULES = "rules", "Picked by the household rules"
         ASSISTANT = "assistant", "Picked by the assistant"
 
+    household = models.ForeignKey("accounts.Household", on_delete=models.CASCADE, related_name="selections")
+    # Who last remembered it (the picks page says so).
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="selections")
     term = models.CharField(max_length=200)
     normalized_term = models.CharField(max_length=200, editable=False)
@@ -83,10 +87,11 @@ class Selection(ProductSnapshotFields):
         ordering = [models.F("last_used_at").desc(nulls_last=True), "-updated_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["owner", "normalized_term", "location_id"], name="one_selection_per_term_and_store"
+                fields=["household", "normalized_term", "location_id"],
+                name="one_selection_per_term_and_store",
             )
         ]
-        indexes = [models.Index(fields=["owner", "normalized_term"])]
+        indexes = [models.Index(fields=["household", "normalized_term"])]
 
     def __str__(self) -> str:
         return f"{self.term} → {self.product_id}"

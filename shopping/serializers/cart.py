@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from api_schema.strict import RefuseUnknownFields
 from shopping.models import CartSend
+from shopping.serializers.household import PersonSerializer
 
 MAX_ITEMS_PER_SEND = 50
 
@@ -39,11 +40,13 @@ class CartSendItemSerializer(serializers.Serializer):
 class CartSendSerializer(serializers.ModelSerializer):
     items = CartSendItemSerializer(many=True)
     status_display = serializers.CharField(source="get_status_display")
+    sent_by = PersonSerializer(source="owner", help_text="Who sent it, to their own Kroger cart.")
 
     class Meta:
         model = CartSend
         fields = [
             "id",
+            "sent_by",
             "status",
             "status_display",
             "items",

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from api_schema.strict import RefuseUnknownFields
 from shopping.models import ListItem, ShoppingList
 from shopping.parsing import MAX_LIST_TEXT
+from shopping.serializers.household import PersonSerializer
 
 MAX_ID = 2**63 - 1
 
@@ -93,6 +94,11 @@ class ListItemSerializer(serializers.ModelSerializer):
         help_text="You just settled a line that needed your choice: offer to remember it (POST "
         "…/remember, optionally with `guidance_text`). False again once remembered.",
     )
+    version = serializers.IntegerField(
+        read_only=True,
+        help_text="Goes up with every change to the line; send it with a PATCH to refuse (409) an edit "
+        "made from an older version of the line.",
+    )
     suggested_guidance = serializers.CharField(
         read_only=True,
         help_text="A guidance line for this pick, worded as the picker reads it, to offer with "
@@ -108,6 +114,7 @@ class ListItemSerializer(serializers.ModelSerializer):
             "estimated_weight", "weight_note", "skipped", "stock_level", "out_of_stock", "aisle", "reason",
             "confidence", "needs_choice", "alternatives",
             "sent_product_id", "sent_quantity", "in_cart", "ask_to_remember", "suggested_guidance",
+            "version",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -129,6 +136,7 @@ class ShoppingListSerializer(serializers.ModelSerializer):
         read_only=True, help_text="Lines with a product picked: sending the list sends them."
     )
     progress = ListProgressSerializer(read_only=True)
+    created_by = PersonSerializer(source="owner", read_only=True, help_text="Who in the household made it.")
 
     class Meta:
         model = ShoppingList
@@ -136,6 +144,7 @@ class ShoppingListSerializer(serializers.ModelSerializer):
             "id",
             "name",
             "location_id",
+            "created_by",
             "item_count",
             "ready_count",
             "progress",
@@ -169,6 +178,7 @@ class ShoppingListDetailSerializer(serializers.ModelSerializer):
         help_text="A resolve is running (a request, or the background worker): lines move from "
         "`looking` to answered as Kroger answers. A resolve meanwhile answers 409.",
     )
+    created_by = PersonSerializer(source="owner", read_only=True, help_text="Who in the household made it.")
 
     class Meta:
         model = ShoppingList
@@ -176,6 +186,7 @@ class ShoppingListDetailSerializer(serializers.ModelSerializer):
             "id",
             "name",
             "location_id",
+            "created_by",
             "raw_text",
             "created_at",
             "updated_at",
@@ -282,8 +293,16 @@ class ListItemUpdateSerializer(RefuseUnknownFields, serializers.Serializer):
         "own `term` (and what remembering it saves) stays as it is. Its own term again searches for it.",
     )
 
+    version = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        help_text="The line's `version` as you read it: if the line changed since (another member edited "
+        "it), nothing is changed and the answer is 409 `edit_conflict`. Left out: the edit is made anyway.",
+    )
+
     def validate(self, attrs):
-        if not attrs:
+        if not attrs.keys() - {"version"}:
             raise serializers.ValidationError("Send text, skipped, position, quantity, product_id or term.")
         if "text" in attrs and ("term" in attrs or "product_id" in attrs):
             raise serializers.ValidationError("Send text on its own: it picks the line again.")
@@ -366,6 +385,12 @@ class SendResultSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
+class EditConflictSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=["edit_conflict"])
+    detail = serializers.CharField()
+    item = ListItemSerializer(help_text="The line as it is now, with its current `version`.")
+
+
 class ConfirmationRequiredSerializer(serializers.Serializer):
     code = serializers.CharField()
     detail = serializers.CharField()
@@ -380,7 +405,11 @@ class RecentSendSerializer(serializers.Serializer):
     sent_at = serializers.DateTimeField()
     list_id = serializers.IntegerField(help_text="The other list it was sent from.")
     list_name = serializers.CharField()
-    summary = serializers.CharField(help_text="“Sent 2 × Whole Milk on Tuesday from ‘Weekly shop’”.")
+    sent_by = serializers.CharField(help_text="Who sent it (their display name), to their own cart.")
+    by_you = serializers.BooleanField(help_text="You sent it (to your own cart).")
+    summary = serializers.CharField(
+        help_text="“Alex sent 2 × Whole Milk to their cart yesterday from ‘Weekly shop’”."
+    )
 
 
 class RecentlySentSerializer(serializers.Serializer):

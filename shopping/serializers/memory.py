@@ -12,6 +12,7 @@ from rest_framework.settings import api_settings
 from api_schema.strict import RefuseUnknownFields
 from shopping.models import Guidance, Selection, normalize_term
 from shopping.picking.reading import explain_line
+from shopping.serializers.household import PersonSerializer
 
 MAX_ID = 2**63 - 1
 LOCATION_ID_PATTERN = r"^([0-9A-Za-z]{8})?$"
@@ -64,10 +65,11 @@ class GuidanceSerializer(RefuseUnknownFields, serializers.ModelSerializer):
     text = TextField(min_length=1, max_length=500)
     applies_to = TextField(max_length=100, required=False, allow_blank=True, default="")
     reading = serializers.SerializerMethodField(help_text="What the picker understood from this line.")
+    added_by = PersonSerializer(source="owner", read_only=True, help_text="Who in the household added it.")
 
     class Meta:
         model = Guidance
-        fields = ["id", "text", "applies_to", "position", "reading", "created_at", "updated_at"]
+        fields = ["id", "text", "applies_to", "position", "reading", "added_by", "created_at", "updated_at"]
         read_only_fields = ["position", "created_at", "updated_at"]
 
     @extend_schema_field(GuidanceReadingSerializer)
@@ -162,6 +164,9 @@ class SelectionSerializer(RefuseUnknownFields, serializers.ModelSerializer):
     quantity = serializers.IntegerField(min_value=1, max_value=99, required=False, default=1)
     source = serializers.ChoiceField(choices=Selection.Source.choices, required=False, default="user")
     reason = TextField(max_length=300, required=False, allow_blank=True, default="")
+    added_by = PersonSerializer(
+        source="owner", read_only=True, help_text="Who in the household last remembered it."
+    )
 
     class Meta:
         model = Selection
@@ -181,12 +186,13 @@ class SelectionSerializer(RefuseUnknownFields, serializers.ModelSerializer):
             "quantity",
             "source",
             "reason",
+            "added_by",
             "created_at",
             "updated_at",
             "last_used_at",
         ]
         read_only_fields = ["created_at", "updated_at", "last_used_at"]
-        # The (owner, term, store) uniqueness is checked in validate(): owner is implied.
+        # The (household, term, store) uniqueness is checked in validate(): the household is implied.
         validators = []
 
     _fast_plan = None
@@ -221,7 +227,7 @@ class SelectionSerializer(RefuseUnknownFields, serializers.ModelSerializer):
         term = attrs.get("term", self.instance.term)
         location_id = attrs.get("location_id", self.instance.location_id)
         clash = (
-            Selection.objects.for_user(self.instance.owner)
+            Selection.objects.for_household(self.instance.household_id)
             .for_term(term)
             .filter(location_id=location_id)
             .exclude(pk=self.instance.pk)

@@ -24,6 +24,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.access import household_of
 from accounts.tokens import call_with_access_token
 from kroger.errors import KrogerCartOutcomeUnknown, KrogerError
 from kroger.gateway import get_client
@@ -85,6 +86,9 @@ def _record_or_claim(*, user, items, idempotency_key: str, shopping_list, list_l
     try:
         with transaction.atomic():
             send = CartSend.objects.create(
+                # The ledger is the household's (its recent-send guard covers everyone in it);
+                # the cart, and the token that fills it, are the sender's own.
+                household_id=shopping_list.household_id if shopping_list else household_of(user).pk,
                 owner=user,
                 idempotency_key=idempotency_key,
                 items=[{**item, "added": None} for item in items],

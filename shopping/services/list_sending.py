@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from accounts.households import display_name
 from kroger.gateway import get_client
 from kroger.schemas import CartItem
 from shopping.models import CartSend, ListItem, ShoppingList
@@ -41,9 +42,9 @@ class RecentlySent(Exception):
     def __init__(self, recent: list["RecentSend"], plan: "SendPlan"):
         count = len(recent)
         super().__init__(
-            f"{count} product{'s' if count != 1 else ''} on this list went to your Kroger cart from another "
-            f"list in the last {settings.RECENT_SEND_HOURS} hours. Leave out the ones you don't want twice "
-            "(skip those lines), then send again with confirm."
+            f"{count} product{'s' if count != 1 else ''} on this list went to a Kroger cart in your "
+            f"household from another list in the last {settings.RECENT_SEND_HOURS} hours. Leave out the ones "
+            "you don't want twice (skip those lines), then send again with confirm."
         )
         self.recent = recent
         self.plan = plan
@@ -59,13 +60,18 @@ class RecentSend:
     sent_at: datetime
     list_id: int
     list_name: str
+    sent_by: str = ""  # the sender's display name
+    by_you: bool = True
 
     @property
     def summary(self) -> str:
-        """ "Sent 2 × Whole Milk on Tuesday from ‘Weekly shop’"."""
-        when = timezone.localtime(self.sent_at)
-        day = "today" if when.date() == timezone.localdate() else f"on {when:%A}"
-        return f"Sent {self.quantity} × {self.item.description} {day} from ‘{self.list_name}’"
+        """ "Alex sent 2 × Whole Milk to their cart yesterday from ‘Weekly shop’" ("You … your cart")."""
+        when = timezone.localtime(self.sent_at).date()
+        days_ago = (timezone.localdate() - when).days
+        day = {0: "today", 1: "yesterday"}.get(days_ago, f"on {when:%A}")
+        who, cart = ("You", "your") if self.by_you else (self.sent_by, "their")
+        what = f"{self.quantity} × {self.item.description}"
+        return f"{who} sent {what} to {cart} cart {day} from ‘{self.list_name}’"
 
 
 @dataclass
@@ -128,7 +134,7 @@ class SendResult:
             else ""
         )
         if not self.plan.lines:
-            return "Nothing new to send: your Kroger cart already has this list." + note
+            return "Nothing new to send: everything on this list already went to a Kroger cart." + note
         count = len(self.plan.lines)
         lines = f"{count} line{'s' if count != 1 else ''}"
         if self.cart_send is not None and self.cart_send.status == CartSend.Status.PENDING:
@@ -159,19 +165,19 @@ def plan_send(shopping_list: ShoppingList, items: list[ListItem] | None = None) 
     return plan
 
 
-def recently_sent(shopping_list: ShoppingList, lines: list[SendLine]) -> list[RecentSend]:
-    """The lines about to be sent whose product this shopper sent to the cart from another list
-    within RECENT_SEND_HOURS (one query)."""
+def recently_sent(shopping_list: ShoppingList, lines: list[SendLine], user=None) -> list[RecentSend]:
+    """The lines about to be sent whose product anyone in the list's household sent to their cart
+    from another list within RECENT_SEND_HOURS (one query). `user` is who is about to send."""
     wanted = {line.item.product_id: line.item for line in lines}
     if not wanted:
         return []
     since = timezone.now() - timedelta(hours=settings.RECENT_SEND_HOURS)
     sends = (
-        CartSend.objects.filter(owner_id=shopping_list.owner_id, created_at__gte=since)
+        CartSend.objects.filter(household_id=shopping_list.household_id, created_at__gte=since)
         .exclude(shopping_list=None)
         .exclude(shopping_list_id=shopping_list.pk)
         .exclude(status__in=[CartSend.Status.FAILED, CartSend.Status.PENDING])
-        .select_related("shopping_list")
+        .select_related("shopping_list", "owner")
         .order_by("-created_at", "-id")
     )
     found: dict[str, RecentSend] = {}
@@ -183,7 +189,8 @@ def recently_sent(shopping_list: ShoppingList, lines: list[SendLine]) -> list[Re
                 found[upc] = RecentSend(
                     item=wanted[upc], product_id=upc, quantity=int(row.get("quantity") or 0),
                     sent_at=send.completed_at or send.created_at, list_id=send.shopping_list_id,
-                    list_name=str(send.shopping_list),
+                    list_name=str(send.shopping_list), sent_by=display_name(send.owner),
+                    by_you=user is None or send.owner_id == user.pk,
                 )  # fmt: skip
     return [found[line.item.product_id] for line in lines if line.item.product_id in found]
 
@@ -201,7 +208,7 @@ def send_list_to_cart(*, shopping_list: ShoppingList, user, confirm: bool = Fals
     if not plan.lines:
         return SendResult(plan=plan)
     if not confirm:
-        recent = recently_sent(shopping_list, plan.lines)
+        recent = recently_sent(shopping_list, plan.lines, user)
         if recent:
             raise RecentlySent(recent, plan)
     if shopping_list.last_sent_at and not confirm:

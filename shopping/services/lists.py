@@ -18,9 +18,10 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Max
+from django.db.models import Count, F, Max
 from django.utils import timezone
 
+from accounts.access import household_of
 from kroger.errors import KrogerError, KrogerSlow
 from kroger.gateway import get_client
 from kroger.http import current_budget
@@ -63,7 +64,7 @@ _pool_size = 0
 _pool_lock = threading.Lock()
 PICK_FIELDS = [
     *SNAPSHOT_FIELDS, "status", "source", "reason", "confidence", "alternatives", "quantity",
-    "ask_to_remember", "updated_at",
+    "ask_to_remember", "updated_at", "version",
 ]  # fmt: skip
 
 
@@ -81,6 +82,19 @@ class ItemHasNoProduct(ValueError):
 
 class ListTextInvalid(ValueError):
     """Pasted text that holds no item, or more lines than a list may have (MAX_LIST_LINES)."""
+
+
+class StaleEdit(Exception):
+    """The line changed since the version the edit was made from (another member changed it)."""
+
+    code = "edit_conflict"
+
+    def __init__(self, item: ListItem):
+        super().__init__(
+            "Someone else changed this line a moment ago, so your change was not made. "
+            "Here it is as it is now: change it again if you still want to."
+        )
+        self.item = item
 
 
 # --- Parsing text into lines --------------------------------------------------------------
@@ -127,15 +141,18 @@ def _default_name() -> str:
 
 
 @transaction.atomic
-def create_list_from_text(*, owner, text: str, name: str = "", location_id: str = "") -> ShoppingList:
-    """A new list with one pending item per parsed line. Raises NoStoreChosen without a store,
-    ListTextInvalid when the text holds no item or more than MAX_LIST_LINES (nothing is created)."""
+def create_list_from_text(
+    *, owner, text: str, name: str = "", location_id: str = "", household=None
+) -> ShoppingList:
+    """A new list of the household's (default: the creator `owner`'s), with one pending item per
+    parsed line. Raises NoStoreChosen without a store, ListTextInvalid when the text holds no item
+    or more than MAX_LIST_LINES (nothing is created)."""
     location_id = location_id or owner.preferred_location_id
     if not location_id:
         raise NoStoreChosen("Choose your store first: prices and stock depend on it.")
     parsed_lines = _parse_text(text, room=settings.MAX_LIST_LINES)
     shopping_list = ShoppingList.objects.create(
-        owner=owner, name=name.strip()[:100] or _default_name(),
+        household=household or household_of(owner), owner=owner, name=name.strip()[:100] or _default_name(),
         location_id=location_id, raw_text=text,
     )  # fmt: skip
     ListItem.objects.bulk_create(
@@ -257,11 +274,13 @@ def resolve_items(
     if not items:
         return
     workers = workers or settings.LIST_RESOLVE_WORKERS or RESOLVE_WORKERS
-    owner, location_id = shopping_list.owner, shopping_list.location_id
+    household, location_id = shopping_list.household_id, shopping_list.location_id
     # Memory is keyed on the line's own term; a line the shopper searched again with other
     # words asked for a search, so memory does not answer it.
     remembered = find_selections(
-        owner=owner, terms={item.term for item in items if not item.search_text}, location_id=location_id
+        household=household,
+        terms={item.term for item in items if not item.search_text},
+        location_id=location_id,
     )
     from_memory: list[ListItem] = []
     to_search = []
@@ -287,7 +306,7 @@ def resolve_items(
             on_saved()
     if not to_search:
         return
-    guidance_lines = list(Guidance.objects.for_user(owner))
+    guidance_lines = list(Guidance.objects.for_household(household))
     guidance = read_guidance(guidance_lines)
     texts = [line.text for line in guidance_lines]
     use_assistant = assistant_configured()
@@ -347,6 +366,7 @@ def _settle(item: ListItem, line_pick: LinePick) -> None:
     _apply_pick(item, line_pick)
     item.ask_to_remember = False  # picked afresh: nothing the shopper settled to ask about
     item.updated_at = timezone.now()
+    item.version += 1  # a member's edit made before this pick is now stale (409)
 
 
 def _search_batches(
@@ -482,13 +502,16 @@ def change_item(
     text: str = "",
     skipped: bool | None = None,
     position: int | None = None,
+    version: int | None = None,
 ) -> ListItem:
     """Apply a shopper's changes to a line: rewrite it, search again, swap the product, then the
     quantity, skipping and its place in the list.
 
-    Raises ListTextInvalid (see `edit_item_text`), ProductNotAvailable (see `choose_product`)
-    and kroger.errors.* from a product lookup.
+    With `version` (the line's version the shopper saw), raises StaleEdit when another change
+    came first. Raises ListTextInvalid (see `edit_item_text`), ProductNotAvailable (see
+    `choose_product`) and kroger.errors.* from a product lookup.
     """
+    claim_edit(item, version)
     if text:
         edit_item_text(item=item, text=text)
     if skipped is not None:
@@ -505,27 +528,47 @@ def change_item(
     return item
 
 
-def remember_item(*, item: ListItem, guidance_text: str = "", any_store: bool = False) -> Selection:
+def claim_edit(item: ListItem, version: int | None = None) -> None:
+    """Take the line's next version before changing it, in one conditional UPDATE, so of two
+    edits made from the same version exactly one goes ahead. Raises StaleEdit (with the line as
+    it is now) when `version` is given and the line has moved on."""
+    rows = ListItem.objects.filter(pk=item.pk)
+    if version is not None:
+        rows = rows.filter(version=version)
+    if not rows.update(version=F("version") + 1):
+        item.refresh_from_db()
+        raise StaleEdit(item)
+    item.version = (item.version if version is None else version) + 1
+
+
+def remember_item(
+    *, item: ListItem, guidance_text: str = "", any_store: bool = False, user=None
+) -> Selection:
     """Remember the line's product for the line's own term (never the "search again" words), at
     this store unless `any_store`, optionally also saving a guidance line about that term.
     Raises ItemHasNoProduct when the line has none yet, GuidanceLimitReached (a ValidationError)
-    when the shopper has the most guidance lines allowed."""
+    when the household has the most guidance lines allowed. `user` is who remembers it (default:
+    the list's creator)."""
     if not item.product_id:
         raise ItemHasNoProduct("Pick a product for this line first.")
     sources = {
         ListItem.Source.ASSISTANT: Selection.Source.ASSISTANT,
         ListItem.Source.RULES: Selection.Source.RULES,
     }
-    owner = item.shopping_list.owner
+    owner, household = user or item.shopping_list.owner, item.shopping_list.household
     with transaction.atomic():
         selection, _ = remember_selection(
-            owner=owner, term=item.term, location_id="" if any_store else item.shopping_list.location_id,
+            owner=owner, household=household, term=item.term,
+            location_id="" if any_store else item.shopping_list.location_id,
             product=item.snapshot, quantity=item.quantity,
             source=sources.get(item.source, Selection.Source.USER), reason=item.reason,
         )  # fmt: skip
         if guidance_text.strip():
-            add_guidance(owner=owner, text=guidance_text.strip()[:500], applies_to=item.term[:100])
-        changed = ["ask_to_remember", "updated_at"]
+            add_guidance(
+                owner=owner, household=household, text=guidance_text.strip()[:500], applies_to=item.term[:100]
+            )
+        changed = ["ask_to_remember", "updated_at", "version"]
+        item.version += 1
         if item.status == ListItem.Status.NEEDS_CHOICE:
             item.status, item.source, item.reason = (
                 ListItem.Status.RESOLVED,

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from accounts.access import household_of
 from kroger.errors import KrogerBadRequest, KrogerNotFound
 from kroger.gateway import get_client
 from kroger.schemas import Product
@@ -35,6 +36,7 @@ def _snapshot_of(product: Product | ProductSnapshot | Mapping[str, Any]) -> Prod
 def remember_selection(
     *,
     owner,
+    household=None,
     term: str,
     location_id: str = "",
     product: Product | ProductSnapshot | Mapping[str, Any],
@@ -42,7 +44,8 @@ def remember_selection(
     source: str = Selection.Source.USER,
     reason: str = "",
 ) -> tuple[Selection, bool]:
-    """Save the pick for (owner, term, store), replacing any earlier one; returns (selection, created).
+    """Save the household's pick for (term, store), replacing any earlier one; returns (selection,
+    created). `owner` is who remembers it; the household defaults to theirs.
 
     Raises ValueError if the term normalises to nothing, the product has no 13-digit ID or the
     location ID is not 8 characters; quantity is clamped to 1–99.
@@ -62,15 +65,20 @@ def remember_selection(
         "source": source,
         "reason": reason[:300],
         "last_used_at": timezone.now(),
+        "owner": owner,
     }
     return Selection.objects.update_or_create(
-        owner=owner, normalized_term=normalized, location_id=location_id or "", defaults=defaults
+        household=household or household_of(owner),
+        normalized_term=normalized,
+        location_id=location_id or "",
+        defaults=defaults,
     )
 
 
 def remember_product(
     *,
     owner,
+    household=None,
     term: str,
     product_id: str,
     location_id: str = "",
@@ -86,7 +94,8 @@ def remember_product(
     fails, and ValueError as `remember_selection` does.
     """
     return remember_selection(
-        owner=owner, term=term, location_id=location_id, product=look_up_product(product_id, location_id),
+        owner=owner, household=household, term=term, location_id=location_id,
+        product=look_up_product(product_id, location_id),
         quantity=quantity, source=source, reason=reason,
     )  # fmt: skip
 
@@ -123,12 +132,14 @@ def look_up_product(product_id: str, location_id: str) -> Product:
         raise
 
 
-def find_selection(*, owner, term: str, location_id: str) -> Selection | None:
+def find_selection(*, household, term: str, location_id: str) -> Selection | None:
     """The remembered pick for a term: the one for this store first, then an any-store one."""
-    return find_selections(owner=owner, terms=[term], location_id=location_id).get(normalize_term(term))
+    return find_selections(household=household, terms=[term], location_id=location_id).get(
+        normalize_term(term)
+    )
 
 
-def find_selections(*, owner, terms: Iterable[str], location_id: str) -> dict[str, Selection]:
+def find_selections(*, household, terms: Iterable[str], location_id: str) -> dict[str, Selection]:
     """The remembered pick for each term, keyed by normalised term, in one query.
 
     A pick for this store beats an any-store pick for the same term.
@@ -137,7 +148,7 @@ def find_selections(*, owner, terms: Iterable[str], location_id: str) -> dict[st
     if not normalized:
         return {}
     found: dict[str, Selection] = {}
-    rows = Selection.objects.for_user(owner).filter(
+    rows = Selection.objects.for_household(household).filter(
         normalized_term__in=normalized, location_id__in={location_id, ""}
     )
     for selection in rows:
@@ -147,11 +158,13 @@ def find_selections(*, owner, terms: Iterable[str], location_id: str) -> dict[st
     return found
 
 
-def add_guidance(*, owner, text: str, applies_to: str = "") -> Guidance:
-    """Append a guidance line. Raises GuidanceLimitReached when the shopper has the maximum."""
+def add_guidance(*, owner, household=None, text: str, applies_to: str = "") -> Guidance:
+    """Append a guidance line to the household's (default: `owner`'s, who adds it). Raises
+    GuidanceLimitReached when the household has the maximum."""
     limit = settings.MAX_GUIDANCE_LINES_PER_USER
+    household = household or household_of(owner)
     with transaction.atomic():
-        lines = Guidance.objects.for_user(owner)
+        lines = Guidance.objects.for_household(household)
         if lines.count() >= limit:
             raise GuidanceLimitReached(
                 f"You can keep at most {limit} guidance lines. Delete or merge one first.",
@@ -159,18 +172,22 @@ def add_guidance(*, owner, text: str, applies_to: str = "") -> Guidance:
             )
         last = lines.aggregate(last=Max("position"))["last"]
         return Guidance.objects.create(
-            owner=owner, text=text, applies_to=applies_to, position=0 if last is None else last + 1
+            household=household,
+            owner=owner,
+            text=text,
+            applies_to=applies_to,
+            position=0 if last is None else last + 1,
         )
 
 
-def reorder_guidance(*, owner, ids: Iterable[int]) -> list[Guidance]:
-    """Put the owner's lines in the order given; lines not listed follow in their current order.
+def reorder_guidance(*, household, ids: Iterable[int]) -> list[Guidance]:
+    """Put the household's lines in the order given; lines not listed follow in their current order.
 
-    Raises ValidationError naming any ID that is not one of the owner's lines (or repeats).
+    Raises ValidationError naming any ID that is not one of the household's lines (or repeats).
     """
     ids = list(ids)
     with transaction.atomic():
-        lines = list(Guidance.objects.for_user(owner).select_for_update())
+        lines = list(Guidance.objects.for_household(household).select_for_update())
         by_id = {line.pk: line for line in lines}
         unknown = [pk for pk in ids if pk not in by_id]
         if unknown:
@@ -187,10 +204,10 @@ def reorder_guidance(*, owner, ids: Iterable[int]) -> list[Guidance]:
     return ordered
 
 
-def move_guidance(*, owner, guidance: Guidance, offset: int) -> list[Guidance]:
-    """Move one line up (offset -1) or down (+1) among the owner's lines."""
-    ids = list(Guidance.objects.for_user(owner).values_list("pk", flat=True))
+def move_guidance(*, household, guidance: Guidance, offset: int) -> list[Guidance]:
+    """Move one line up (offset -1) or down (+1) among the household's lines."""
+    ids = list(Guidance.objects.for_household(household).values_list("pk", flat=True))
     index = ids.index(guidance.pk)
     target = min(max(index + offset, 0), len(ids) - 1)
     ids.insert(target, ids.pop(index))
-    return reorder_guidance(owner=owner, ids=ids)
+    return reorder_guidance(household=household, ids=ids)

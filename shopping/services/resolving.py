@@ -172,7 +172,7 @@ def resolve_line(*, item: ListItem) -> list[ListItem]:
         if other.pk != item.pk
     ]
     remembered = find_selections(
-        owner=shopping_list.owner,
+        household=shopping_list.household_id,
         terms={other.term for other in others},
         location_id=shopping_list.location_id,
     )

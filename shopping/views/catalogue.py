@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.access import household_of
 from accounts.services import InvalidLocation, set_preferred_location
 from kroger.errors import KrogerCartOutcomeUnknown, KrogerError
 from kroger.gateway import get_client
@@ -118,7 +119,7 @@ def _search_results(*, term: str, start: str, store: str | None, user) -> dict:
         )
     except KrogerError as exc:
         return {"kroger_error": exc.message}
-    guidance = read_guidance(Guidance.objects.for_user(user))
+    guidance = read_guidance(Guidance.objects.for_household(household_of(user)))
     results = {
         "page": page,
         "products": [

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.access import household_of
 from accounts.services import InvalidLocation, connection_status, kroger_token_for, set_preferred_location
 from kroger.errors import KrogerError, KrogerRateLimited
 from shopping.forms import NewListForm
@@ -58,11 +59,16 @@ def _render_home(request: HttpRequest, *, location_error="", location_value="", 
     context = {"location_error": location_error, "location_value": location_value[:20]}
     if request.user.is_authenticated:
         # Signed in, home is the review-and-send starting point: paste a list, reopen a recent one.
-        recent = ShoppingList.objects.for_user(request.user).with_counts()[:RECENT_LISTS]
+        household = household_of(request.user)
+        lists = ShoppingList.objects.for_household(household).with_counts()
+        recent = lists.select_related("owner")[:RECENT_LISTS]
+        others = household.memberships.exclude(user=request.user).select_related("user")
         context |= {
             # Only the status: a token row in the context would let a template decrypt a token.
             "connection_status": connection_status(kroger_token_for(request.user)),
             "list_form": NewListForm(),
             "recent_lists": list(recent),
+            "household": household,
+            "shopping_with": [membership.user for membership in others],
         }
     return render(request, "shopping/home.html", context, status=status)

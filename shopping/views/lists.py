@@ -9,12 +9,14 @@ re-rendered row (with what happened said in it) instead of a redirect.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.access import household_of
 from kroger.errors import KrogerError, KrogerReconnectRequired
 from shopping.forms import AddItemForm, ItemForm, NewListForm, RememberForm
 from shopping.models import Guidance, ListItem, ListProgress, ShoppingList, normalize_term
@@ -28,11 +30,18 @@ from shopping.services.memory import find_selections
 
 
 def _get_list(request, pk: int) -> ShoppingList:
-    return get_object_or_404(ShoppingList.objects.for_user(request.user).with_items(), pk=pk)
+    lists = ShoppingList.objects.for_household(household_of(request.user)).select_related("owner")
+    return get_object_or_404(lists.with_items(), pk=pk)
 
 
 def _get_item(request, pk: int, item_id: int) -> ListItem:
-    return get_object_or_404(ListItem.objects.for_user(request.user), pk=item_id, shopping_list_id=pk)
+    return get_object_or_404(
+        ListItem.objects.for_household(household_of(request.user)), pk=item_id, shopping_list_id=pk
+    )
+
+
+def _household_guidance(request):
+    return read_guidance(Guidance.objects.for_household(household_of(request.user)))
 
 
 def _mark_exclusions(items: list[ListItem], guidance) -> None:
@@ -52,7 +61,9 @@ def _mark_exclusions(items: list[ListItem], guidance) -> None:
 def _mark_remembered(shopping_list: ShoppingList, items: list[ListItem]) -> None:
     """Say on each line whether its product is the one remembered for its term (one query)."""
     remembered = find_selections(
-        owner=shopping_list.owner, terms={item.term for item in items}, location_id=shopping_list.location_id
+        household=shopping_list.household_id,
+        terms={item.term for item in items},
+        location_id=shopping_list.location_id,
     )
     for item in items:
         selection = remembered.get(normalize_term(item.term))
@@ -82,7 +93,9 @@ def list_index(request):
             form.add_error(None, str(exc))
         else:
             return redirect("list-detail", pk=shopping_list.pk)
-    lists = ShoppingList.objects.for_user(request.user).with_counts()
+    lists = (
+        ShoppingList.objects.for_household(household_of(request.user)).with_counts().select_related("owner")
+    )
     context = {"form": form, "lists": lists, "has_store": bool(request.user.preferred_location_id)}
     return render(request, "shopping/lists/index.html", context, status=400 if form.errors else 200)
 
@@ -91,7 +104,7 @@ def list_index(request):
 def list_detail(request, pk: int):
     shopping_list = _get_list(request, pk)
     items = list(shopping_list.items.all())
-    guidance = read_guidance(Guidance.objects.for_user(request.user))
+    guidance = _household_guidance(request)
     _mark_exclusions(items, guidance)
     _mark_remembered(shopping_list, items)
     for index, item in enumerate(items):
@@ -154,7 +167,7 @@ def _row_response(request, item: ListItem, *, notice: str = "", error: str = "")
     which would otherwise wait for the next full page load and be shown out of context.
     """
     items = list(ListItem.objects.filter(shopping_list_id=item.shopping_list_id))
-    _mark_exclusions([item], read_guidance(Guidance.objects.for_user(request.user)))
+    _mark_exclusions([item], _household_guidance(request))
     _mark_remembered(item.shopping_list, [item])
     item.row_notice, item.row_error = notice, error
     item.index = next(index for index, line in enumerate(items) if line.pk == item.pk)
@@ -214,7 +227,9 @@ def item_update(request, pk: int, item_id: int):
         )
     changes = form.changes()
     try:
-        list_services.change_item(item=item, **changes)
+        list_services.change_item(item=item, version=form.cleaned_data.get("version"), **changes)
+    except list_services.StaleEdit as exc:
+        return _answer(request, exc.item, error=str(exc))
     except (list_services.ProductNotAvailable, list_services.ListTextInvalid) as exc:
         return _answer(request, item, error=str(exc))
     except KrogerError as exc:
@@ -293,7 +308,7 @@ def item_remember(request, pk: int, item_id: int):
     if not form.is_valid():
         return _answer(request, item, error="Not remembered: the guidance line is too long.")
     try:
-        list_services.remember_item(item=item, **form.cleaned_data)
+        list_services.remember_item(item=item, user=request.user, **form.cleaned_data)
     except (list_services.ItemHasNoProduct, ValidationError) as exc:
         return _answer(request, item, error=" ".join(getattr(exc, "messages", [str(exc)])))
     saved = " and saved your guidance" if form.cleaned_data["guidance_text"].strip() else ""
@@ -313,7 +328,7 @@ def list_send(request, pk: int):
         leave_out = [int(key[6:]) for key, value in request.POST.items() if key.startswith("leave-") and
                      key[6:].isdigit() and value == "out"]  # fmt: skip
         if leave_out:
-            shopping_list.items.filter(pk__in=leave_out).update(skipped=True)
+            shopping_list.items.filter(pk__in=leave_out).update(skipped=True, version=F("version") + 1)
             shopping_list = _get_list(request, pk)
     try:
         result = list_services.send_list_to_cart(
@@ -336,7 +351,7 @@ def list_send(request, pk: int):
 @login_required
 @require_POST
 def list_delete(request, pk: int):
-    shopping_list = get_object_or_404(ShoppingList.objects.for_user(request.user), pk=pk)
+    shopping_list = get_object_or_404(ShoppingList.objects.for_household(household_of(request.user)), pk=pk)
     shopping_list.delete()
     messages.success(request, f"Deleted “{shopping_list}”.")
     return redirect("list-index")

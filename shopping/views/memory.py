@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.access import household_of
 from shopping.forms import GuidanceForm, MoveForm, QuantityForm
 from shopping.models import Guidance, Selection
 from shopping.picking.reading import explain_line
@@ -16,15 +17,15 @@ PICKS_PER_PAGE = 50
 
 
 def _get_guidance(request, pk: int) -> Guidance:
-    return get_object_or_404(Guidance.objects.for_user(request.user), pk=pk)
+    return get_object_or_404(Guidance.objects.for_household(household_of(request.user)), pk=pk)
 
 
 def _get_selection(request, pk: int) -> Selection:
-    return get_object_or_404(Selection.objects.for_user(request.user), pk=pk)
+    return get_object_or_404(Selection.objects.for_household(household_of(request.user)), pk=pk)
 
 
 def _guidance_page(request, form, status=200):
-    lines = list(Guidance.objects.for_user(request.user))
+    lines = list(Guidance.objects.for_household(household_of(request.user)).select_related("owner"))
     for line in lines:
         line.reading = explain_line(line)  # what the picker understood, shown beside the line
     context = {
@@ -32,7 +33,7 @@ def _guidance_page(request, form, status=200):
         "form": form,
         "limit": settings.MAX_GUIDANCE_LINES_PER_USER,
         # memory.js clones this blank line for lines it adds through the API.
-        "template_line": {"pk": "__ID__", "text": "", "applies_to": ""},
+        "template_line": {"pk": "__ID__", "text": "", "applies_to": "", "owner": request.user},
     }
     return render(request, "shopping/memory/guidance.html", context, status=status)
 
@@ -45,7 +46,9 @@ def guidance(request):
     form = GuidanceForm(request.POST)
     if form.is_valid():
         try:
-            memory_services.add_guidance(owner=request.user, **form.cleaned_data)
+            memory_services.add_guidance(
+                owner=request.user, household=household_of(request.user), **form.cleaned_data
+            )
         except memory_services.GuidanceLimitReached as exc:
             form.add_error(None, exc)
         else:
@@ -76,7 +79,7 @@ def guidance_move(request, pk: int):
     form = MoveForm(request.POST)
     if form.is_valid():
         offset = -1 if form.cleaned_data["direction"] == "up" else 1
-        memory_services.move_guidance(owner=request.user, guidance=line, offset=offset)
+        memory_services.move_guidance(household=household_of(request.user), guidance=line, offset=offset)
         messages.success(request, f"Moved “{line}” {form.cleaned_data['direction']}.")
     return redirect("guidance-page")
 
@@ -92,7 +95,8 @@ def guidance_delete(request, pk: int):
 
 @login_required
 def picks(request):
-    paginator = Paginator(Selection.objects.for_user(request.user), PICKS_PER_PAGE)
+    picks = Selection.objects.for_household(household_of(request.user)).select_related("owner")
+    paginator = Paginator(picks, PICKS_PER_PAGE)
     page_obj = paginator.get_page(request.GET.get("page"))
     return render(request, "shopping/memory/picks.html", {"page_obj": page_obj})
 

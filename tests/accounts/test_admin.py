@@ -97,3 +97,26 @@ def test_disconnect_action_deletes_only_the_selected_shoppers_tokens(admin_clien
     assert "Disconnected 1 shopper(s) from Kroger." in response.content.decode()
     assert not KrogerToken.objects.filter(user=connected).exists()
     assert KrogerToken.objects.filter(user=stale).exists()
+
+
+def test_households_are_listed_with_owner_and_size_searchable_by_member_and_show_roles(admin_client):
+    from accounts.models import Membership
+    from tests.factories import HouseholdInviteFactory
+
+    owner = UserFactory(display_name="Alex")
+    household = Membership.objects.get(user=owner).household
+    household.name = "The Parks"
+    household.save()
+    UserFactory(display_name="Bo", household=household)
+    UserFactory(display_name="Cy")
+    HouseholdInviteFactory(household=household, created_by=owner, token="admin-page-invite-token")
+
+    found = admin_client.get("/admin/accounts/household/", {"q": "Bo"}).content.decode()
+    missed = admin_client.get("/admin/accounts/household/", {"q": "Zed"}).content.decode()
+    detail = admin_client.get(f"/admin/accounts/household/{household.pk}/change/").content.decode()
+
+    assert "The Parks" in found and "Alex" in found and '<td class="field-member_count">2</td>' in found
+    assert "The Parks" not in missed
+    assert 'value="owner" selected' in detail and 'value="member" selected' in detail
+    assert "admin-page-invite-token" not in detail
+    assert HouseholdInviteFactory._meta.model.hash_token("admin-page-invite-token") not in detail

@@ -3,6 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
+from accounts.access import household_of
 from shopping.models import Guidance
 from tests.factories import GuidanceFactory
 
@@ -57,7 +58,9 @@ def test_list_is_in_position_order_and_paginated(api_client, user):
 
 def test_page_size_is_capped(api_client, user):
     # More rows than the cap (written directly: the per-user line limit is the API's, not the table's).
-    Guidance.objects.bulk_create(Guidance(owner=user, text=f"line {n}", position=n) for n in range(205))
+    Guidance.objects.bulk_create(
+        Guidance(owner=user, household=household_of(user), text=f"line {n}", position=n) for n in range(205)
+    )
 
     response = api_client.get(LIST, {"page_size": 2})
     capped = api_client.get(LIST, {"page_size": 1000})

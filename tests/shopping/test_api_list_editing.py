@@ -326,7 +326,9 @@ def test_a_product_sent_from_another_list_lately_needs_a_choice(api, shopper, kr
         (again[1]["id"], bananas["product_id"], 1, first),
     ]
     assert body["lines"][0]["sent_at"]
-    assert body["lines"][0]["summary"].startswith(f"Sent 1 × {milk['description']} today from ‘Weekly shop’")
+    assert body["lines"][0]["summary"].startswith(
+        f"You sent 1 × {milk['description']} to your cart today from ‘Weekly shop’"
+    )
     assert len(kroger_sandbox.cart_for(profile_id)) == 2  # nothing more sent
 
     # Leave the milk out (skip it), send the bananas anyway.

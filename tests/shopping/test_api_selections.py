@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from accounts.access import household_of
 from kroger.schemas import Product
 from shopping.models import Selection
 from shopping.services.memory import find_selection, remember_selection
@@ -271,9 +272,14 @@ class TestServices:
         )
 
         assert created
-        assert find_selection(owner=user, term="MILK ", location_id="01400943") == store_pick
-        assert find_selection(owner=user, term="milk", location_id="01400376").location_id == ""
-        assert find_selection(owner=user, term="eggs", location_id="01400943") is None
+        assert (
+            find_selection(household=household_of(user), term="MILK ", location_id="01400943") == store_pick
+        )
+        assert (
+            find_selection(household=household_of(user), term="milk", location_id="01400376").location_id
+            == ""
+        )
+        assert find_selection(household=household_of(user), term="eggs", location_id="01400943") is None
 
     def test_remember_keeps_krogers_product_snapshot(self, user):
         product = Product(
@@ -304,10 +310,10 @@ class TestServices:
         with pytest.raises(ValueError):
             remember_selection(owner=user, term=" !? ", product={"product_id": "1" * 13})
 
-    def test_find_never_returns_another_users_pick(self, user, other_user):
+    def test_find_never_returns_another_households_pick(self, user, other_user):
         remember_selection(owner=other_user, term="milk", product={"product_id": "1" * 13})
 
-        assert find_selection(owner=user, term="milk", location_id="") is None
+        assert find_selection(household=household_of(user), term="milk", location_id="") is None
 
 
 def test_the_fast_pick_representation_equals_drfs_generic_one(user):

@@ -338,5 +338,5 @@ class TestExclusionsOnTheSearchPage:
     ):
         GuidanceFactory.create_batch(5, owner=shopper, text="no peanuts - allergy")
 
-        with django_assert_max_num_queries(4):  # session, user, guidance (+ a spare)
+        with django_assert_max_num_queries(5):  # session, user, household, guidance (+ a spare)
             assert logged_in_client.get("/products/", {"term": "peanut butter"}).status_code == 200

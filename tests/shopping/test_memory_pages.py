@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from accounts.access import household_of
 from shopping.models import Guidance, Selection
 from tests.factories import GuidanceFactory, SelectionFactory, UserFactory
 
@@ -96,7 +97,11 @@ def test_moving_puts_a_line_above_the_previous_one(logged_in_client, user):
 
     logged_in_client.post(f"/guidance/{c.pk}/move", {"direction": "up"})
 
-    assert list(Guidance.objects.for_user(user).values_list("text", flat=True)) == ["a", "c", "b"]
+    assert list(Guidance.objects.for_household(household_of(user)).values_list("text", flat=True)) == [
+        "a",
+        "c",
+        "b",
+    ]
 
 
 @pytest.mark.parametrize("action", ["edit", "move", "delete"])

@@ -9,6 +9,7 @@ import pytest
 import responses
 from celery.exceptions import Retry
 
+from accounts.access import household_of
 from kroger.errors import KrogerCartOutcomeUnknown
 from shopping.models import CartSend
 from shopping.services.cart import queue_cart_send
@@ -107,7 +108,10 @@ def test_running_a_finished_send_again_calls_nobody(kroger_cart, user, django_ca
 
 def test_a_worker_that_died_mid_call_leaves_an_unknown_outcome_not_a_resend(kroger_cart, user):
     send = CartSend.objects.create(
-        owner=user, items=[{**ITEMS[0], "added": None, "sending": True}], idempotency_key="k-4"
+        household=household_of(user),
+        owner=user,
+        items=[{**ITEMS[0], "added": None, "sending": True}],
+        idempotency_key="k-4",
     )
 
     status = send_cart.delay(send.pk).get()
@@ -119,7 +123,9 @@ def test_a_worker_that_died_mid_call_leaves_an_unknown_outcome_not_a_resend(krog
 def test_on_a_worker_a_429_schedules_a_retry_with_kroger_s_retry_after(kroger_cart, user, monkeypatch):
     kroger_cart.add(responses.PUT, CART_ADD, status=429, headers={"Retry-After": "40"}, json={})
     kroger_cart.add(responses.PUT, CART_ADD, status=204)
-    send = CartSend.objects.create(owner=user, items=[{**ITEMS[0], "added": None}], idempotency_key="k-5")
+    send = CartSend.objects.create(
+        household=household_of(user), owner=user, items=[{**ITEMS[0], "added": None}], idempotency_key="k-5"
+    )
     scheduled = []
 
     def retry(exc=None, countdown=None, **options):

@@ -106,7 +106,7 @@ def test_a_product_sent_lately_from_another_list_is_a_choice_per_line(browser_cl
     page = browser_client.post(f"/lists/{shopping_list.pk}/send").content.decode()
 
     assert "Already in your Kroger cart?" in page
-    assert "Sent 2 × Kroger Milk today from ‘Party’" in page
+    assert "You sent 2 × Kroger Milk to your cart today from ‘Party’" in page
     assert f'name="leave-{milk.pk}" value="out"' in page and f'name="leave-{eggs.pk}"' not in page
     # Leaving it out skips the line; the send then goes on (and fails here only at Kroger).
     browser_client.post(f"/lists/{shopping_list.pk}/send", {"confirm": "1", f"leave-{milk.pk}": "out"})

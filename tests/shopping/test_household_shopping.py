@@ -1,0 +1,223 @@
+"""Shopping together: each member's own Kroger cart, the household-wide recent-send guard, edits
+of one line that never silently overwrite each other, API tokens, and joining from the link."""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+from accounts.models import Household, HouseholdInvite, Membership, User
+from shopping.models import CartSend, ListItem
+from tests.accounts.test_sandbox_flow import sandbox_path
+from tests.factories import (
+    ApiTokenFactory,
+    GuidanceFactory,
+    HouseholdInviteFactory,
+    ListItemFactory,
+    ShoppingListFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+STORE = "01400943"
+SAM = "53990804-cfd1-43f3-8256-bdc9817a4fd0"  # sandbox shoppers, each with their own cart
+ALEX = "8d3c5e0a-2f4b-4c1e-9a7d-61b0c2e4f9a1"
+
+
+@pytest.fixture
+def couple(kroger_sandbox, connect_kroger):
+    alex = UserFactory(display_name="Alex", preferred_location_id=STORE)
+    sam = UserFactory(display_name="Sam", preferred_location_id=STORE, household=_household(alex))
+    connect_kroger(alex, profile_id=ALEX)
+    connect_kroger(sam, profile_id=SAM)
+    return alex, sam
+
+
+def _household(user) -> Household:
+    return Membership.objects.get(user=user).household
+
+
+def _api(user) -> APIClient:
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
+def _list(client, text, name):
+    created = client.post("/api/lists", {"text": text, "name": name}, format="json").json()
+    return client.post(f"/api/lists/{created['id']}/resolve", {}, format="json").json()
+
+
+def test_each_member_sends_to_their_own_kroger_cart_and_the_ledger_is_shared(couple, kroger_sandbox):
+    alex, sam = couple
+    alexs = _list(_api(alex), "whole milk", "Alex's shop")
+    sams = _list(_api(sam), "organic bananas", "Sam's shop")
+
+    assert _api(alex).post(f"/api/lists/{alexs['id']}/send-to-cart", {}, format="json").status_code == 200
+    assert _api(sam).post(f"/api/lists/{sams['id']}/send-to-cart", {}, format="json").status_code == 200
+
+    assert [line["upc"] for line in kroger_sandbox.cart_for(ALEX)] == [alexs["items"][0]["product_id"]]
+    assert [line["upc"] for line in kroger_sandbox.cart_for(SAM)] == [sams["items"][0]["product_id"]]
+    senders = {send.owner for send in CartSend.objects.filter(household=_household(alex))}
+    assert senders == {alex, sam}
+    assert len(_api(sam).get("/api/cart/sends").json()["results"]) == 2
+
+
+def test_the_recent_send_guard_covers_the_household_and_names_who_sent(couple, kroger_sandbox):
+    alex, sam = couple
+    weekly = _list(_api(alex), "whole milk", "Weekly shop")
+    _api(alex).post(f"/api/lists/{weekly['id']}/send-to-cart", {}, format="json")
+    party = _list(_api(sam), "whole milk", "Party")
+
+    response = _api(sam).post(f"/api/lists/{party['id']}/send-to-cart", {}, format="json")
+
+    assert response.status_code == 409
+    line = response.json()["lines"][0]
+    milk = weekly["items"][0]["description"]
+    assert line["summary"] == f"Alex sent 1 × {milk} to their cart today from ‘Weekly shop’"
+    assert (line["sent_by"], line["by_you"]) == ("Alex", False)
+    assert kroger_sandbox.cart_for(SAM) == []  # nothing bought twice without asking
+    page = Client()
+    page.force_login(sam)
+    confirm = page.post(f"/lists/{party['id']}/send").content.decode()
+    assert f"Alex sent 1 × {milk} to their cart today from ‘Weekly shop’" in confirm
+
+
+@pytest.fixture
+def line(couple):
+    alex, _ = couple
+    shopping_list = ShoppingListFactory(owner=alex, location_id=STORE)
+    return ListItemFactory(
+        shopping_list=shopping_list, raw_text="milk", term="milk", quantity=1, status="resolved",
+        product_id="0001111041700", description="Kroger 2% Milk", regular_price="3.49",
+    )  # fmt: skip
+
+
+def _patch(user, line, body):
+    return _api(user).patch(f"/api/lists/{line.shopping_list_id}/items/{line.pk}", body, format="json")
+
+
+def test_a_stale_edit_of_a_line_is_a_conflict_not_an_overwrite(couple, line):
+    alex, sam = couple
+    seen = _api(sam).get(f"/api/lists/{line.shopping_list_id}/items/{line.pk}").json()["version"]
+
+    first = _patch(alex, line, {"quantity": 2, "version": seen})
+    stale = _patch(sam, line, {"quantity": 5, "version": seen})
+
+    assert first.status_code == 200 and first.json()["version"] == seen + 1
+    assert stale.status_code == 409
+    assert stale.json()["code"] == "edit_conflict"
+    assert stale.json()["item"]["quantity"] == 2 and stale.json()["item"]["version"] == seen + 1
+    assert ListItem.objects.get(pk=line.pk).quantity == 2
+    fresh = _patch(sam, line, {"quantity": 5, "version": seen + 1})
+    assert fresh.status_code == 200 and fresh.json()["quantity"] == 5
+
+
+def test_an_edit_without_a_version_still_goes_ahead(couple, line):
+    alex, sam = couple
+    _patch(alex, line, {"quantity": 2})
+
+    assert _patch(sam, line, {"skipped": True}).json()["skipped"] is True
+    assert _patch(sam, line, {"version": 1}).status_code == 400  # a version alone changes nothing
+
+
+def test_a_stale_edit_on_the_page_says_so_in_the_row(couple, line):
+    alex, sam = couple
+    page = Client()
+    page.force_login(sam)
+    shown = page.get(f"/lists/{line.shopping_list_id}/").content.decode()
+    version = re.search(r'name="version" value="(\d+)"', shown).group(1)  # what Sam's page holds
+    _patch(alex, line, {"quantity": 2})
+
+    answer = page.post(
+        f"/lists/{line.shopping_list_id}/items/{line.pk}",
+        {"quantity": "7", "version": version},
+        headers={"Accept": "application/json"},
+    ).json()
+
+    assert "Someone else changed this line a moment ago" in answer["html"]
+    assert ListItem.objects.get(pk=line.pk).quantity == 2
+
+
+def test_adds_by_two_members_both_land(couple, line):
+    alex, sam = couple
+    path = f"/api/lists/{line.shopping_list_id}/items"
+
+    assert _api(alex).post(path, {"text": "eggs"}, format="json").status_code == 201
+    assert _api(sam).post(path, {"text": "bread"}, format="json").status_code == 201
+
+    assert list(
+        ListItem.objects.filter(shopping_list_id=line.shopping_list_id).values_list("raw_text", flat=True)
+    ) == [
+        "milk",
+        "eggs",
+        "bread",
+    ]
+
+
+def test_a_personal_api_token_acts_in_its_users_current_household(couple):
+    alex, sam = couple
+    GuidanceFactory(owner=alex, text="Whole milk only")
+    ApiTokenFactory(user=sam, secret="ps_sams-kitchen-tablet")
+    client = APIClient()
+
+    guidance = client.get("/api/guidance", headers={"Authorization": "Bearer ps_sams-kitchen-tablet"}).json()
+
+    assert [line["text"] for line in guidance["results"]] == ["Whole milk only"]
+
+
+def test_a_signed_out_person_signs_in_from_the_link_and_comes_back_to_confirm(settings, kroger_sandbox):
+    owner = UserFactory(display_name="Alex")
+    HouseholdInviteFactory(household=_household(owner), created_by=owner, token="join-us-please-0123456789")
+    browser = Client()
+
+    invitation = browser.get("/household/join/join-us-please-0123456789").content.decode()
+    login = re.search(r'href="(/auth/login\?next=[^"]+)"', invitation).group(1)
+    authorize = browser.get(login.replace("&amp;", "&"))["Location"]
+    back = browser.post(sandbox_path(authorize, settings), {"shopper": SAM, "decision": "approve"})
+    landed = browser.get(urlsplit(back["Location"]).path + "?" + urlsplit(back["Location"]).query)
+
+    assert "Alex invited you" in invitation
+    assert landed["Location"] == "/household/join/join-us-please-0123456789"
+    confirm = browser.get(landed["Location"]).content.decode()
+    assert "Coming with you: 0 lists" in confirm
+    assert browser.post(landed["Location"])["Location"] == "/household/"
+    assert _household(User.objects.get(kroger_profile_id=SAM)) == _household(owner)
+    assert HouseholdInvite.objects.get().used_at is not None
+
+
+def test_a_bad_invitation_link_says_why(client):
+    response = client.get("/household/join/no-such-invitation-0000")
+
+    assert response.status_code == 400
+    assert "This invitation link is not valid. Ask for a new one." in response.content.decode()
+
+
+def test_sign_in_gives_a_new_shopper_a_household_they_own(client, settings, kroger_sandbox):
+    from tests.accounts.test_sandbox_flow import sign_in_at_sandbox
+
+    sign_in_at_sandbox(client, settings)
+
+    membership = Membership.objects.get(user__kroger_profile_id=SAM)
+    assert membership.role == "owner" and membership.household.memberships.count() == 1
+
+
+def test_the_api_says_who_made_each_thing_in_a_bounded_number_of_queries(
+    couple, django_assert_max_num_queries
+):
+    alex, sam = couple
+    for owner in (alex, sam, alex):
+        ShoppingListFactory(owner=owner, name=f"{owner.display_name}'s list")
+        GuidanceFactory(owner=owner, text=f"{owner.display_name}'s line")
+    client = _api(sam)
+
+    with django_assert_max_num_queries(6):  # session, user, household, count, page (+ a spare)
+        lists = client.get("/api/lists").json()["results"]
+    with django_assert_max_num_queries(6):
+        guidance = client.get("/api/guidance").json()["results"]
+
+    assert sorted(row["created_by"]["display_name"] for row in lists) == ["Alex", "Alex", "Sam"]
+    assert sorted(row["added_by"]["display_name"] for row in guidance) == ["Alex", "Alex", "Sam"]
+    assert {row["added_by"]["id"] for row in guidance} == {alex.pk, sam.pk}
