@@ -173,8 +173,6 @@ class SelectionViewSet(viewsets.ModelViewSet):
                 selections = selections.for_term(params["term"])
             if "location_id" in params:
                 selections = selections.filter(location_id=params["location_id"])
-            # Read-only, and the serializer only reads columns: plain rows, no model instances.
-            return selections.values(*SelectionSerializer.Meta.fields)
         return selections
 
     def create(self, request, *args, **kwargs):

@@ -208,11 +208,9 @@ class SelectionSerializer(RefuseUnknownFields, serializers.ModelSerializer):
                 for name, field in self.fields.items()
                 if not field.write_only
             ]
-        # The list endpoint hands over the row's values as a dict (no model instances to build).
-        read = instance.__getitem__ if isinstance(instance, dict) else instance.__getattribute__
         row = {}
         for name, source, represent in plan:
-            value = read(source)
+            value = getattr(instance, source)
             row[name] = None if value is None else represent(value)
         return row
 

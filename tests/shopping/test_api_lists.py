@@ -309,7 +309,7 @@ def test_a_made_up_product_is_not_remembered_and_one_kroger_stopped_selling_is_n
     api, shopper, kroger_sandbox, connect_kroger
 ):
     profile_id = connect_kroger(shopper)
-    made_up = {"term": "milk", "product_id": "1234567890123", "description": "Free milk"}
+    made_up = {"term": "milk", "product_id": "1234567890123"}
     refused = api.post("/api/selections", made_up, format="json")
     assert refused.status_code == 404
     assert not Selection.objects.exists()
