@@ -9,7 +9,7 @@ re-rendered row (with what happened said in it) instead of a redirect.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -149,7 +149,10 @@ def _row_response(request, item: ListItem, *, notice: str = "", error: str = "")
     _mark_exclusions([item], read_guidance(Guidance.objects.for_user(request.user)))
     _mark_remembered(item.shopping_list, [item])
     item.row_notice, item.row_error = notice, error
-    item.index = next(index for index, line in enumerate(items) if line.pk == item.pk)
+    index = next((index for index, line in enumerate(items) if line.pk == item.pk), None)
+    if index is None:  # removed (or its list deleted) while this request ran
+        raise Http404("That line is no longer on the list.")
+    item.index = index
     row = {"item": item, "list": item.shopping_list}
     return JsonResponse(
         {
