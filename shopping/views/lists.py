@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import F
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -170,7 +170,10 @@ def _row_response(request, item: ListItem, *, notice: str = "", error: str = "")
     _mark_exclusions([item], _household_guidance(request))
     _mark_remembered(item.shopping_list, [item])
     item.row_notice, item.row_error = notice, error
-    item.index = next(index for index, line in enumerate(items) if line.pk == item.pk)
+    index = next((index for index, line in enumerate(items) if line.pk == item.pk), None)
+    if index is None:  # removed (or its list deleted) while this request ran
+        raise Http404("That line is no longer on the list.")
+    item.index = index
     row = {"item": item, "list": item.shopping_list}
     return JsonResponse(
         {
