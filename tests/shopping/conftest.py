@@ -5,6 +5,23 @@ import responses
 
 from tests.factories import KrogerTokenFactory
 
+# The sandbox's Cincinnati store (Kroger - Over-the-Rhine), where the list tests shop.
+STORE = "01400943"
+
+
+@pytest.fixture
+def shopper(user):
+    """The signed-in user, with the sandbox store chosen."""
+    user.preferred_location_id = STORE
+    user.save()
+    return user
+
+
+@pytest.fixture
+def api(shopper, api_client):
+    """An API client for `shopper`."""
+    return api_client
+
 
 @pytest.fixture
 def kroger_http(settings):

@@ -17,18 +17,6 @@ pytestmark = pytest.mark.django_db
 STORE = "01400943"
 
 
-@pytest.fixture
-def shopper(user):
-    user.preferred_location_id = STORE
-    user.save()
-    return user
-
-
-@pytest.fixture
-def api(shopper, api_client):
-    return api_client
-
-
 def create(api, text, name="Weekly"):
     return api.post("/api/lists", {"name": name, "text": text}, format="json")
 

@@ -23,18 +23,6 @@ STORE = "01400943"
 MILK_GALLON = "0001111041700"
 
 
-@pytest.fixture
-def shopper(user):
-    user.preferred_location_id = STORE
-    user.save()
-    return user
-
-
-@pytest.fixture
-def api(shopper, api_client):
-    return api_client
-
-
 # Lines with one obvious pick at the sandbox store ("milk" alone needs a choice: whole or 2%?).
 def create(api, text="whole milk, organic bananas\na dozen eggs", **extra):
     return api.post("/api/lists", {"name": "Weekly", "text": text, **extra}, format="json")

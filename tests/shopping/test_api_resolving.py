@@ -2,6 +2,7 @@
 resolve's hold expiring, and a deadline that leaves slow lines pending instead of failing."""
 
 import json
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -23,16 +24,22 @@ SLOW = "Kroger is slow — still trying"
 FIVE_LINES = "whole milk\norganic bananas\na dozen eggs\nbutter\ncoffee"
 
 
-@pytest.fixture
-def shopper(user):
-    user.preferred_location_id = STORE
-    user.save()
-    return user
+@contextmanager
+def run_as_a_worker(monkeypatch, list_id: int):
+    """Run `resolve_list_lines` as a worker would (not eagerly); yields the retries it schedules,
+    as (args, countdown), instead of Celery sending them to a broker."""
+    scheduled = []
 
+    def retry(args=None, countdown=None, **options):
+        scheduled.append((args, countdown))
+        raise Retry(when=countdown)
 
-@pytest.fixture
-def api(shopper, api_client):
-    return api_client
+    monkeypatch.setattr(resolve_list_lines, "retry", retry)
+    resolve_list_lines.push_request(is_eager=False, retries=0, args=[list_id], kwargs={})
+    try:
+        yield scheduled
+    finally:
+        resolve_list_lines.pop_request()
 
 
 def new_list(api, text=FIVE_LINES) -> int:
@@ -161,23 +168,14 @@ def test_on_a_worker_lines_kroger_failed_are_retried_with_backoff(shopper, kroge
 
     shopping_list = create_list_from_text(owner=shopper, text="whole milk\na dozen eggs")
     kroger_http.add(responses.GET, f"{BASE}/v1/products", status=503, json={})
-    scheduled = []
 
-    def retry(args=None, countdown=None, **options):
-        scheduled.append((args, countdown))
-        raise Retry(when=countdown)
-
-    monkeypatch.setattr(resolve_list_lines, "retry", retry)
-    resolve_list_lines.push_request(is_eager=False, retries=0, args=[shopping_list.pk], kwargs={})
-    try:
+    with run_as_a_worker(monkeypatch, shopping_list.pk) as scheduled:
         with pytest.raises(Retry):
             resolve_list_lines.run(shopping_list.pk)
         failed = set(shopping_list.items.values_list("status", flat=True))
         kroger_http.replace(responses.GET, f"{BASE}/v1/products", json=payload("product_search.json"))
         ((args, countdown),) = scheduled
         outcome = resolve_list_lines.run(*args)  # what the worker does when the retry comes due
-    finally:
-        resolve_list_lines.pop_request()
 
     assert failed == {"error"}
     assert args == (shopping_list.pk, "", sorted(shopping_list.items.values_list("pk", flat=True)))
@@ -214,22 +212,13 @@ def test_on_a_worker_a_held_list_is_looked_at_again_once_the_hold_would_have_run
     settings.LIST_RESOLVE_LEASE_S = 120
     shopping_list = create_list_from_text(owner=shopper, text="whole milk")
     resolving.take_lease(shopping_list)  # a worker took it, then was killed
-    scheduled = []
 
-    def retry(args=None, countdown=None, **options):
-        scheduled.append((args, countdown))
-        raise Retry(when=countdown)
-
-    monkeypatch.setattr(resolve_list_lines, "retry", retry)
-    resolve_list_lines.push_request(is_eager=False, retries=0, args=[shopping_list.pk], kwargs={})
-    try:
+    with run_as_a_worker(monkeypatch, shopping_list.pk) as scheduled:
         with pytest.raises(Retry):
             resolve_list_lines.run(shopping_list.pk, "a-lease-that-was-taken-over")
         with time_machine.travel(timezone.now() + timedelta(seconds=121), tick=False):
             ((args, countdown),) = scheduled
             outcome = resolve_list_lines.run(*args)
-    finally:
-        resolve_list_lines.pop_request()
 
     assert countdown == 120
     assert outcome == "done"
