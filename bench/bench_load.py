@@ -49,7 +49,7 @@ ApiToken.objects.create(user=user, name="bench", key_hash=ApiToken.hash_secret(s
 Selection.objects.bulk_create(
     Selection(owner=user, household=household, term=f"item {n}", normalized_term=f"item {n}",
               location_id="01400943", product_id=f"{n:013d}", description=f"Product {n}",
-              price=Decimal("1.99"))
+              regular_price=Decimal("1.99"))
     for n in range(50)
 )
 shopping_list = ShoppingList.objects.create(owner=user, name="Weekly", location_id="01400943",

@@ -80,4 +80,12 @@ def phrase(text: str) -> str:
 
 def contains_phrase(text: str, wanted: str) -> bool:
     """Whether normalised `text` has `wanted` as whole words (plural forms count)."""
-    return re.search(rf"(?<![a-z0-9]){re.escape(wanted)}(?:s|es)?(?![a-z0-9])", text) is not None
+    # The substring test is a necessary condition and far cheaper than the regex: most calls
+    # (every known brand against a product name) end here.
+    return wanted in text and _whole_words(wanted).search(text) is not None
+
+
+@lru_cache(maxsize=CACHED_TEXTS)
+def _whole_words(wanted: str) -> re.Pattern[str]:
+    # Compiled once per phrase: the brand list alone is more than `re`'s own cache holds.
+    return re.compile(rf"(?<![a-z0-9]){re.escape(wanted)}(?:s|es)?(?![a-z0-9])")

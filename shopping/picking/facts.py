@@ -3,10 +3,11 @@ and cut, and whether it is what a rule asks for. Shared by every step of `scorin
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from kroger.schemas import Product
 from shopping.lexicon import ATTRIBUTES, BRAND_ALIASES, EXCLUSIVE_GROUPS, STORE_BRANDS
-from shopping.text import normalize, phrase
+from shopping.text import CACHED_TEXTS, normalize, phrase
 from shopping.units import measure
 
 from .identity import ATTRIBUTE_WORDS, PACKAGING_WORDS, Match, canonical
@@ -93,7 +94,12 @@ BRAND_FILLERS = frozenset({"box", "pack", "bottle", "can", "jar", "bag", "loaf",
 
 def has_attribute(product: Product, value: str) -> bool:
     """Whether the product has the attribute ("free-range|pasture-raised": either)."""
-    text = f" {phrase(f'{product.brand} {product.description} {product.size}')} "
+    return _names_attribute(f"{product.brand} {product.description} {product.size}", value)
+
+
+@lru_cache(maxsize=CACHED_TEXTS)  # asked for every candidate, flavour and rule of every line
+def _names_attribute(name: str, value: str) -> bool:
+    text = f" {phrase(name)} "
     for one in value.split("|"):
         phrases = (one.replace("-", " "), *ATTRIBUTES.get(one, ()))
         if any(f" {phrase(p)} " in text for p in phrases):

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import IntEnum
+from functools import lru_cache
 
 from kroger.schemas import Product
 from shopping.lexicon import (
@@ -23,7 +24,7 @@ from shopping.lexicon import (
     SYNONYMS,
     word_set,
 )
-from shopping.text import normalize, phrase, words
+from shopping.text import CACHED_TEXTS, normalize, phrase, words
 
 # Words that may follow the item's name without changing what the product is.
 NEUTRAL = word_set(
@@ -139,6 +140,7 @@ def expand_shorthand(term: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=CACHED_TEXTS)  # the same product names come back for every line of a list
 def canonical(text: str) -> str:
     """The singular phrase with synonyms folded to Kroger's word ("toilet paper" -> "bath tissue")."""
     folded = f" {phrase(text)} "
@@ -150,11 +152,10 @@ def canonical(text: str) -> str:
 
 
 def _brand_words(product: Product) -> set[str]:
-    brand = words(product.brand)
-    found = set(brand)
-    for store in STORE_BRANDS:
-        found.update(store.split())
-    return found
+    return set(words(product.brand)) | _STORE_BRAND_WORDS
+
+
+_STORE_BRAND_WORDS = frozenset(word for store in STORE_BRANDS for word in store.split())
 
 
 def _attribute_words() -> frozenset[str]:
