@@ -52,7 +52,8 @@ Selection.objects.bulk_create(
               regular_price=Decimal("1.99"))
     for n in range(50)
 )
-shopping_list = ShoppingList.objects.create(owner=user, name="Weekly", location_id="01400943",
+shopping_list = ShoppingList.objects.create(owner=user, household=household, name="Weekly",
+                                            location_id="01400943",
                                             raw_text="\\n".join(f"item {n}" for n in range(25)))
 alternative = {"product_id": "0000000000099", "description": "Other product", "brand": "Kroger",
                "size": "1 gal", "image_url": "", "regular_price": "2.99", "promo_price": None,

@@ -3,6 +3,7 @@
 import re
 import zlib
 from decimal import Decimal
+from functools import lru_cache
 
 from django.http import HttpRequest
 from django.templatetags.static import static
@@ -23,10 +24,16 @@ def _price(value) -> float | int:
     return float(value) if value else 0
 
 
+@lru_cache(maxsize=256)
+def _static_url(path: str) -> str:
+    # A page of 50 products asks for the same few pictures: resolve each hashed name once.
+    return static(path)
+
+
 def _images(product: Product, request: HttpRequest, drift: bool) -> list[dict]:
     """Front (featured) and back images; the URLs point at our own static SVGs."""
-    front_url = request.build_absolute_uri(static(f"sandbox/img/{product.kind}.svg"))
-    back_url = request.build_absolute_uri(static("sandbox/img/back.svg"))
+    front_url = request.build_absolute_uri(_static_url(f"sandbox/img/{product.kind}.svg"))
+    back_url = request.build_absolute_uri(_static_url("sandbox/img/back.svg"))
     flag = "default" if drift else "featured"
     front = {
         "id": f"{product.upc}_front",
@@ -63,9 +70,12 @@ def _item(product: Product, location_id: str | None, drift: bool) -> dict:
     return item
 
 
-def product_json(product: Product, request: HttpRequest, location_id: str | None) -> dict:
-    """One product; price, fulfillment, stock and aisle only when a store was given."""
-    drift = store.drift()
+def product_json(
+    product: Product, request: HttpRequest, location_id: str | None, *, drift: bool | None = None
+) -> dict:
+    """One product; price, fulfillment, stock and aisle only when a store was given. `drift`:
+    whether drift mode is on, when the caller already asked (once for a whole page)."""
+    drift = store.drift() if drift is None else drift
     data: dict = {
         "productId": product.upc,
         "upc": product.upc,

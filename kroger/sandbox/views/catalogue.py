@@ -84,9 +84,10 @@ def products(request: HttpRequest, grant: Grant) -> HttpResponse:
             found = [product for product in found if catalogue.fulfillment(product, location_id)[key]]
     start, limit = filters["start"], filters["limit"]
     page = found[start : start + limit]
+    drift = store.drift()  # one look for the page, not one per product
     return JsonResponse(
         {
-            "data": [render.product_json(product, request, location_id) for product in page],
+            "data": [render.product_json(product, request, location_id, drift=drift) for product in page],
             "meta": {"pagination": {"start": start, "limit": limit, "total": len(found)}},
         }
     )
