@@ -21,7 +21,6 @@ loopback. Not part of the tests.
 import argparse
 import json
 import os
-import secrets
 import shutil
 import subprocess
 import sys
@@ -32,10 +31,9 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import requests
-from cryptography.fernet import Fernet
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import ROOT, free_port, summary  # noqa: E402
+from harness import ROOT, free_port, sandbox_env, summary  # noqa: E402
 
 SETUP = """
 from decimal import Decimal
@@ -200,32 +198,22 @@ def main() -> None:
         database_url = stack.enter_context(postgres(tmp))
         redis_url = stack.enter_context(redis(tmp))
         port = free_port()
-        env = {
-            **os.environ,
-            "DEBUG": "false",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "TOKEN_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-            "KROGER_SANDBOX": "true",
-            "KROGER_CLIENT_ID": "",
-            "KROGER_CLIENT_SECRET": "",
-            "KROGER_REDIRECT_URI": "",
-            "SITE_URL": f"http://127.0.0.1:{port}",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "false",
-            "SECURE_HSTS_SECONDS": "0",
-            "DATABASE_URL": database_url,
-            "CACHE_URL": f"{redis_url}/0",
-            "CELERY_BROKER_URL": f"{redis_url}/1",
-            "API_THROTTLE_RATE": "1000000/min",
-            "BENCH_BARE_VIEW": "true",
-            "LOG_LEVEL": "WARNING",
-            "STATIC_ROOT": str(tmp / "static"),
-            "GUNICORN_BIND": f"127.0.0.1:{port}",
-            "GUNICORN_WORKERS": str(args.workers),
-            "GUNICORN_THREADS": str(args.threads),
-            "GUNICORN_ACCESS_LOG": "/dev/null",
-        }
-        env.pop("DJANGO_SETTINGS_MODULE", None)
+        env = sandbox_env(
+            DEBUG="false",
+            SITE_URL=f"http://127.0.0.1:{port}",
+            SECURE_SSL_REDIRECT="false",
+            SECURE_HSTS_SECONDS="0",
+            DATABASE_URL=database_url,
+            CACHE_URL=f"{redis_url}/0",
+            CELERY_BROKER_URL=f"{redis_url}/1",
+            API_THROTTLE_RATE="1000000/min",
+            BENCH_BARE_VIEW="true",
+            STATIC_ROOT=str(tmp / "static"),
+            GUNICORN_BIND=f"127.0.0.1:{port}",
+            GUNICORN_WORKERS=str(args.workers),
+            GUNICORN_THREADS=str(args.threads),
+            GUNICORN_ACCESS_LOG="/dev/null",
+        )
         (tmp / "static").mkdir()
         subprocess.run(
             [

@@ -60,34 +60,43 @@ def summary(samples: list[float]) -> dict[str, float]:
     }
 
 
+def sandbox_env(**settings: str) -> dict[str, str]:
+    """This process's environment for a throwaway sandbox-mode site: fresh secrets, never real
+    Kroger (whatever a local .env says), DEBUG on unless `settings` say otherwise."""
+    env = {
+        **os.environ,
+        "DEBUG": "true",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "TOKEN_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "KROGER_SANDBOX": "true",
+        # The sandbox's own app (and URL): blank credentials.
+        "KROGER_CLIENT_ID": "",
+        "KROGER_CLIENT_SECRET": "",
+        "KROGER_REDIRECT_URI": "",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "LOG_LEVEL": "WARNING",
+        **settings,
+    }
+    # A .env in the repository would be read too; real environment variables win over it.
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return env
+
+
 @contextmanager
 def site(prefix: str, **settings: str) -> Iterator[dict[str, str]]:
     """The environment of a migrated throwaway sandbox site (extra settings as env vars)."""
     with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
-        env = {
-            **os.environ,
-            "DEBUG": "true",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "TOKEN_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-            "KROGER_SANDBOX": "true",
-            # Never real Kroger, whatever a local .env says: the sandbox's own app (and URL, below).
-            "KROGER_CLIENT_ID": "",
-            "KROGER_CLIENT_SECRET": "",
-            "KROGER_REDIRECT_URI": "",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
-            "CACHE_URL": "locmem://",
-            "API_THROTTLE_RATE": "100000/min",
-            "KROGER_API_THROTTLE_RATE": "100000/min",
-            "LLM_API_BASE_URL": "",
+        env = sandbox_env(
+            DATABASE_URL=f"sqlite:///{tmp}/bench.sqlite3",
+            CACHE_URL="locmem://",
+            API_THROTTLE_RATE="100000/min",
+            KROGER_API_THROTTLE_RATE="100000/min",
+            LLM_API_BASE_URL="",
             # The harness injects latency over HTTP, and one bench shopper makes thousands of calls.
-            "KROGER_SANDBOX_OPEN_FAULTS": "true",
-            "KROGER_DAILY_BUDGET_PER_USER": "0",
-            "LOG_LEVEL": "WARNING",
+            KROGER_SANDBOX_OPEN_FAULTS="true",
+            KROGER_DAILY_BUDGET_PER_USER="0",
             **settings,
-        }
-        # A .env in the repository would be read too; real environment variables win over it.
-        env.pop("DJANGO_SETTINGS_MODULE", None)
+        )
         subprocess.run([*MANAGE, "migrate", "--noinput", "-v", "0"], env=env, cwd=ROOT, check=True)
         yield env
 
