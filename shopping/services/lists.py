@@ -338,23 +338,26 @@ def resolve_items(
 
 
 def _save_lines(items: list[ListItem], fields: list[str]) -> None:
-    """Write `fields` of every line in one statement run once per line (executemany).
+    """Write `fields` of every line in one statement run once per line (executemany), unless a
+    member changed the line meanwhile: a line whose version moved on since this resolve read it
+    is left as they made it (their edit wins; it is resolved again if it is pending).
 
     `bulk_update` builds a CASE per field and line: for 25 picked lines of 18 fields that cost
     ~200 ms of CPU, most of a remembered list's resolve. The values go through each field's own
     `get_db_prep_save`, as `save()` would; `updated_at` is set by the caller (no auto_now here).
     """
-    if len(items) <= 1:
-        for item in items:
-            item.save(update_fields=fields)
+    if not items:
         return
     columns = [ListItem._meta.get_field(name) for name in fields]
+    # A pick raised the version by one (`_settle`); the line must still be at the one before.
+    bumped = 1 if "version" in fields else 0
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(column.column)} = %s" for column in columns)
-    table, key = quote(ListItem._meta.db_table), quote("id")
-    statement = f"UPDATE {table} SET {assignments} WHERE {key} = %s"  # noqa: S608 (model names; values are parameters)
+    table, key, version = quote(ListItem._meta.db_table), quote("id"), quote("version")
+    statement = f"UPDATE {table} SET {assignments} WHERE {key} = %s AND {version} = %s"  # noqa: S608 (model names; values are parameters)
     rows = [
-        [column.get_db_prep_save(getattr(item, column.attname), connection) for column in columns] + [item.pk]
+        [column.get_db_prep_save(getattr(item, column.attname), connection) for column in columns]
+        + [item.pk, item.version - bumped]
         for item in items
     ]
     # One transaction: in autocommit each row would be a commit of its own (an fsync each).

@@ -9,7 +9,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.models import Household, HouseholdInvite, Membership, User
-from shopping.models import CartSend, ListItem
+from shopping.models import CartSend, ListItem, ShoppingList
 from tests.accounts.test_sandbox_flow import sandbox_path
 from tests.factories import (
     ApiTokenFactory,
@@ -221,3 +221,25 @@ def test_the_api_says_who_made_each_thing_in_a_bounded_number_of_queries(
     assert sorted(row["created_by"]["display_name"] for row in lists) == ["Alex", "Alex", "Sam"]
     assert sorted(row["added_by"]["display_name"] for row in guidance) == ["Alex", "Alex", "Sam"]
     assert {row["added_by"]["id"] for row in guidance} == {alex.pk, sam.pk}
+
+
+def test_a_resolve_that_read_a_line_before_a_members_edit_leaves_the_edit_alone(couple):
+    """A resolve runs for seconds (or in the worker); a member changing a line meanwhile keeps
+    their change, and the line is picked on the next resolve with it."""
+    from shopping.services.lists import resolve_items
+
+    alex, sam = couple
+    created = _api(alex).post("/api/lists", {"text": "whole milk", "name": "Weekly"}, format="json").json()
+    shopping_list = ShoppingList.objects.get(pk=created["id"])
+    read_by_the_resolve = list(shopping_list.items.all())
+    line = read_by_the_resolve[0]
+    edited = _patch(sam, line, {"quantity": 3, "version": line.version})
+
+    resolve_items(shopping_list=shopping_list, items=read_by_the_resolve, workers=1)
+    after_the_stale_resolve = ListItem.objects.get(pk=line.pk)
+    picked = _api(alex).post(f"/api/lists/{shopping_list.pk}/resolve", {}, format="json").json()["items"][0]
+
+    assert edited.status_code == 200
+    assert (after_the_stale_resolve.quantity, after_the_stale_resolve.status) == (3, "pending")
+    assert after_the_stale_resolve.version == edited.json()["version"]
+    assert (picked["status"], picked["quantity"]) == ("resolved", 3)
