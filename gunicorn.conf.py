@@ -30,8 +30,11 @@ preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() in ("1", "true"
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-# Client, request line (path and query, never a body or header), status, bytes, duration (µs), agent.
-access_log_format = os.environ.get("GUNICORN_ACCESS_LOG_FORMAT", '%(h)s "%(r)s" %(s)s %(B)s %(D)sus "%(a)s"')
+# Client, method and path (never the query string: OAuth's ?code= and state ride there; never a
+# body or header), status, bytes, duration (µs), agent.
+access_log_format = os.environ.get(
+    "GUNICORN_ACCESS_LOG_FORMAT", '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(D)sus "%(a)s"'
+)
 # Behind a TLS proxy set FORWARDED_ALLOW_IPS to its address (see BEHIND_TLS_PROXY in .env.example).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 

@@ -25,9 +25,11 @@ def name_and_store(page, name):
     expect(page.locator("#store-name")).to_have_text("Kroger - Over-the-Rhine")
 
 
-def test_two_shoppers_share_a_household_and_fill_their_own_carts(browser, live_site):
-    sam = browser.new_context(base_url=live_site.url).new_page()
-    alex = browser.new_context(base_url=live_site.url).new_page()
+def test_two_shoppers_share_a_household_and_fill_their_own_carts(browser, live_site, request):
+    contexts = [browser.new_context(base_url=live_site.url) for _ in range(2)]
+    for context in contexts:  # their cookies and pages must not reach later browser tests
+        request.addfinalizer(context.close)
+    sam, alex = (context.new_page() for context in contexts)
     script_errors = []
     for page in (sam, alex):
         page.set_default_timeout(10_000)

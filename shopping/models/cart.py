@@ -3,10 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-
-class CartSendQuerySet(models.QuerySet):
-    def for_household(self, household):
-        return self.filter(household=household)
+from .scoping import HouseholdQuerySet
 
 
 class CartSend(models.Model):
@@ -37,7 +34,7 @@ class CartSend(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
 
-    objects = CartSendQuerySet.as_manager()
+    objects = HouseholdQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -14,6 +14,8 @@ from shopping.parsing import clean_term
 from shopping.products import OUT_OF_STOCK, ProductSnapshotFields
 from shopping.units import measure, requested_measure
 
+from .scoping import HouseholdQuerySet
+
 OUNCES_PER_LB = Decimal(16)
 CENT = Decimal("0.01")
 
@@ -90,11 +92,7 @@ class ListProgress:
         )
 
 
-class ShoppingListQuerySet(models.QuerySet):
-    def for_household(self, household):
-        """The household's lists: the only way views reach lists (see accounts.access)."""
-        return self.filter(household=household)
-
+class ShoppingListQuerySet(HouseholdQuerySet):
     def with_items(self):
         """Prefetch each list's lines (in list order, from ListItem.Meta.ordering)."""
         return self.prefetch_related("items")

@@ -8,6 +8,8 @@ from django.db import models
 
 from shopping.products import ProductSnapshotFields
 
+from .scoping import HouseholdQuerySet
+
 
 def is_product_id(value: str) -> bool:
     """A Kroger product ID: exactly 13 ASCII digits (str.isdigit would also pass "²" or "٣")."""
@@ -22,15 +24,7 @@ def normalize_term(term: str) -> str:
     return " ".join(folded.split())
 
 
-class GuidanceQuerySet(models.QuerySet):
-    def for_household(self, household):
-        return self.filter(household=household)
-
-
-class SelectionQuerySet(models.QuerySet):
-    def for_household(self, household):
-        return self.filter(household=household)
-
+class SelectionQuerySet(HouseholdQuerySet):
     def for_term(self, term: str):
         return self.filter(normalized_term=normalize_term(term))
 
@@ -48,7 +42,7 @@ class Guidance(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = GuidanceQuerySet.as_manager()
+    objects = HouseholdQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]
