@@ -86,17 +86,17 @@ def sandbox_env(**settings: str) -> dict[str, str]:
 def site(prefix: str, **settings: str) -> Iterator[dict[str, str]]:
     """The environment of a migrated throwaway sandbox site (extra settings as env vars)."""
     with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
-        env = sandbox_env(
-            DATABASE_URL=f"sqlite:///{tmp}/bench.sqlite3",
-            CACHE_URL="locmem://",
-            API_THROTTLE_RATE="100000/min",
-            KROGER_API_THROTTLE_RATE="100000/min",
-            LLM_API_BASE_URL="",
+        defaults = {
+            "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
+            "CACHE_URL": "locmem://",
+            "API_THROTTLE_RATE": "100000/min",
+            "KROGER_API_THROTTLE_RATE": "100000/min",
+            "LLM_API_BASE_URL": "",
             # The harness injects latency over HTTP, and one bench shopper makes thousands of calls.
-            KROGER_SANDBOX_OPEN_FAULTS="true",
-            KROGER_DAILY_BUDGET_PER_USER="0",
-            **settings,
-        )
+            "KROGER_SANDBOX_OPEN_FAULTS": "true",
+            "KROGER_DAILY_BUDGET_PER_USER": "0",
+        }
+        env = sandbox_env(**{**defaults, **settings})
         subprocess.run([*MANAGE, "migrate", "--noinput", "-v", "0"], env=env, cwd=ROOT, check=True)
         yield env
 
