@@ -18,6 +18,8 @@ bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')
 workers = _int("GUNICORN_WORKERS", min(multiprocessing.cpu_count() * 2 + 1, 9))
 threads = _int("GUNICORN_THREADS", 4)
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+# Connections one worker holds at once (busy or kept alive); gunicorn's default is 1000.
+worker_connections = _int("GUNICORN_WORKER_CONNECTIONS", 1000)
 # Longer than one list resolve that waits on Kroger (timeouts and retries), shorter than a hung worker.
 timeout = _int("GUNICORN_TIMEOUT", 60)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)

@@ -23,7 +23,6 @@ stopped at the end; nothing leaves loopback. Not part of the tests.
 """
 
 import json
-import os
 import shlex
 import signal
 import subprocess
@@ -38,8 +37,8 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_load import _pg_tools_on_path, postgres, redis  # noqa: E402
 from bench_resolve_list import LINES  # noqa: E402
+from engines import AS_POSTGRES, postgres, redis  # noqa: E402
 from harness import ROOT, create_shopper, server, site  # noqa: E402
 
 FINISH_SECONDS = 120
@@ -130,18 +129,17 @@ def run_kroger_fault(name: str, api: Api, fault: dict, *, clear_after: float = 0
 @contextmanager
 def postgres_stopped(data: Path):
     """PostgreSQL stopped (immediate: as if it died) for the block, then started as it was."""
-    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
     # postmaster.opts holds the command line the cluster was started with: start it the same way.
     options = shlex.split((data / "postmaster.opts").read_text())[1:]
     options = [part for n, part in enumerate(options) if part != "-D" and (n == 0 or options[n - 1] != "-D")]
     subprocess.run(
-        [*as_postgres, "pg_ctl", "-D", str(data), "-m", "immediate", "stop"], check=True, capture_output=True
+        [*AS_POSTGRES, "pg_ctl", "-D", str(data), "-m", "immediate", "stop"], check=True, capture_output=True
     )
     try:
         yield
     finally:
         subprocess.run(
-            [*as_postgres, "pg_ctl", "-D", str(data), "-l", str(data.parent / "pg.log"), "-w", "-o",
+            [*AS_POSTGRES, "pg_ctl", "-D", str(data), "-l", str(data.parent / "pg.log"), "-w", "-o",
              shlex.join(options), "start"],
             check=True, capture_output=True,
         )  # fmt: skip
@@ -185,10 +183,9 @@ def run_postgres_outage(api: Api, data: Path) -> dict:
 def main() -> None:
     # A SIGTERM (timeout, Ctrl-C's cousin) still unwinds the ExitStack: everything started is stopped.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-    _pg_tools_on_path()
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-faults-")))
-        database_url = stack.enter_context(postgres(tmp)).rsplit("/", 1)[0] + "/postgres"
+        database_url = stack.enter_context(postgres(tmp, database="faults"))
         redis_url = stack.enter_context(redis(tmp))
         env = stack.enter_context(
             site(

@@ -21,18 +21,18 @@ loopback. Not part of the tests.
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from engines import postgres, redis, wait_for_port  # noqa: E402
 from harness import ROOT, free_port, sandbox_env, summary  # noqa: E402
 
 SETUP = """
@@ -74,86 +74,9 @@ ENDPOINTS = {
 }
 
 
-def _wait_for_port(port: int, process: subprocess.Popen | None = None, seconds: float = 30) -> None:
-    import socket
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise SystemExit(f"process exited early with code {process.returncode}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"nothing listening on 127.0.0.1:{port} after {seconds:.0f} s")
-
-
-@contextmanager
-def postgres(tmp: Path):
-    data, port = tmp / "pg", free_port()
-    tmp.chmod(0o777)
-    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    subprocess.run(
-        [*as_postgres, "initdb", "-D", str(data), "-A", "trust", "-U", "postgres"],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    options = f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
-    subprocess.run(
-        [*as_postgres, "pg_ctl", "-D", str(data), "-l", str(tmp / "pg.log"), "-w", "-o", options, "start"],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        yield f"postgres://postgres@127.0.0.1:{port}/shopper"
-    finally:
-        subprocess.run(
-            [*as_postgres, "pg_ctl", "-D", str(data), "-m", "immediate", "stop"],
-            check=False,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-
-
-@contextmanager
-def redis(tmp: Path):
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        _wait_for_port(port, process)
-        yield f"redis://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def _pg_tools_on_path() -> None:
-    if shutil.which("initdb"):
-        return
-    for candidate in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
-        os.environ["PATH"] = f"{candidate}:{os.environ['PATH']}"
-        return
-    raise SystemExit("PostgreSQL's initdb is not installed")
-
-
-def load(base: str, path: str, token: str, *, clients: int, total: int) -> dict:
-    """`total` GETs of `path` from `clients` threads, each on its own kept-alive connection."""
+def load(base: str, path: str, token: str, *, clients: int, total: int) -> tuple[list[float], float, int]:
+    """`total` GETs of `path` from `clients` threads, each on its own kept-alive connection;
+    returns the latencies (ms), the seconds it took and how many answers were not 200."""
     latencies: list[float] = []
     errors = []
     lock = threading.Lock()
@@ -180,8 +103,44 @@ def load(base: str, path: str, token: str, *, clients: int, total: int) -> dict:
         thread.start()
     for thread in threads:
         thread.join()
-    seconds = time.perf_counter() - started
-    return {"rps": round(len(latencies) / seconds, 1), "errors": len(errors), **summary(latencies)}
+    return latencies, time.perf_counter() - started, len(errors)
+
+
+def workers_cpu_seconds(server: subprocess.Popen) -> float:
+    """User + system CPU the gunicorn workers (the master's children) have used so far."""
+    children = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+    ticks = 0
+    for pid in children:
+        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(stat[11]) + int(stat[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def measure(server: subprocess.Popen, base: str, endpoints: dict, token: str, args) -> dict:
+    """Each endpoint in `args.rounds` rounds, interleaved (bare, user, …, bare, user, …), so a
+    change in the machine's other load touches every endpoint alike; fresh connections each round."""
+    per_round = max(args.requests // args.rounds, 1)
+    seen: dict[str, dict] = {
+        name: {"latencies": [], "seconds": 0.0, "errors": 0, "cpu": 0.0} for name in endpoints
+    }
+    for _ in range(args.rounds):
+        for name, path in endpoints.items():
+            cpu_before = workers_cpu_seconds(server)
+            latencies, seconds, errors = load(base, path, token, clients=args.clients, total=per_round)
+            figures = seen[name]
+            figures["cpu"] += workers_cpu_seconds(server) - cpu_before
+            figures["latencies"] += latencies
+            figures["seconds"] += seconds
+            figures["errors"] += errors
+    return {
+        name: {
+            "rps": round(len(figures["latencies"]) / figures["seconds"], 1),
+            "errors": figures["errors"],
+            "worker_cpu_ms_per_request": round(figures["cpu"] * 1000 / len(figures["latencies"]), 2),
+            **summary(figures["latencies"]),
+        }
+        for name, figures in seen.items()
+    }
 
 
 def main() -> None:
@@ -189,9 +148,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--requests", type=int, default=1500)
+    parser.add_argument("--requests", type=int, default=1500, help="per endpoint, over all rounds")
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    _pg_tools_on_path()
 
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-load-")))
@@ -213,18 +172,14 @@ def main() -> None:
             GUNICORN_WORKERS=str(args.workers),
             GUNICORN_THREADS=str(args.threads),
             GUNICORN_ACCESS_LOG="/dev/null",
+            # Steady state: no worker is recycled mid-measurement (gunicorn.conf.py's max_requests).
+            GUNICORN_MAX_REQUESTS="0",
+            # A worker takes no more connections than it has threads: the few kept-alive client
+            # connections spread over the workers as many clients' would, instead of all going
+            # to whichever worker woke first (which then serves them while the others idle).
+            GUNICORN_WORKER_CONNECTIONS=str(args.threads),
         )
         (tmp / "static").mkdir()
-        subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "import psycopg, sys; psycopg.connect(sys.argv[1], autocommit=True)"
-                ".execute('CREATE DATABASE shopper')",
-                database_url.rsplit("/", 1)[0] + "/postgres",
-            ],
-            check=True,
-        )
         manage = [sys.executable, str(ROOT / "manage.py")]
         subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, cwd=ROOT, check=True)
         list_id, token = (
@@ -243,14 +198,11 @@ def main() -> None:
             stderr=subprocess.DEVNULL,
         )
         stack.callback(lambda: (server.terminate(), server.wait(timeout=20)))
-        _wait_for_port(port, server)
+        wait_for_port(port, server)
         base = f"http://127.0.0.1:{port}"
         for path in endpoints.values():  # warm up every worker's connections and caches
             load(base, path, token, clients=args.clients, total=args.clients * 10)
-        results = {
-            name: load(base, path, token, clients=args.clients, total=args.requests)
-            for name, path in endpoints.items()
-        }
+        results = measure(server, base, endpoints, token, args)
 
     bare = results["bare"]["rps"]
     print(
@@ -260,10 +212,17 @@ def main() -> None:
                 "threads": args.threads,
                 "clients": args.clients,
                 "requests_per_endpoint": args.requests,
+                "rounds": args.rounds,
                 **results,
                 "ratio_user_vs_bare": round(results["user"]["rps"] / bare, 2),
                 "ratio_selections_vs_bare": round(results["selections"]["rps"] / bare, 2),
                 "ratio_list_vs_bare": round(results["list"]["rps"] / bare, 2),
+                # The same comparison by the server's own CPU: the client and engines left out.
+                "cpu_ratio_selections_vs_bare": round(
+                    results["bare"]["worker_cpu_ms_per_request"]
+                    / results["selections"]["worker_cpu_ms_per_request"],
+                    2,
+                ),
             },
             indent=2,
         )

@@ -14,10 +14,13 @@ import argparse
 import os
 import statistics
 import sys
+import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from engines import postgres  # noqa: E402
 from harness import ROOT, site  # noqa: E402
 
 BARE = "/api/_bench/bare"
@@ -37,10 +40,17 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--all", action="store_true", help="show every frame (Django's too)")
     parser.add_argument("--flat", action="store_true", help="time per function, not a call tree")
+    parser.add_argument("--postgres", action="store_true", help="a throwaway PostgreSQL, not SQLite")
     args = parser.parse_args()
     # The bench harness's throwaway sandbox site (migrated), served in this process with DEBUG off.
     overrides = {"DEBUG": "false", "ALLOWED_HOSTS": "testserver", "SECURE_SSL_REDIRECT": "false"}
-    with site("profile-api-", BENCH_BARE_VIEW="true", API_THROTTLE_RATE="1000000/min", **overrides) as env:
+    with ExitStack() as stack:
+        if args.postgres:  # the engine bench_load.py serves from
+            tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="profile-api-")))
+            overrides["DATABASE_URL"] = stack.enter_context(postgres(tmp))
+        env = stack.enter_context(
+            site("profile-api-", BENCH_BARE_VIEW="true", API_THROTTLE_RATE="1000000/min", **overrides)
+        )
         _configure(env)
         from bench_load import SETUP
         from django.db import connection

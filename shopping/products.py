@@ -51,6 +51,11 @@ def _image_url(value: Any) -> str:
     return url if len(url) <= LIMITS["image_url"] and url.startswith(("http://", "https://")) else ""
 
 
+def price_now(regular_price: Decimal | None, promo_price: Decimal | None) -> Decimal | None:
+    """What one costs now: the promo price while on sale, else the regular price."""
+    return promo_price or regular_price
+
+
 @dataclass(frozen=True)
 class ProductSnapshot:
     """A Kroger product as a line or a pick keeps it. Prices and stock are for one store."""
@@ -103,7 +108,7 @@ class ProductSnapshot:
     @property
     def price(self) -> Decimal | None:
         """What one costs now: the promo price when there is one, else the regular price."""
-        return self.promo_price or self.regular_price
+        return price_now(self.regular_price, self.promo_price)
 
     def as_dict(self) -> dict[str, Any]:
         """The snapshot as JSON keeps it (prices as strings), with the price one costs now."""
@@ -175,7 +180,7 @@ class ProductSnapshotFields(models.Model):
     @property
     def price(self) -> Decimal | None:
         """What one costs now: the promo price when there is one, else the regular price."""
-        return self.promo_price or self.regular_price
+        return price_now(self.regular_price, self.promo_price)
 
     @price.setter
     def price(self, value: Decimal | None) -> None:

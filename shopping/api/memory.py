@@ -166,14 +166,16 @@ class SelectionViewSet(viewsets.ModelViewSet):
         return [*super().get_throttles(), KrogerRateThrottle()]
 
     def get_queryset(self):
-        selections = Selection.objects.for_household(household_of(self.request.user)).select_related("owner")
-        if self.action == "list":
-            params = self.request.query_params
-            if "term" in params:
-                selections = selections.for_term(params["term"])
-            if "location_id" in params:
-                selections = selections.filter(location_id=params["location_id"])
-        return selections
+        if self.action != "list":
+            return Selection.objects.for_household(household_of(self.request.user)).select_related("owner")
+        # Read-only: plain rows of the caller's household, found in the one query.
+        selections = Selection.objects.for_member(self.request.user)
+        params = self.request.query_params
+        if "term" in params:
+            selections = selections.for_term(params["term"])
+        if "location_id" in params:
+            selections = selections.filter(location_id=params["location_id"])
+        return SelectionSerializer.rows(selections)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

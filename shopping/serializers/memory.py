@@ -2,9 +2,11 @@
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.validators import RegexValidator
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
@@ -12,6 +14,7 @@ from rest_framework.settings import api_settings
 from api_schema.strict import RefuseUnknownFields
 from shopping.models import Guidance, Selection, normalize_term
 from shopping.picking.reading import explain_line
+from shopping.products import price_now
 from shopping.serializers.household import PersonSerializer
 
 MAX_ID = 2**63 - 1
@@ -128,11 +131,26 @@ def _fast_representation(field):
         return _utc_iso
     if isinstance(field, serializers.DecimalField) and field.decimal_places == 2 and _to_string(field):
         return lambda value: format(value.quantize(_CENT), "f")
+    if isinstance(field, PersonSerializer):
+        return lambda person: {"id": person.id, "display_name": person.display_name}
     if type(field) is serializers.IntegerField:
         return int
     if isinstance(field, serializers.CharField) and not isinstance(field, serializers.ChoiceField):
         return str
     return field.to_representation
+
+
+class Person(NamedTuple):
+    """Who remembered a pick, as a plain row has it (a User has the same two attributes)."""
+
+    id: int
+    display_name: str
+
+
+def _shown_row(row: dict) -> dict:
+    row["price"] = price_now(row.pop("regular_price"), row.pop("promo_price"))
+    row["owner"] = Person(row.pop("owner_id"), row.pop("owner__display_name"))
+    return row
 
 
 class SelectionSerializer(RefuseUnknownFields, serializers.ModelSerializer):
@@ -208,11 +226,19 @@ class SelectionSerializer(RefuseUnknownFields, serializers.ModelSerializer):
                 for name, field in self.fields.items()
                 if not field.write_only
             ]
+        # A plain row from `rows()` (no model instance was built) or a Selection.
+        read = _shown_row(instance).__getitem__ if isinstance(instance, dict) else instance.__getattribute__
         row = {}
         for name, source, represent in plan:
-            value = getattr(instance, source)
+            value = read(source)
             row[name] = None if value is None else represent(value)
         return row
+
+    @staticmethod
+    def rows(selections: QuerySet[Selection]) -> QuerySet:
+        """The picks as plain rows this serializer reads like instances (the list endpoint's
+        biggest answer): just the columns it shows, with who remembered it joined in."""
+        return selections.values(*_ROW_COLUMNS)
 
     def validate_term(self, value: str) -> str:
         if not normalize_term(value):
@@ -235,3 +261,14 @@ class SelectionSerializer(RefuseUnknownFields, serializers.ModelSerializer):
                 {"term": ["You already have a pick for this term at this store; change or forget that one."]}
             )
         return attrs
+
+
+# What `SelectionSerializer.rows()` reads: the shown columns, the two prices `price` is made
+# from, and the member who remembered the pick (`added_by`).
+_ROW_COLUMNS = [
+    *(name for name in SelectionSerializer.Meta.fields if name not in ("price", "added_by")),
+    "regular_price",
+    "promo_price",
+    "owner_id",
+    "owner__display_name",
+]

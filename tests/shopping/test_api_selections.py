@@ -335,9 +335,23 @@ def test_the_fast_pick_representation_equals_drfs_generic_one(user):
     rows = Selection.objects.filter(pk__in=[pick.pk for pick in picks]).order_by("pk")
 
     fast = SelectionSerializer(list(rows.select_related("owner")), many=True).data
+    from_rows = SelectionSerializer(list(SelectionSerializer.rows(rows)), many=True).data
 
     assert fast == [serializers.ModelSerializer.to_representation(generic, pick) for pick in picks]
+    assert from_rows == fast
     assert fast[0]["price"] == "2.00" and fast[1]["price"] is None
+
+
+def test_the_listed_picks_show_the_sale_price_and_who_remembered_each(api_client, user):
+    user.display_name = "Robin"
+    user.save()
+    SelectionFactory(owner=user, term="milk", regular_price=Decimal("3.99"), promo_price=Decimal("3.50"))
+    SelectionFactory(owner=user, term="eggs", regular_price=Decimal("2.49"), promo_price=None)
+
+    listed = api_client.get("/api/selections").json()["results"]
+
+    assert {pick["term"]: pick["price"] for pick in listed} == {"milk": "3.50", "eggs": "2.49"}
+    assert [pick["added_by"] for pick in listed] == [{"id": user.pk, "display_name": "Robin"}] * 2
 
 
 def test_a_list_that_fits_on_one_page_is_counted_without_a_count_query(
