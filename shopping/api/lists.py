@@ -214,6 +214,7 @@ class ShoppingListViewSet(
                 shopping_list=shopping_list,
                 item_ids=serializer.validated_data.get("item_ids"),
                 background=background,
+                requested_by=request.user.pk,
             )
         except resolving.ResolveInProgress as exc:
             body = {"code": exc.code, "detail": str(exc), "progress": exc.progress}

@@ -118,15 +118,18 @@ def resolve_list(
     item_ids: list[int] | None = None,
     workers: int | None = None,
     background: bool = False,
+    requested_by: int | None = None,
 ) -> None:
     """Resolve the list's pending lines (or exactly `item_ids`) within `LIST_RESOLVE_DEADLINE_S`,
     or all of them in the `resolve_list_lines` task when `background`.
 
-    Lines the deadline leaves pending go to the background worker when there is one. Raises
-    ResolveInProgress when another resolve holds the list.
+    Lines the deadline leaves pending go to the background worker when there is one, whose
+    Kroger calls are charged to `requested_by` (the asking member's user ID; the request's own
+    calls are charged by the budget middleware). Raises ResolveInProgress when another resolve
+    holds the list.
     """
     lease = take_lease(shopping_list)
-    if background and _hand_on(lease, item_ids):
+    if background and _hand_on(lease, item_ids, requested_by):
         return
     handed_on = False
     try:
@@ -136,19 +139,21 @@ def resolve_list(
             )
         # Slow lines, and lines Kroger failed on (a 429 burst, a 5xx), are the worker's to finish.
         unfinished = [item.pk for item in resolved if item.status in RESOLVABLE]
-        handed_on = bool(unfinished) and background_worker_available() and _hand_on(lease, unfinished)
+        handed_on = (
+            bool(unfinished) and background_worker_available() and _hand_on(lease, unfinished, requested_by)
+        )
     finally:
         if not handed_on:
             lease.release()
 
 
-def _hand_on(lease: Lease, item_ids: list[int] | None) -> bool:
+def _hand_on(lease: Lease, item_ids: list[int] | None, requested_by: int | None) -> bool:
     """Queue the `resolve_list_lines` task with this hold; False when the broker cannot be reached
     (the caller then resolves here, within the deadline, rather than fail)."""
     from shopping.tasks import resolve_list_lines  # the tasks module imports the services
 
     try:
-        resolve_list_lines.delay(lease.list_id, lease.token, item_ids)
+        resolve_list_lines.delay(lease.list_id, lease.token, item_ids, requested_by)
     except KombuOperationalError:
         logger.warning("Broker unreachable: list %s is resolved in the request instead", lease.list_id)
         return False

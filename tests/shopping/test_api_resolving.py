@@ -178,7 +178,7 @@ def test_on_a_worker_lines_kroger_failed_are_retried_with_backoff(shopper, kroge
         outcome = resolve_list_lines.run(*args)  # what the worker does when the retry comes due
 
     assert failed == {"error"}
-    assert args == (shopping_list.pk, "", sorted(shopping_list.items.values_list("pk", flat=True)))
+    assert args == (shopping_list.pk, "", sorted(shopping_list.items.values_list("pk", flat=True)), None)
     assert countdown == 5
     assert outcome == "done"
     assert "error" not in set(shopping_list.items.values_list("status", flat=True))

@@ -243,3 +243,26 @@ def test_a_resolve_that_read_a_line_before_a_members_edit_leaves_the_edit_alone(
     assert (after_the_stale_resolve.quantity, after_the_stale_resolve.status) == (3, "pending")
     assert after_the_stale_resolve.version == edited.json()["version"]
     assert (picked["status"], picked["quantity"]) == ("resolved", 3)
+
+
+def test_a_background_resolve_spends_the_asking_members_kroger_budget_not_the_owners(couple, settings):
+    from django.core.cache import cache
+
+    from kroger.quota import ShopperBudget
+    from shopping.middleware import budget_key
+
+    settings.KROGER_DAILY_BUDGET_PER_USER = 100
+    alex, sam = couple
+    created = _api(alex).post("/api/lists", {"text": "whole milk\nbutter", "name": "Weekly"}, format="json")
+
+    def used(user) -> int:
+        return ShopperBudget(cache, budget_key(user.pk), settings.KROGER_DAILY_BUDGET_PER_USER).used_today()
+
+    before = used(alex), used(sam)
+    asked = _api(sam).post(f"/api/lists/{created.json()['id']}/resolve", {"background": True}, format="json")
+    done = _api(sam).get(f"/api/lists/{created.json()['id']}").json()
+
+    assert asked.status_code == 202
+    assert done["progress"]["looking"] == 0  # no broker here: the task ran at once
+    assert used(sam) > before[1]
+    assert used(alex) == before[0]
