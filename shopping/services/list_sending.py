@@ -18,12 +18,7 @@ from kroger.gateway import get_client
 from kroger.schemas import CartItem
 from shopping.models import CartSend, ListItem, ShoppingList
 from shopping.picking.scoring import not_sold_here
-from shopping.services.cart import (
-    delivers_in_background,
-    mark_list_lines_sent,
-    queue_cart_send,
-    send_items_to_cart,
-)
+from shopping.services.cart import send_items_to_cart
 
 
 class ConfirmationRequired(Exception):
@@ -228,19 +223,10 @@ def send_list_to_cart(*, shopping_list: ShoppingList, user, confirm: bool = Fals
         {"item_id": line.item.pk, "product_id": line.item.product_id, "quantity": line.item.quantity}
         for line in plan.lines
     ]
-    deliver = queue_cart_send if delivers_in_background() else send_items_to_cart
-    try:
-        cart_send = deliver(
-            user=user, items=cart_items, idempotency_key=key, shopping_list=shopping_list, list_lines=lines
-        )
-    finally:
-        # Kroger may have taken some batches before failing: those lines count as sent.
-        sent_id = (
-            CartSend.objects.filter(owner=user, idempotency_key=key).values_list("pk", flat=True).first()
-        )
-        if sent_id is not None:
-            mark_list_lines_sent(sent_id)
-            shopping_list.refresh_from_db(fields=["last_sent_at", "updated_at"])
+    cart_send = send_items_to_cart(
+        user=user, items=cart_items, idempotency_key=key, shopping_list=shopping_list, list_lines=lines
+    )
+    shopping_list.refresh_from_db(fields=["last_sent_at", "updated_at"])  # marked sent by the ledger
     return SendResult(plan=plan, cart_send=cart_send)
 
 

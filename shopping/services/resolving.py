@@ -15,24 +15,21 @@
   one (`make run`, the tests) resolving again finishes them.
 """
 
-import logging
 import secrets
 import time
 from dataclasses import dataclass, field
 
-from celery import current_app
 from django.conf import settings
 from django.db import transaction
-from kombu.exceptions import OperationalError as KombuOperationalError
 
 from kroger.http import time_budget
 from shopping.models import ListItem, ListProgress, ShoppingList, normalize_term
+from shopping.services.background import background_worker_available, hand_to_worker
 from shopping.services.lists import resolve_items
 from shopping.services.memory import find_selections
 
 RESOLVABLE = (ListItem.Status.PENDING, ListItem.Status.ERROR)
 RENEWALS_PER_LEASE = 4
-logger = logging.getLogger("shopping.resolving")
 
 
 class ResolveInProgress(Exception):
@@ -83,11 +80,6 @@ def take_lease(shopping_list: ShoppingList, *, takeover: str = "") -> Lease:
     if not taken:
         raise ResolveInProgress(shopping_list)
     return lease
-
-
-def background_worker_available() -> bool:
-    """Whether tasks go to a broker (a worker elsewhere runs them) rather than run right here."""
-    return bool(settings.CELERY_BROKER_URL) and not current_app.conf.task_always_eager
 
 
 def _chosen(shopping_list: ShoppingList, item_ids: list[int] | None) -> list[ListItem]:
@@ -152,12 +144,7 @@ def _hand_on(lease: Lease, item_ids: list[int] | None, requested_by: int | None)
     (the caller then resolves here, within the deadline, rather than fail)."""
     from shopping.tasks import resolve_list_lines  # the tasks module imports the services
 
-    try:
-        resolve_list_lines.delay(lease.list_id, lease.token, item_ids, requested_by)
-    except KombuOperationalError:
-        logger.warning("Broker unreachable: list %s is resolved in the request instead", lease.list_id)
-        return False
-    return True
+    return hand_to_worker(resolve_list_lines, lease.list_id, lease.token, item_ids, requested_by)
 
 
 def resolve_line(*, item: ListItem) -> list[ListItem]:

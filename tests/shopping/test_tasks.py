@@ -12,7 +12,7 @@ from celery.exceptions import Retry
 from accounts.access import household_of
 from kroger.errors import KrogerCartOutcomeUnknown
 from shopping.models import CartSend
-from shopping.services.cart import queue_cart_send
+from shopping.services.cart import send_items_to_cart
 from shopping.tasks import refresh_remembered_picks, remembered_stock, send_cart
 from tests.factories import SelectionFactory
 from tests.kroger.kroger_fakes import payload
@@ -71,7 +71,7 @@ def test_a_queued_cart_send_is_retried_after_a_429_and_adds_once(
     kroger_cart.add(responses.PUT, CART_ADD, status=204)
 
     with django_capture_on_commit_callbacks(execute=True):
-        send = queue_cart_send(user=user, items=ITEMS, idempotency_key="k-1")
+        send = send_items_to_cart(user=user, items=ITEMS, idempotency_key="k-1", background=True)
 
     send.refresh_from_db()
     assert send.status == CartSend.Status.SUCCEEDED
@@ -86,7 +86,7 @@ def test_a_send_whose_outcome_kroger_left_unknown_is_never_retried(
     kroger_cart.add(responses.PUT, CART_ADD, status=204)
 
     with django_capture_on_commit_callbacks(execute=True):
-        send = queue_cart_send(user=user, items=ITEMS, idempotency_key="k-2")
+        send = send_items_to_cart(user=user, items=ITEMS, idempotency_key="k-2", background=True)
     again = send_cart.delay(send.pk).get()
 
     send.refresh_from_db()
@@ -98,7 +98,7 @@ def test_a_send_whose_outcome_kroger_left_unknown_is_never_retried(
 def test_running_a_finished_send_again_calls_nobody(kroger_cart, user, django_capture_on_commit_callbacks):
     kroger_cart.add(responses.PUT, CART_ADD, status=204)
     with django_capture_on_commit_callbacks(execute=True):
-        send = queue_cart_send(user=user, items=ITEMS, idempotency_key="k-3")
+        send = send_items_to_cart(user=user, items=ITEMS, idempotency_key="k-3", background=True)
 
     results = [send_cart.delay(send.pk).get() for _ in range(3)]
 
