@@ -160,7 +160,7 @@ def plan_send(shopping_list: ShoppingList, items: list[ListItem] | None = None) 
     return plan
 
 
-def recently_sent(shopping_list: ShoppingList, lines: list[SendLine], user=None) -> list[RecentSend]:
+def recently_sent(shopping_list: ShoppingList, lines: list[SendLine], *, user) -> list[RecentSend]:
     """The lines about to be sent whose product anyone in the list's household sent to their cart
     from another list within RECENT_SEND_HOURS (one query). `user` is who is about to send."""
     wanted = {line.item.product_id: line.item for line in lines}
@@ -185,7 +185,7 @@ def recently_sent(shopping_list: ShoppingList, lines: list[SendLine], user=None)
                     item=wanted[upc], product_id=upc, quantity=int(row.get("quantity") or 0),
                     sent_at=send.completed_at or send.created_at, list_id=send.shopping_list_id,
                     list_name=str(send.shopping_list), sent_by=display_name(send.owner),
-                    by_you=user is None or send.owner_id == user.pk,
+                    by_you=send.owner_id == user.pk,
                 )  # fmt: skip
     return [found[line.item.product_id] for line in lines if line.item.product_id in found]
 
@@ -203,7 +203,7 @@ def send_list_to_cart(*, shopping_list: ShoppingList, user, confirm: bool = Fals
     if not plan.lines:
         return SendResult(plan=plan)
     if not confirm:
-        recent = recently_sent(shopping_list, plan.lines, user)
+        recent = recently_sent(shopping_list, plan.lines, user=user)
         if recent:
             raise RecentlySent(recent, plan)
     if shopping_list.last_sent_at and not confirm:

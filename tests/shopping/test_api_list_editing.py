@@ -340,9 +340,19 @@ def test_old_or_failed_sends_and_the_same_list_do_not_count(api, shopper):
     from shopping.services import lists as list_services
 
     shopping_list = ShoppingList.objects.get(pk=list_id)
-    assert list_services.recently_sent(shopping_list, list_services.plan_send(shopping_list).lines) == []
+    assert (
+        list_services.recently_sent(shopping_list, list_services.plan_send(shopping_list).lines, user=shopper)
+        == []
+    )
     CartSendFactory(owner=shopper, shopping_list=other, status=CartSend.Status.SUCCEEDED)
-    assert len(list_services.recently_sent(shopping_list, list_services.plan_send(shopping_list).lines)) == 1
+    assert (
+        len(
+            list_services.recently_sent(
+                shopping_list, list_services.plan_send(shopping_list).lines, user=shopper
+            )
+        )
+        == 1
+    )
 
 
 # --- Honest totals --------------------------------------------------------------------------
