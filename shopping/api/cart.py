@@ -99,7 +99,8 @@ class CartAddView(KrogerProxyView):
                 "configured): the send is queued, `status` is `pending`. Read its outcome at the "
                 "`Location` header's URL (`GET /api/cart/sends/{id}`): `succeeded`, `failed` (with "
                 "`error_code` and `error_message`) or `unknown`. Kroger's 429 and 5xx are retried there "
-                "with backoff; the ledger makes sure nothing is added twice.",
+                "with backoff; the ledger makes sure nothing is added twice. Where the broker cannot be "
+                "reached the send is delivered in the request instead: 201 (or the Kroger error).",
             ),
             200: OpenApiResponse(
                 CartSendSerializer, description="A repeated Idempotency-Key: the original send."

@@ -185,8 +185,9 @@ class ShoppingListViewSet(
         "on Kroger: lines not done by then stay `pending` with the reason “Kroger is slow — still trying” "
         "and the background worker finishes them (where none runs, resolve again). "
         '`{"background": true}` answers 202 at once and resolves in the background worker: read the list '
-        "(`progress`, `resolving`) to follow it. While another resolve runs the answer is 409 "
-        "`resolve_in_progress` with the list's progress.",
+        "(`progress`, `resolving`) to follow it; where the broker cannot be reached the lines are "
+        "resolved in the request instead (within the deadline) and the 202 shows them. While another "
+        "resolve runs the answer is 409 `resolve_in_progress` with the list's progress.",
         parameters=[LIST_ID],
         request=ResolveSerializer,
         responses={
