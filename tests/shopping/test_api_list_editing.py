@@ -11,10 +11,9 @@ from django.utils import timezone
 
 from shopping.models import CartSend, ListItem, ShoppingList
 from tests.factories import CartSendFactory, ListItemFactory, SelectionFactory, ShoppingListFactory
+from tests.helpers import STORE
 
 pytestmark = pytest.mark.django_db
-
-STORE = "01400943"
 
 
 def create(api, text, name="Weekly"):

@@ -20,7 +20,6 @@ from tests.kroger.kroger_fakes import payload
 
 pytestmark = pytest.mark.django_db
 
-STORE = "01400943"
 BASE = "https://kroger.sandbox.test"
 SLOW = "Kroger is slow — still trying"
 FIVE_LINES = "whole milk\norganic bananas\na dozen eggs\nbutter\ncoffee"

@@ -12,10 +12,10 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from kroger.sandbox import store as sandbox_store
+from tests.helpers import STORE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-STORE = "01400943"
 SLOW = "Kroger is slow — still trying"
 FIVE_LINES = "whole milk\norganic bananas\na dozen eggs\nbutter\ncoffee"
 WORKER_SECONDS = 90  # a loaded CI machine: the worker's start-up plus five searches

@@ -12,11 +12,10 @@ import pytest
 
 from shopper.celery import app as celery_app
 from shopping.models import CartSend
-from tests.conftest import free_port
+from tests.helpers import STORE, free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-STORE = "01400943"
 MILK = "0001111041700"
 
 

@@ -15,13 +15,12 @@ from shopping.models import CartSend
 from shopping.services.cart import send_items_to_cart
 from shopping.tasks import refresh_remembered_picks, remembered_stock, send_cart
 from tests.factories import SelectionFactory
-from tests.helpers import on_a_worker
+from tests.helpers import OTHER_STORE, STORE, on_a_worker
 from tests.kroger.kroger_fakes import payload
 
 pytestmark = pytest.mark.django_db
 
 BASE = "https://kroger.sandbox.test"
-STORE, OTHER_STORE = "01400943", "01400376"
 CART_ADD = f"{BASE}/v1/cart/add"
 ITEMS = [{"upc": "0001111041700", "quantity": 2, "modality": "PICKUP"}]
 
