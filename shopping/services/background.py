@@ -1,8 +1,8 @@
 """Where background work runs: on a Celery worker behind a broker, or right here.
 
 Without `CELERY_BROKER_URL` the settings make every task eager (`make run`, the quick tests), so
-`task_always_eager` alone says whether a worker elsewhere takes the work; tests that play the
-worker switch that flag, never the URL. A broker that is configured but cannot be reached is
+`task_always_eager` alone says whether a worker elsewhere takes the work (tests that play the
+worker switch that flag). A broker that is configured but cannot be reached is
 not a reason to fail a shopper's request: `hand_to_worker` says so and the caller does the work
 itself (resolving within its deadline, delivering a cart send), logging a warning.
 """

@@ -157,7 +157,9 @@ def send_items_to_cart(
     send.queued = background and not send.replayed
     if send.queued:
         transaction.on_commit(lambda: _queue_or_deliver_here(send))
-    if send.replayed or send.queued:
+        return send
+    if send.replayed:
+        _mark_list_lines(send)  # a no-op unless whoever sent it stopped before marking them
         return send
     return _deliver_here(send)
 
@@ -174,8 +176,12 @@ def _deliver_here(send: CartSend) -> CartSend:
     try:
         return _deliver(send)
     finally:
-        if send.list_lines:
-            mark_list_lines_sent(send.pk)  # Kroger may have taken some batches before failing
+        _mark_list_lines(send)  # Kroger may have taken some batches before failing
+
+
+def _mark_list_lines(send: CartSend) -> None:
+    if send.list_lines:
+        mark_list_lines_sent(send.pk)
 
 
 def _deliver(send: CartSend) -> CartSend:
