@@ -119,16 +119,14 @@ def rename_household(*, household: Household, name: str) -> Household:
     return household
 
 
-def move_into(*, membership: Membership, household: Household) -> Household:
-    """Make the member a member of `household`, joined now; returns the household they left
-    (whose ownership passes on if they owned it and others stay). Call inside a transaction."""
-    old = membership.household
-    was_owner = membership.is_owner
-    membership.household, membership.role, membership.joined_at = (
-        household,
-        Membership.Role.MEMBER,
-        timezone.now(),
-    )
+def move_into(
+    *, membership: Membership, household: Household, role: str = Membership.Role.MEMBER
+) -> Household:
+    """Make the member a member of `household` (as `role`), joined now; returns the household
+    they left (whose ownership passes on if they owned it and others stay). Call inside a
+    transaction."""
+    old, was_owner = membership.household, membership.is_owner
+    membership.household, membership.role, membership.joined_at = household, role, timezone.now()
     membership.save(update_fields=["household", "role", "joined_at"])
     if was_owner:
         _hand_over(old)
@@ -163,13 +161,7 @@ def leave_household(*, membership: Membership) -> Membership:
         raise MembershipConflict(
             "You're the only one in this household, so there is no one to leave it to.", code="last_member"
         )
-    old, was_owner = membership.household, membership.is_owner
-    membership.household = Household.objects.create()
-    membership.role, membership.joined_at = Membership.Role.OWNER, timezone.now()
-    membership.save(update_fields=["household", "role", "joined_at"])
-    if was_owner:
-        _hand_over(old)
-    remember_membership(membership.user, membership)
+    move_into(membership=membership, household=Household.objects.create(), role=Membership.Role.OWNER)
     return membership
 
 

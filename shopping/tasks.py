@@ -115,13 +115,20 @@ def refresh_store_picks(self, location_id: str) -> int:
 
 
 @shared_task(bind=True, name="shopping.tasks.resolve_list_lines", max_retries=4)
-def resolve_list_lines(self, list_id: int, lease: str = "", item_ids: list[int] | None = None) -> str:
+def resolve_list_lines(
+    self,
+    list_id: int,
+    lease: str = "",
+    item_ids: list[int] | None = None,
+    requested_by: int | None = None,
+) -> str:
     """Resolve a list's pending and failed lines (of `item_ids` only, when given), taking over
     the hold `lease` that the request handed on, or a free or expired one.
 
     Idempotent: picked lines are left alone, and while another resolve holds the list this does
     nothing but look again once that hold would have run out (its holder may have been killed).
-    Kroger calls count against the owner's daily budget.
+    Kroger calls count against the daily budget of the member who asked (`requested_by`, a user
+    ID); a message queued without one (before members could ask) charges the list's owner.
     Lines Kroger failed on are retried with backoff (not when run eagerly). Returns what happened.
     """
     shopping_list = ShoppingList.objects.filter(pk=list_id).first()
@@ -139,17 +146,20 @@ def resolve_list_lines(self, list_id: int, lease: str = "", item_ids: list[int] 
         # Usually a live resolve that finishes these lines; but it may be a killed worker whose
         # hold has not run out yet: look again once it would have (a no-op if all is picked).
         if not self.request.is_eager and self.request.retries < self.max_retries:
-            raise self.retry(args=(list_id, "", item_ids), countdown=settings.LIST_RESOLVE_LEASE_S) from None
+            raise self.retry(
+                args=(list_id, "", item_ids, requested_by), countdown=settings.LIST_RESOLVE_LEASE_S
+            ) from None
         return "busy"
     try:
-        with spending_for(lambda: budget_key(shopping_list.owner_id)):
+        spender = budget_key(requested_by or shopping_list.owner_id)
+        with spending_for(lambda: spender):
             resolved = resolve_held(shopping_list=shopping_list, lease=held, item_ids=item_ids)
     finally:
         held.release()
     unresolved = [item.pk for item in resolved if item.status in RESOLVABLE]
     if unresolved and not self.request.is_eager and self.request.retries < self.max_retries:
         countdown = min(RESOLVE_RETRY_SECONDS * 2**self.request.retries, BACKOFF_CAP_SECONDS)
-        raise self.retry(args=(list_id, "", unresolved), countdown=countdown)
+        raise self.retry(args=(list_id, "", unresolved, requested_by), countdown=countdown)
     return "unresolved" if unresolved else "done"
 
 

@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 from kroger.sandbox import store as sandbox_store
 
 from .factories import UserFactory
+from .helpers import SAM, free_port
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # there are still synchronous, so tell Django not to refuse them.
@@ -88,7 +89,7 @@ def kroger_sandbox(settings):
         yield sandbox_store
 
 
-SANDBOX_SHOPPER_ID = "53990804-cfd1-43f3-8256-bdc9817a4fd0"  # "Sam Sandbox" in shoppers.json
+SANDBOX_SHOPPER_ID = SAM  # "Sam Sandbox" in shoppers.json
 
 
 @pytest.fixture
@@ -121,12 +122,6 @@ def connect_kroger(settings):
 
 
 # --- Real engines on loopback -------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

@@ -10,17 +10,15 @@ from playwright.sync_api import expect
 
 from kroger.sandbox import store as sandbox_store
 from tests.browser_steps import paste, row, swap_to_second_alternative
+from tests.helpers import ALEX, SAM, STORE
 
 pytestmark = pytest.mark.browser
-
-SAM = "53990804-cfd1-43f3-8256-bdc9817a4fd0"  # "Sam Sandbox", the consent page's first shopper
-ALEX = "8d3c5e0a-2f4b-4c1e-9a7d-61b0c2e4f9a1"  # "Alex Tester"
 
 
 def name_and_store(page, name):
     page.get_by_role("textbox", name="What should we call you?").fill(name)
     page.get_by_role("button", name="Save", exact=True).click()
-    page.get_by_label("Store location ID").fill("01400943")
+    page.get_by_label("Store location ID").fill(STORE)
     page.get_by_role("button", name="Choose store").click()
     expect(page.locator("#store-name")).to_have_text("Kroger - Over-the-Rhine")
 

@@ -11,10 +11,10 @@ from kroger.sandbox import store as sandbox_store
 from shopping.models import Guidance, Selection, ShoppingList
 from tests.browser_steps import paste, row, swap_to_second_alternative
 from tests.factories import ListItemFactory, ShoppingListFactory, UserFactory
+from tests.helpers import SAM, STORE
 
 pytestmark = pytest.mark.browser
 
-SAM = "53990804-cfd1-43f3-8256-bdc9817a4fd0"  # the sandbox's first test shopper
 # Lines with one obvious pick at the sandbox store ("milk" alone needs a choice: whole or 2%?).
 LIST = "whole milk\norganic bananas\na dozen eggs"
 
@@ -25,7 +25,7 @@ def test_paste_resolve_swap_remember_send_and_paste_again(page):
     page.goto("/")
     page.get_by_role("link", name="Connect with Kroger").click()
     page.get_by_role("button", name="Approve").click()
-    page.get_by_label("Store location ID").fill("01400943")
+    page.get_by_label("Store location ID").fill(STORE)
     page.get_by_role("button", name="Choose store").click()
     expect(page.locator("#store-name")).to_have_text("Kroger - Over-the-Rhine")
 
@@ -71,13 +71,13 @@ def test_paste_resolve_swap_remember_send_and_paste_again(page):
 
 
 def test_settling_a_flagged_line_offers_to_remember_it_in_place(page, live_site):
-    shopper = UserFactory(preferred_location_id="01400943")
+    shopper = UserFactory(preferred_location_id=STORE)
     client = Client()
     client.force_login(shopper)
     page.context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_site.url}]
     )
-    shopping_list = ShoppingListFactory(owner=shopper, location_id="01400943")
+    shopping_list = ShoppingListFactory(owner=shopper, location_id=STORE)
     ListItemFactory(
         shopping_list=shopping_list, raw_text="cereal", term="cereal", status="needs_choice",
         source="rules", product_id="0001600027528", brand="General Mills", regular_price="4.29",

@@ -5,6 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.helpers import STORE
+
 pytestmark = pytest.mark.browser
 
 
@@ -21,7 +23,7 @@ def test_connect_choose_store_and_sign_out(page):
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     expect(page.get_by_text("Kroger connected")).to_be_visible()
 
-    page.get_by_label("Store location ID").fill("01400943")
+    page.get_by_label("Store location ID").fill(STORE)
     page.get_by_role("button", name="Choose store").click()
     expect(page.locator("#store-name")).to_have_text("Kroger - Over-the-Rhine")
 

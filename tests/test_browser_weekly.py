@@ -11,10 +11,9 @@ from kroger.sandbox import store as sandbox_store
 from shopping.models import ShoppingList
 from tests.browser_steps import paste, row
 from tests.factories import UserFactory
+from tests.helpers import STORE
 
 pytestmark = pytest.mark.browser
-
-STORE = "01400943"
 
 
 def test_a_week_on_a_phone(browser, live_site, connect_kroger):

@@ -1,43 +1,9 @@
 """Production configuration: `check --deploy` passes, and the site refuses to start half-configured."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
-from cryptography.fernet import Fernet
 from django.core.checks import run_checks
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def production_env(tmp_path, **overrides) -> dict[str, str]:
-    """Production-like values. Every relevant name is set, so a developer's .env cannot mask one."""
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "shopper.settings",
-        "DEBUG": "false",
-        "SECRET_KEY": "k3Jd9!qPz-prod-like-secret-Xw7tV2mN8bR4yL6hC1fG5sA0eU3iO9pZ_+",
-        "TOKEN_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        "ALLOWED_HOSTS": "shop.example.com",
-        "KROGER_CLIENT_ID": "personal-shopper-prod-4c1b",
-        "KROGER_CLIENT_SECRET": "Zx8-real-looking-client-secret-Qp2",
-        "KROGER_REDIRECT_URI": "https://shop.example.com/auth/callback",
-        "KROGER_SANDBOX": "false",
-        "KROGER_API_BASE_URL": "https://api.kroger.com",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
-        "SITE_URL": "https://shop.example.com",
-    }
-    env.update(overrides)
-    return env
-
-
-def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
-        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
-    )
+from tests.helpers import production_env, run
 
 
 def test_check_deploy_passes_with_production_values(tmp_path):

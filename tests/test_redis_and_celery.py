@@ -13,7 +13,7 @@ from django.core.cache.backends.redis import RedisCache
 from kroger.errors import KrogerDailyLimitReached
 from kroger.quota import QuotaGuard
 from shopper.celery import app as celery_app
-from tests.test_deploy import production_env, run
+from tests.helpers import production_env, run
 
 
 def test_cache_url_redis_selects_djangos_redis_cache(tmp_path):

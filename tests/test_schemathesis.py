@@ -34,6 +34,7 @@ from tests.factories import (
     ShoppingListFactory,
     UserFactory,
 )
+from tests.helpers import STORE
 
 schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
 # NUL characters are refused in every text field (PostgreSQL cannot store them); the schema does
@@ -91,7 +92,7 @@ def two_shoppers(db, settings, kroger_sandbox):
     }
     shoppers = []
     for name in ("alice", "bob"):
-        user = UserFactory(username=name, preferred_location_id="01400943")
+        user = UserFactory(username=name, preferred_location_id=STORE)
         KrogerTokenFactory(user=user)
         ApiTokenFactory(user=user, secret=f"ps_schemathesis-{name}")
         marker = f"private-to-{name}"

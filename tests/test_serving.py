@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.test_deploy import ROOT, production_env, run
+from tests.helpers import ROOT, production_env, run
 
 # Run with production settings after collectstatic: fetch a site file and a Swagger UI file.
 FETCH_STATIC = """

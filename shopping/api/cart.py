@@ -17,8 +17,6 @@ from shopping.serializers.catalogue import ApiErrorSerializer
 from shopping.services.cart import (
     CartSendInProgress,
     IdempotencyKeyReused,
-    delivers_in_background,
-    queue_cart_send,
     send_items_to_cart,
 )
 
@@ -101,7 +99,8 @@ class CartAddView(KrogerProxyView):
                 "configured): the send is queued, `status` is `pending`. Read its outcome at the "
                 "`Location` header's URL (`GET /api/cart/sends/{id}`): `succeeded`, `failed` (with "
                 "`error_code` and `error_message`) or `unknown`. Kroger's 429 and 5xx are retried there "
-                "with backoff; the ledger makes sure nothing is added twice.",
+                "with backoff; the ledger makes sure nothing is added twice. Where the broker cannot be "
+                "reached the send is delivered in the request instead: 201 (or the Kroger error).",
             ),
             200: OpenApiResponse(
                 CartSendSerializer, description="A repeated Idempotency-Key: the original send."
@@ -127,10 +126,10 @@ class CartAddView(KrogerProxyView):
             raise ValidationError({IDEMPOTENCY_HEADER: ["Use at most 100 characters."]})
         payload = CartAddSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        background = delivers_in_background()
-        deliver = queue_cart_send if background else send_items_to_cart
         try:
-            send = deliver(user=request.user, items=payload.validated_data["items"], idempotency_key=key)
+            send = send_items_to_cart(
+                user=request.user, items=payload.validated_data["items"], idempotency_key=key
+            )
         except (IdempotencyKeyReused, CartSendInProgress) as exc:
             return Response({"code": exc.code, "detail": exc.message}, status=status.HTTP_409_CONFLICT)
         except KrogerCartOutcomeUnknown as exc:
@@ -139,7 +138,7 @@ class CartAddView(KrogerProxyView):
             return response
         if send.replayed:
             return Response(CartSendSerializer(send).data)
-        if background:
+        if send.queued:
             location = reverse("catalogue:api-cart-send-detail", kwargs={"pk": send.pk})
             body = CartSendSerializer(send).data
             return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": location})

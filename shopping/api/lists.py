@@ -185,8 +185,9 @@ class ShoppingListViewSet(
         "on Kroger: lines not done by then stay `pending` with the reason “Kroger is slow — still trying” "
         "and the background worker finishes them (where none runs, resolve again). "
         '`{"background": true}` answers 202 at once and resolves in the background worker: read the list '
-        "(`progress`, `resolving`) to follow it. While another resolve runs the answer is 409 "
-        "`resolve_in_progress` with the list's progress.",
+        "(`progress`, `resolving`) to follow it; where the broker cannot be reached the lines are "
+        "resolved in the request instead (within the deadline) and the 202 shows them. While another "
+        "resolve runs the answer is 409 `resolve_in_progress` with the list's progress.",
         parameters=[LIST_ID],
         request=ResolveSerializer,
         responses={
@@ -214,6 +215,7 @@ class ShoppingListViewSet(
                 shopping_list=shopping_list,
                 item_ids=serializer.validated_data.get("item_ids"),
                 background=background,
+                requested_by=request.user.pk,
             )
         except resolving.ResolveInProgress as exc:
             body = {"code": exc.code, "detail": str(exc), "progress": exc.progress}

@@ -30,6 +30,7 @@ from kroger.errors import KrogerCartOutcomeUnknown, KrogerError
 from kroger.gateway import get_client
 from kroger.schemas import CartItem
 from shopping.models import CartSend, ListItem, ShoppingList
+from shopping.services.background import background_worker_available, hand_to_worker
 
 BATCH_SIZE = 25
 
@@ -74,12 +75,17 @@ def _claim_existing(*, user, idempotency_key: str, items: list[dict[str, Any]]) 
         if send.status != CartSend.Status.FAILED:
             send.replayed = True
             return send
-        send.status = CartSend.Status.PENDING
-        send.error_code = send.error_message = ""
-        send.completed_at = None
-        send.save(update_fields=["status", "error_code", "error_message", "completed_at"])
+        _reopen(send)
         send.replayed = False
         return send
+
+
+def _reopen(send: CartSend) -> None:
+    """A failed send goes again: pending, its error cleared (items already added stay added)."""
+    send.status = CartSend.Status.PENDING
+    send.error_code = send.error_message = ""
+    send.completed_at = None
+    send.save(update_fields=["status", "error_code", "error_message", "completed_at"])
 
 
 def _record_or_claim(*, user, items, idempotency_key: str, shopping_list, list_lines=()) -> CartSend:
@@ -124,25 +130,58 @@ def send_items_to_cart(
     idempotency_key: str = "",
     shopping_list: ShoppingList | None = None,
     list_lines: Iterable[dict[str, Any]] = (),
+    background: bool | None = None,
 ) -> CartSend:
     """Add items to the shopper's Kroger cart and record the send; never adds twice for one key.
 
-    Returns the CartSend (its transient `replayed` attribute is True when an earlier send with
-    the same key was returned without calling Kroger). Raises kroger.errors.* after recording
+    `background` (by default: where a worker runs, see `background_worker_available`) hands the
+    send to the `send_cart` task once the row is committed, instead of delivering it here. A
+    broker that cannot be reached is no reason to fail or to leave the row pending: the send is
+    then delivered here after all.
+
+    Returns the CartSend, with two transient attributes: `replayed`, True when an earlier send
+    with the same key was returned without calling Kroger; `queued`, True when the row is still
+    pending for the worker (read it again for the outcome). The list lines whose products Kroger
+    took are marked sent, even when a later batch fails. Raises kroger.errors.* after recording
     the outcome (KrogerCartOutcomeUnknown when Kroger gave no answer), IdempotencyKeyReused or
     CartSendInProgress.
     """
-    wanted = _as_dicts(items)
     send = _record_or_claim(
         user=user,
-        items=wanted,
+        items=_as_dicts(items),
         idempotency_key=idempotency_key,
         shopping_list=shopping_list,
         list_lines=list_lines,
     )
-    if send.replayed:
+    background = background_worker_available() if background is None else background
+    send.queued = background and not send.replayed
+    if send.queued:
+        transaction.on_commit(lambda: _queue_or_deliver_here(send))
         return send
-    return _deliver(send)
+    if send.replayed:
+        _mark_list_lines(send)  # a no-op unless whoever sent it stopped before marking them
+        return send
+    return _deliver_here(send)
+
+
+def _queue_or_deliver_here(send: CartSend) -> None:
+    from shopping.tasks import send_cart  # the tasks module imports this one
+
+    if not hand_to_worker(send_cart, send.pk):
+        send.queued = False
+        _deliver_here(send)
+
+
+def _deliver_here(send: CartSend) -> CartSend:
+    try:
+        return _deliver(send)
+    finally:
+        _mark_list_lines(send)  # Kroger may have taken some batches before failing
+
+
+def _mark_list_lines(send: CartSend) -> None:
+    if send.list_lines:
+        mark_list_lines_sent(send.pk)
 
 
 def _deliver(send: CartSend) -> CartSend:
@@ -184,40 +223,6 @@ def _deliver(send: CartSend) -> CartSend:
     return send
 
 
-def delivers_in_background() -> bool:
-    """True when a Celery broker takes cart sends (`send_cart`); else the request delivers them itself."""
-    from shopping.tasks import send_cart  # the tasks module imports this one
-
-    return not send_cart.app.conf.task_always_eager
-
-
-def queue_cart_send(
-    *,
-    user,
-    items: list[CartItem] | list[dict[str, Any]],
-    idempotency_key: str = "",
-    shopping_list: ShoppingList | None = None,
-    list_lines: Iterable[dict[str, Any]] = (),
-) -> CartSend:
-    """Record a send in the ledger and hand it to a background worker (`shopping.tasks.send_cart`).
-
-    Same idempotency rules as `send_items_to_cart`. Without a broker the task runs at once, here.
-    Returns the row as it stands after queueing (re-read it for the outcome).
-    """
-    from shopping.tasks import send_cart
-
-    send = _record_or_claim(
-        user=user,
-        items=_as_dicts(items),
-        idempotency_key=idempotency_key,
-        shopping_list=shopping_list,
-        list_lines=list_lines,
-    )
-    if not send.replayed:
-        transaction.on_commit(lambda: send_cart.delay(send.pk))
-    return send
-
-
 def deliver_queued_send(send_id: int) -> CartSend:
     """Deliver a queued ledger row by ID: idempotent and safe to run again; the ledger decides.
 
@@ -239,10 +244,7 @@ def deliver_queued_send(send_id: int) -> CartSend:
             send.save(update_fields=["status", "error_code", "error_message", "completed_at"])
             return send
         if send.status == CartSend.Status.FAILED:
-            send.status = CartSend.Status.PENDING
-            send.error_code = send.error_message = ""
-            send.completed_at = None
-            send.save(update_fields=["status", "error_code", "error_message", "completed_at"])
+            _reopen(send)
     return _deliver(send)
 
 

@@ -18,12 +18,7 @@ from kroger.gateway import get_client
 from kroger.schemas import CartItem
 from shopping.models import CartSend, ListItem, ShoppingList
 from shopping.picking.scoring import not_sold_here
-from shopping.services.cart import (
-    delivers_in_background,
-    mark_list_lines_sent,
-    queue_cart_send,
-    send_items_to_cart,
-)
+from shopping.services.cart import send_items_to_cart
 
 
 class ConfirmationRequired(Exception):
@@ -165,7 +160,7 @@ def plan_send(shopping_list: ShoppingList, items: list[ListItem] | None = None) 
     return plan
 
 
-def recently_sent(shopping_list: ShoppingList, lines: list[SendLine], user=None) -> list[RecentSend]:
+def recently_sent(shopping_list: ShoppingList, lines: list[SendLine], *, user) -> list[RecentSend]:
     """The lines about to be sent whose product anyone in the list's household sent to their cart
     from another list within RECENT_SEND_HOURS (one query). `user` is who is about to send."""
     wanted = {line.item.product_id: line.item for line in lines}
@@ -190,7 +185,7 @@ def recently_sent(shopping_list: ShoppingList, lines: list[SendLine], user=None)
                     item=wanted[upc], product_id=upc, quantity=int(row.get("quantity") or 0),
                     sent_at=send.completed_at or send.created_at, list_id=send.shopping_list_id,
                     list_name=str(send.shopping_list), sent_by=display_name(send.owner),
-                    by_you=user is None or send.owner_id == user.pk,
+                    by_you=send.owner_id == user.pk,
                 )  # fmt: skip
     return [found[line.item.product_id] for line in lines if line.item.product_id in found]
 
@@ -208,7 +203,7 @@ def send_list_to_cart(*, shopping_list: ShoppingList, user, confirm: bool = Fals
     if not plan.lines:
         return SendResult(plan=plan)
     if not confirm:
-        recent = recently_sent(shopping_list, plan.lines, user)
+        recent = recently_sent(shopping_list, plan.lines, user=user)
         if recent:
             raise RecentlySent(recent, plan)
     if shopping_list.last_sent_at and not confirm:
@@ -228,19 +223,10 @@ def send_list_to_cart(*, shopping_list: ShoppingList, user, confirm: bool = Fals
         {"item_id": line.item.pk, "product_id": line.item.product_id, "quantity": line.item.quantity}
         for line in plan.lines
     ]
-    deliver = queue_cart_send if delivers_in_background() else send_items_to_cart
-    try:
-        cart_send = deliver(
-            user=user, items=cart_items, idempotency_key=key, shopping_list=shopping_list, list_lines=lines
-        )
-    finally:
-        # Kroger may have taken some batches before failing: those lines count as sent.
-        sent_id = (
-            CartSend.objects.filter(owner=user, idempotency_key=key).values_list("pk", flat=True).first()
-        )
-        if sent_id is not None:
-            mark_list_lines_sent(sent_id)
-            shopping_list.refresh_from_db(fields=["last_sent_at", "updated_at"])
+    cart_send = send_items_to_cart(
+        user=user, items=cart_items, idempotency_key=key, shopping_list=shopping_list, list_lines=lines
+    )
+    shopping_list.refresh_from_db(fields=["last_sent_at", "updated_at"])  # marked sent by the ledger
     return SendResult(plan=plan, cart_send=cart_send)
 
 

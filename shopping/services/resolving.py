@@ -15,24 +15,21 @@
   one (`make run`, the tests) resolving again finishes them.
 """
 
-import logging
 import secrets
 import time
 from dataclasses import dataclass, field
 
-from celery import current_app
 from django.conf import settings
 from django.db import transaction
-from kombu.exceptions import OperationalError as KombuOperationalError
 
 from kroger.http import time_budget
 from shopping.models import ListItem, ListProgress, ShoppingList, normalize_term
+from shopping.services.background import background_worker_available, hand_to_worker
 from shopping.services.lists import resolve_items
 from shopping.services.memory import find_selections
 
 RESOLVABLE = (ListItem.Status.PENDING, ListItem.Status.ERROR)
 RENEWALS_PER_LEASE = 4
-logger = logging.getLogger("shopping.resolving")
 
 
 class ResolveInProgress(Exception):
@@ -85,11 +82,6 @@ def take_lease(shopping_list: ShoppingList, *, takeover: str = "") -> Lease:
     return lease
 
 
-def background_worker_available() -> bool:
-    """Whether tasks go to a broker (a worker elsewhere runs them) rather than run right here."""
-    return bool(settings.CELERY_BROKER_URL) and not current_app.conf.task_always_eager
-
-
 def _chosen(shopping_list: ShoppingList, item_ids: list[int] | None) -> list[ListItem]:
     items = list(ListItem.objects.filter(shopping_list_id=shopping_list.pk))
     if item_ids is None:
@@ -118,15 +110,18 @@ def resolve_list(
     item_ids: list[int] | None = None,
     workers: int | None = None,
     background: bool = False,
+    requested_by: int | None = None,
 ) -> None:
     """Resolve the list's pending lines (or exactly `item_ids`) within `LIST_RESOLVE_DEADLINE_S`,
     or all of them in the `resolve_list_lines` task when `background`.
 
-    Lines the deadline leaves pending go to the background worker when there is one. Raises
-    ResolveInProgress when another resolve holds the list.
+    Lines the deadline leaves pending go to the background worker when there is one, whose
+    Kroger calls are charged to `requested_by` (the asking member's user ID; the request's own
+    calls are charged by the budget middleware). Raises ResolveInProgress when another resolve
+    holds the list.
     """
     lease = take_lease(shopping_list)
-    if background and _hand_on(lease, item_ids):
+    if background and _hand_on(lease, item_ids, requested_by):
         return
     handed_on = False
     try:
@@ -136,23 +131,20 @@ def resolve_list(
             )
         # Slow lines, and lines Kroger failed on (a 429 burst, a 5xx), are the worker's to finish.
         unfinished = [item.pk for item in resolved if item.status in RESOLVABLE]
-        handed_on = bool(unfinished) and background_worker_available() and _hand_on(lease, unfinished)
+        handed_on = (
+            bool(unfinished) and background_worker_available() and _hand_on(lease, unfinished, requested_by)
+        )
     finally:
         if not handed_on:
             lease.release()
 
 
-def _hand_on(lease: Lease, item_ids: list[int] | None) -> bool:
+def _hand_on(lease: Lease, item_ids: list[int] | None, requested_by: int | None) -> bool:
     """Queue the `resolve_list_lines` task with this hold; False when the broker cannot be reached
     (the caller then resolves here, within the deadline, rather than fail)."""
     from shopping.tasks import resolve_list_lines  # the tasks module imports the services
 
-    try:
-        resolve_list_lines.delay(lease.list_id, lease.token, item_ids)
-    except KombuOperationalError:
-        logger.warning("Broker unreachable: list %s is resolved in the request instead", lease.list_id)
-        return False
-    return True
+    return hand_to_worker(resolve_list_lines, lease.list_id, lease.token, item_ids, requested_by)
 
 
 def resolve_line(*, item: ListItem) -> list[ListItem]:

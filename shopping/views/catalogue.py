@@ -169,7 +169,10 @@ def add_to_cart(request):
     label = f"{quantity} × {request.POST.get('description', '').strip()[:200] or 'the item'}"
     key = request.POST.get("idempotency_key", "").strip()[:100]
     try:
-        send = send_items_to_cart(user=request.user, items=[item.cleaned_data], idempotency_key=key)
+        # One item, and the page says at once whether it went in: never queued for a worker.
+        send = send_items_to_cart(
+            user=request.user, items=[item.cleaned_data], idempotency_key=key, background=False
+        )
     except KrogerCartOutcomeUnknown:
         messages.warning(request, CART_UNKNOWN_MESSAGE.format(item=label))
     except KrogerError as exc:

@@ -134,7 +134,7 @@ def list_detail(request, pk: int):
 def list_resolve(request, pk: int):
     shopping_list = _get_list(request, pk)
     try:
-        resolving.resolve_list(shopping_list=shopping_list)
+        resolving.resolve_list(shopping_list=shopping_list, requested_by=request.user.pk)
     except resolving.ResolveInProgress:
         messages.info(request, "This list is being looked up right now: its lines fill in as Kroger answers.")
     return redirect("list-detail", pk=pk)

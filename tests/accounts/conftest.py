@@ -13,7 +13,9 @@ import pytest
 import responses
 from django.conf import settings
 
-PROFILE_ID = "53990804-cfd1-43f3-8256-bdc9817a4fd0"
+from tests.helpers import SAM
+
+PROFILE_ID = SAM  # the sandbox shopper the fake token endpoint signs in
 ACCESS_TOKEN = "AT-signin-4f1c2d9e8b7a6c5d"
 REFRESH_TOKEN = "RT-signin-9a8b7c6d5e4f3a2b"
 

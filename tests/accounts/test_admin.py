@@ -6,6 +6,7 @@ from social_django.models import UserSocialAuth
 
 from accounts.models import KrogerToken
 from tests.factories import KrogerTokenFactory, UserFactory
+from tests.helpers import STORE
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +17,7 @@ SECRETS = ("AT-admin-secret", "RT-admin-secret", "AT-stale-secret", "RT-stale-se
 def shoppers():
     connected = UserFactory(
         kroger_profile_id="aaaaaaaa-0000-4000-8000-000000000001",
-        preferred_location_id="01400943",
+        preferred_location_id=STORE,
         preferred_location_name="Kroger - Over-the-Rhine",
         last_login=timezone.now(),
     )

@@ -12,13 +12,14 @@ from rest_framework.test import APIClient
 
 from accounts.models import KrogerToken
 from tests.factories import KrogerTokenFactory
+from tests.helpers import STORE
 
 from .conftest import token_url
 
 pytestmark = pytest.mark.django_db
 
 LOCATION = {
-    "locationId": "01400943",
+    "locationId": STORE,
     "chain": "KROGER",
     "name": "Kroger - Over-the-Rhine",
     "phone": "5135551234",
@@ -39,7 +40,7 @@ def kroger_locations(settings):
 
         def location(request):
             location_id = request.path_url.rsplit("/", 1)[-1]
-            if location_id == "01400943":
+            if location_id == STORE:
                 return 200, {"Content-Type": "application/json"}, json.dumps({"data": LOCATION, "meta": {}})
             return 404, {"Content-Type": "application/json"}, "{}"
 
@@ -59,7 +60,7 @@ def location_calls(mock) -> list:
     ("method", "path"), [("get", "/api/user"), ("put", "/api/user/location"), ("get", "/api/user/kroger")]
 )
 def test_anonymous_requests_get_a_json_401_or_403(method, path):
-    response = getattr(APIClient(), method)(path, {"location_id": "01400943"}, format="json")
+    response = getattr(APIClient(), method)(path, {"location_id": STORE}, format="json")
 
     assert response.status_code in (401, 403)
     assert response["Content-Type"].startswith("application/json")
@@ -67,7 +68,7 @@ def test_anonymous_requests_get_a_json_401_or_403(method, path):
 
 
 def test_user_shows_profile_store_and_connection_but_never_a_token(api_client, user):
-    user.preferred_location_id = "01400943"
+    user.preferred_location_id = STORE
     user.preferred_location_name = "Kroger - Over-the-Rhine"
     user.preferred_location_address = "100 E Court St, Cincinnati, OH 45202"
     user.save()
@@ -82,7 +83,7 @@ def test_user_shows_profile_store_and_connection_but_never_a_token(api_client, u
         "display_name": "",
         "kroger_profile_id": user.kroger_profile_id,
         "preferred_location": {
-            "location_id": "01400943",
+            "location_id": STORE,
             "name": "Kroger - Over-the-Rhine",
             "address": "100 E Court St, Cincinnati, OH 45202",
         },
@@ -113,17 +114,17 @@ def test_user_whose_refresh_was_rejected_shows_reconnect_needed(api_client, user
 def test_choosing_a_store_confirms_it_with_kroger_and_saves_name_and_address(
     api_client, user, kroger_locations
 ):
-    response = api_client.put("/api/user/location", {"location_id": "01400943"}, format="json")
+    response = api_client.put("/api/user/location", {"location_id": STORE}, format="json")
 
     assert response.status_code == 200
     assert response.json()["preferred_location"] == {
-        "location_id": "01400943",
+        "location_id": STORE,
         "name": "Kroger - Over-the-Rhine",
         "address": "100 E Court St, Cincinnati, OH 45202",
     }
     user.refresh_from_db()
     assert (user.preferred_location_id, user.preferred_location_name) == (
-        "01400943",
+        STORE,
         "Kroger - Over-the-Rhine",
     )
     # The store lookup used the application token (client_credentials), sent with Basic auth.
@@ -134,7 +135,7 @@ def test_choosing_a_store_confirms_it_with_kroger_and_saves_name_and_address(
 
 
 def test_the_application_token_is_reused_between_lookups(api_client, kroger_locations):
-    api_client.put("/api/user/location", {"location_id": "01400943"}, format="json")
+    api_client.put("/api/user/location", {"location_id": STORE}, format="json")
     api_client.put("/api/user/location", {"location_id": "01400376"}, format="json")
 
     token_requests = [c for c in kroger_locations.calls if c.request.url == token_url()]
@@ -165,7 +166,7 @@ def test_missing_location_id_is_a_field_error(api_client):
 
 
 def test_an_unknown_store_is_a_404_and_nothing_is_saved(api_client, user, kroger_locations):
-    user.preferred_location_id = "01400943"
+    user.preferred_location_id = STORE
     user.save()
 
     response = api_client.put("/api/user/location", {"location_id": "99999999"}, format="json")
@@ -173,7 +174,7 @@ def test_an_unknown_store_is_a_404_and_nothing_is_saved(api_client, user, kroger
     assert response.status_code == 404
     assert response.json() == {"code": "not_found", "detail": "No Kroger store has the location ID 99999999."}
     user.refresh_from_db()
-    assert user.preferred_location_id == "01400943"
+    assert user.preferred_location_id == STORE
 
 
 @pytest.mark.parametrize(
@@ -186,7 +187,7 @@ def test_kroger_down_is_a_503_with_a_clear_message_and_nothing_saved(
 ):
     kroger_locations.replace(responses.GET, kroger_locations.locations_url, **failure)
 
-    response = api_client.put("/api/user/location", {"location_id": "01400943"}, format="json")
+    response = api_client.put("/api/user/location", {"location_id": STORE}, format="json")
 
     assert response.status_code == 503
     assert response.json()["code"] == "kroger_unavailable"
@@ -204,7 +205,7 @@ def test_kroger_rate_limiting_is_a_429_with_retry_after_and_nothing_saved(api_cl
         json={"errors": {"reason": "rate limit exceeded"}},
     )
 
-    response = api_client.put("/api/user/location", {"location_id": "01400943"}, format="json")
+    response = api_client.put("/api/user/location", {"location_id": STORE}, format="json")
 
     assert response.status_code == 429
     assert response.json()["code"] == "kroger_rate_limited"

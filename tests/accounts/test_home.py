@@ -11,13 +11,14 @@ from django.utils import timezone
 from accounts.context_processors import kroger_connection
 from shopping.models import ShoppingList
 from tests.factories import KrogerTokenFactory, ListItemFactory, ShoppingListFactory, UserFactory
+from tests.helpers import STORE
 
 from .conftest import token_url
 
 pytestmark = pytest.mark.django_db
 
-STORE = {
-    "locationId": "01400943",
+LOCATION = {
+    "locationId": STORE,
     "name": "Kroger - Over-the-Rhine",
     "address": {"addressLine1": "100 E Court St", "city": "Cincinnati", "state": "OH", "zipCode": "45202"},
 }
@@ -29,7 +30,7 @@ def kroger_store(settings):
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         mock.post(token_url(), json={"access_token": "APP", "token_type": "bearer", "expires_in": 1800})
         mock.locations_url = re.compile(re.escape(f"{settings.KROGER_API_BASE_URL}/v1/locations/") + r"\d+")
-        mock.get(mock.locations_url, json={"data": STORE, "meta": {}})
+        mock.get(mock.locations_url, json={"data": LOCATION, "meta": {}})
         yield mock
 
 
@@ -64,7 +65,7 @@ def test_signed_in_home_shows_who_you_are_and_what_to_do_next(connected_client, 
 
 
 def test_with_a_store_home_shows_it_and_a_change_link_instead_of_the_id_form(connected_client, user):
-    user.preferred_location_id = "01400943"
+    user.preferred_location_id = STORE
     user.preferred_location_name = "Kroger - Over-the-Rhine"
     user.preferred_location_address = "1400 Vine St, Cincinnati, OH 45202"
     user.save()
@@ -79,7 +80,7 @@ def test_with_a_store_home_shows_it_and_a_change_link_instead_of_the_id_form(con
 
 
 def test_the_paste_form_on_home_creates_a_list_and_opens_it(connected_client, user):
-    user.preferred_location_id = "01400943"
+    user.preferred_location_id = STORE
     user.save()
     page = connected_client.get("/").content.decode()
     form = page[: page.index('<label for="id_text">Your list</label>')]
@@ -133,14 +134,14 @@ def test_the_signed_in_home_takes_a_constant_number_of_queries(
 
 
 def test_choosing_a_store_on_the_home_page(connected_client, user, kroger_store):
-    response = connected_client.post("/account/location", {"location_id": "01400943"}, follow=True)
+    response = connected_client.post("/account/location", {"location_id": STORE}, follow=True)
 
     page = response.content.decode()
     assert response.redirect_chain == [("/", 302)]
     assert "Kroger - Over-the-Rhine" in page
     assert "100 E Court St, Cincinnati, OH 45202" in page
     user.refresh_from_db()
-    assert user.preferred_location_id == "01400943"
+    assert user.preferred_location_id == STORE
 
 
 def test_a_malformed_store_id_is_shown_next_to_the_field(connected_client, user, kroger_store):
@@ -170,7 +171,7 @@ def test_kroger_down_while_choosing_a_store_says_so(connected_client, user, krog
         responses.GET, kroger_store.locations_url, body=requests.exceptions.ConnectionError()
     )
 
-    response = connected_client.post("/account/location", {"location_id": "01400943"})
+    response = connected_client.post("/account/location", {"location_id": STORE})
 
     assert response.status_code == 503
     assert "Kroger is not responding" in response.content.decode()
@@ -179,7 +180,7 @@ def test_kroger_down_while_choosing_a_store_says_so(connected_client, user, krog
 
 
 def test_store_form_needs_a_signed_in_shopper(client):
-    response = client.post("/account/location", {"location_id": "01400943"})
+    response = client.post("/account/location", {"location_id": STORE})
 
     assert response.status_code == 302
     assert response["Location"].startswith("/?next=")

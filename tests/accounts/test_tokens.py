@@ -15,6 +15,7 @@ from accounts.models import KrogerToken
 from accounts.tokens import call_with_access_token, get_access_token
 from kroger.errors import KrogerAuthError, KrogerReconnectRequired, KrogerUnavailable
 from tests.factories import KrogerTokenFactory, UserFactory
+from tests.helpers import STORE
 
 from .conftest import basic_auth_header, form, token_url
 
@@ -114,7 +115,7 @@ def test_a_refresh_response_without_a_refresh_token_keeps_the_old_one():
 def test_a_rejected_refresh_marks_reconnect_needed_and_loses_nothing_else(body):
     token = expiring_token(seconds=-5)
     user = token.user
-    user.preferred_location_id = "01400943"
+    user.preferred_location_id = STORE
     user.save()
     with responses.RequestsMock() as mock:
         mock.post(token_url(), status=400, json=body)
@@ -125,7 +126,7 @@ def test_a_rejected_refresh_marks_reconnect_needed_and_loses_nothing_else(body):
     assert stored.needs_reconnect is True
     assert (stored.access_token, stored.refresh_token) == ("AT-old", "RT-old")
     user.refresh_from_db()
-    assert user.preferred_location_id == "01400943"
+    assert user.preferred_location_id == STORE
 
 
 def test_after_a_rejected_refresh_kroger_is_not_asked_again(kroger_token_endpoint):

@@ -4,6 +4,7 @@ import pytest
 
 from kroger import CartItem, KrogerBadRequest, KrogerNotFound, KrogerUnavailable
 from kroger.gateway import get_client
+from tests.helpers import SAM
 
 
 def test_search_milk_at_a_cincinnati_store_returns_priced_products(kroger_sandbox):
@@ -83,7 +84,7 @@ def test_failing_sandbox_is_unavailable(kroger_sandbox, settings):
 
 
 def test_add_to_cart_lands_in_the_shoppers_sandbox_cart(kroger_sandbox, settings):
-    profile_id = "53990804-cfd1-43f3-8256-bdc9817a4fd0"
+    profile_id = SAM
     token = kroger_sandbox.issue_access_token(
         client_id=settings.KROGER_CLIENT_ID,
         scopes=frozenset({"cart.basic:write", "profile.compact"}),

@@ -11,10 +11,9 @@ from django.test import Client
 
 from kroger.sandbox import store
 from tests.factories import UserFactory
+from tests.helpers import ALEX, SAM
 
 BASE = "/sandbox/kroger/v1"
-SAM = "53990804-cfd1-43f3-8256-bdc9817a4fd0"
-ALEX = "8d3c5e0a-2f4b-4c1e-9a7d-61b0c2e4f9a1"
 MILK = "0001111041700"
 EGGS = "0000000004011"
 

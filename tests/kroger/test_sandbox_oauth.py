@@ -11,13 +11,12 @@ import time_machine
 from django.test import Client
 
 from kroger.sandbox import store
+from tests.helpers import ALEX, SAM
 
 BASE = "/sandbox/kroger/v1"
 SCOPES = "profile.compact cart.basic:write product.compact"
 VERIFIER = "sandbox-test-verifier-0123456789-abcdefghijklmnopqrstuvwxyz"
 CHALLENGE = base64.urlsafe_b64encode(hashlib.sha256(VERIFIER.encode()).digest()).rstrip(b"=").decode()
-SAM = "53990804-cfd1-43f3-8256-bdc9817a4fd0"
-ALEX = "8d3c5e0a-2f4b-4c1e-9a7d-61b0c2e4f9a1"
 
 
 @pytest.fixture

@@ -17,8 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 
-from tests.conftest import SANDBOX_SHOPPER_ID, free_port
-from tests.test_deploy import ROOT, production_env
+from tests.helpers import ROOT, SAM, free_port, production_env
 
 CLIENT_ID, CLIENT_SECRET = "personal-shopper-sandbox", "sandbox-secret"
 SITE = "http://127.0.0.1:8999"  # only names the registered redirect URI; nothing listens there
@@ -89,7 +88,7 @@ def approve(base: str) -> str:
     approved = browser.post(
         f"{base}/v1/connect/oauth2/authorize",
         params=query,
-        data={"csrfmiddlewaretoken": csrf, "decision": "approve", "shopper": SANDBOX_SHOPPER_ID},
+        data={"csrfmiddlewaretoken": csrf, "decision": "approve", "shopper": SAM},
         allow_redirects=False,
         timeout=10,
     )
@@ -148,7 +147,7 @@ def test_two_gunicorn_processes_share_one_sandbox_through_redis(tmp_path, redis_
     assert exchanged.status_code == 200, exchanged.text
     assert replayed.status_code == 400 and replayed.json()["error_description"] == "invalid code"
     assert added.status_code == 204
-    sam = next(cart for cart in carts if cart["id"] == SANDBOX_SHOPPER_ID)
+    sam = next(cart for cart in carts if cart["id"] == SAM)
     assert [(line["upc"], line["quantity"]) for line in sam["items"]] == [(MILK, 3)]
     assert refreshed.status_code == 200 and refreshed_again.status_code == 400
     assert profile.status_code == 500

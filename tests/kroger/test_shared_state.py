@@ -7,7 +7,6 @@ them against a real Redis, each thread with its own connection.
 import contextlib
 import json
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs, urlsplit
 
@@ -59,14 +58,24 @@ def test_a_shoppers_budget_never_overspends_under_concurrency():
 
 
 def test_one_app_token_per_cluster_the_others_wait_for_it(http):
-    def slow_token(request):
-        time.sleep(0.3)
+    asking, everyone_asks = [], threading.Event()
+
+    def ask():
+        # A client per "process", all sharing one cache.
+        asking.append(threading.get_ident())
+        if len(asking) == 8:
+            everyone_asks.set()
+        return make_client(cache=cache).get_app_token()
+
+    def token_once_everyone_asks(request):
+        # Kroger answers the first fetch only once every client has asked for a token, so the
+        # others ask while it is in flight (and must wait for it rather than fetch their own).
+        assert everyone_asks.wait(timeout=10), "not every client asked for a token"
         return 200, {}, json.dumps({"access_token": APP_TOKEN, "token_type": "bearer", "expires_in": 1800})
 
-    http.add_callback(responses.POST, TOKEN_URL, callback=slow_token)
+    http.add_callback(responses.POST, TOKEN_URL, callback=token_once_everyone_asks)
 
-    # A client per "process", all sharing one cache.
-    results = _race(lambda: make_client(cache=cache).get_app_token(), times=8)
+    results = _race(ask, times=8)
 
     assert results == [APP_TOKEN] * 8
     assert len(calls_to(http, "/v1/connect/oauth2/token")) == 1

@@ -4,17 +4,22 @@ import pytest
 import responses
 
 from tests.factories import KrogerTokenFactory
-
-# The sandbox's Cincinnati store (Kroger - Over-the-Rhine), where the list tests shop.
-STORE = "01400943"
+from tests.helpers import STORE
 
 
 @pytest.fixture
 def shopper(user):
     """The signed-in user, with the sandbox store chosen."""
     user.preferred_location_id = STORE
+    user.preferred_location_name = "Kroger On the Rhine"
     user.save()
     return user
+
+
+@pytest.fixture
+def browser_client(shopper, logged_in_client):
+    """The pages as `shopper` sees them in a browser without JavaScript."""
+    return logged_in_client
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 
 from shopping.models import CartSend
 from tests.factories import CartSendFactory, KrogerTokenFactory
+from tests.helpers import ALEX
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +110,7 @@ def test_without_a_key_each_request_adds_again(api_client, user, connect_kroger,
 
 def test_keys_are_per_shopper(api_client, user, other_user, connect_kroger, kroger_sandbox):
     connect_kroger(user)
-    connect_kroger(other_user, profile_id="8d3c5e0a-2f4b-4c1e-9a7d-61b0c2e4f9a1")
+    connect_kroger(other_user, profile_id=ALEX)
     other_client = APIClient()
     other_client.force_authenticate(other_user)
 
@@ -117,7 +118,7 @@ def test_keys_are_per_shopper(api_client, user, other_user, connect_kroger, krog
     theirs = add(other_client, [{"upc": MILK, "quantity": 1}], key="same-key")
 
     assert mine.status_code == theirs.status_code == 201
-    assert kroger_sandbox.cart_for("8d3c5e0a-2f4b-4c1e-9a7d-61b0c2e4f9a1")[0]["quantity"] == 1
+    assert kroger_sandbox.cart_for(ALEX)[0]["quantity"] == 1
 
 
 def test_reusing_a_key_for_different_items_is_a_409(api_client, user, connect_kroger, kroger_sandbox):

@@ -11,10 +11,10 @@ import pytest
 from shopper.celery import app as celery_app
 from shopping.models import CartSend
 from shopping.tasks import send_cart
+from tests.helpers import STORE
 
 pytestmark = pytest.mark.django_db
 
-STORE = "01400943"
 MILK = "0001111041700"
 CART_URL = "https://kroger.sandbox.test/v1/cart/add"
 

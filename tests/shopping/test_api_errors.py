@@ -1,18 +1,36 @@
-"""Every /api/ failure is JSON in the one error shape; pages keep their HTML error pages."""
+"""Every /api/ failure is JSON in the one error shape; pages keep their HTML error pages.
 
-from unittest import mock
+Failures are made at the database boundary (`connection.execute_wrapper`), where an outage or a
+broken driver really strikes: the query on one table raises, everything else runs as it would.
+"""
+
+from contextlib import contextmanager
 
 import pytest
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
 from django.test import Client
 
-from shopping.api.memory import GuidanceViewSet
+from accounts.models import ApiToken
+from shopping.models import Guidance
 
 SECRET_IN_ERROR = "password=hunter2 host=db.internal"
 
 
+@contextmanager
+def failing_queries(table: str, error: Exception):
+    """Every query that touches `table` raises `error` (as a lost or broken database would)."""
+
+    def fail(execute, sql, params, many, context):
+        if table in sql:
+            raise error
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(fail):
+        yield
+
+
 def test_an_unhandled_exception_in_an_api_view_is_a_json_500_without_a_traceback(api_client):
-    with mock.patch.object(GuidanceViewSet, "list", side_effect=RuntimeError(SECRET_IN_ERROR)):
+    with failing_queries(Guidance._meta.db_table, RuntimeError(SECRET_IN_ERROR)):
         response = api_client.get("/api/guidance")
 
     assert response.status_code == 500
@@ -26,7 +44,7 @@ def test_an_unhandled_exception_in_an_api_view_is_a_json_500_without_a_traceback
 
 @pytest.mark.parametrize("error", [OperationalError, InterfaceError])
 def test_a_database_outage_in_an_api_view_is_a_json_503_with_retry_after(api_client, error):
-    with mock.patch.object(GuidanceViewSet, "list", side_effect=error(SECRET_IN_ERROR)):
+    with failing_queries(Guidance._meta.db_table, error(SECRET_IN_ERROR)):
         response = api_client.get("/api/guidance")
 
     assert response.status_code == 503
@@ -39,10 +57,7 @@ def test_a_database_outage_in_an_api_view_is_a_json_503_with_retry_after(api_cli
 @pytest.mark.django_db
 def test_a_database_outage_while_authenticating_a_token_is_a_json_503():
     client = Client(raise_request_exception=False)
-    with mock.patch(
-        "accounts.authentication.ApiToken.objects.select_related",
-        side_effect=OperationalError(SECRET_IN_ERROR),
-    ):
+    with failing_queries(ApiToken._meta.db_table, OperationalError(SECRET_IN_ERROR)):
         response = client.get("/api/user", HTTP_AUTHORIZATION="Bearer ps_anything")
 
     assert response.status_code == 503
@@ -59,9 +74,7 @@ def test_a_failure_outside_drf_under_api_is_json_too(user, error, status, code):
     # A failure in middleware (here: the session store) never reaches DRF's handler.
     client = Client(raise_request_exception=False)
     client.force_login(user)
-    with mock.patch(
-        "django.contrib.sessions.backends.db.SessionStore.load", side_effect=error(SECRET_IN_ERROR)
-    ):
+    with failing_queries("django_session", error(SECRET_IN_ERROR)):
         response = client.get("/api/user")
 
     assert response.status_code == status
@@ -74,9 +87,7 @@ def test_a_failure_outside_drf_under_api_is_json_too(user, error, status, code):
 def test_a_page_keeps_the_html_error_page(user):
     client = Client(raise_request_exception=False)
     client.force_login(user)
-    with mock.patch(
-        "django.contrib.sessions.backends.db.SessionStore.load", side_effect=RuntimeError(SECRET_IN_ERROR)
-    ):
+    with failing_queries("django_session", RuntimeError(SECRET_IN_ERROR)):
         response = client.get("/guidance/")
 
     assert response.status_code == 500

@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 from accounts.access import household_of
 from shopping.models import Guidance
 from tests.factories import GuidanceFactory
+from tests.helpers import assert_list_queries_do_not_grow
 
 pytestmark = pytest.mark.django_db
 
@@ -208,12 +209,9 @@ def test_anonymous_requests_get_401(db):
 
 
 def test_list_query_count_does_not_grow_with_rows(api_client, user, django_assert_max_num_queries):
-    GuidanceFactory.create_batch(2, owner=user)
-    with django_assert_max_num_queries(3) as few:
-        assert len(api_client.get(LIST).json()["results"]) == 2
-    GuidanceFactory.create_batch(18, owner=user)
-    with django_assert_max_num_queries(len(few.captured_queries)):
-        assert len(api_client.get(LIST).json()["results"]) == 20
+    assert_list_queries_do_not_grow(
+        api_client, LIST, lambda n: GuidanceFactory.create_batch(n, owner=user), django_assert_max_num_queries
+    )
 
 
 def test_unknown_api_paths_answer_json_404(api_client):

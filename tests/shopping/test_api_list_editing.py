@@ -11,10 +11,9 @@ from django.utils import timezone
 
 from shopping.models import CartSend, ListItem, ShoppingList
 from tests.factories import CartSendFactory, ListItemFactory, SelectionFactory, ShoppingListFactory
+from tests.helpers import STORE
 
 pytestmark = pytest.mark.django_db
-
-STORE = "01400943"
 
 
 def create(api, text, name="Weekly"):
@@ -340,9 +339,19 @@ def test_old_or_failed_sends_and_the_same_list_do_not_count(api, shopper):
     from shopping.services import lists as list_services
 
     shopping_list = ShoppingList.objects.get(pk=list_id)
-    assert list_services.recently_sent(shopping_list, list_services.plan_send(shopping_list).lines) == []
+    assert (
+        list_services.recently_sent(shopping_list, list_services.plan_send(shopping_list).lines, user=shopper)
+        == []
+    )
     CartSendFactory(owner=shopper, shopping_list=other, status=CartSend.Status.SUCCEEDED)
-    assert len(list_services.recently_sent(shopping_list, list_services.plan_send(shopping_list).lines)) == 1
+    assert (
+        len(
+            list_services.recently_sent(
+                shopping_list, list_services.plan_send(shopping_list).lines, user=shopper
+            )
+        )
+        == 1
+    )
 
 
 # --- Honest totals --------------------------------------------------------------------------

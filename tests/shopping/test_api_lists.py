@@ -16,10 +16,10 @@ from tests.factories import (
     ShoppingListFactory,
     UserFactory,
 )
+from tests.helpers import STORE
 
 pytestmark = pytest.mark.django_db
 
-STORE = "01400943"
 MILK_GALLON = "0001111041700"
 
 

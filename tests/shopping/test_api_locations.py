@@ -4,11 +4,12 @@ import pytest
 import requests
 
 from kroger.geo import miles_between
+from tests.helpers import STORE
 
 pytestmark = pytest.mark.django_db
 
 BASE = "https://kroger.sandbox.test"
-CINCINNATI = "01400943"
+CINCINNATI = STORE
 
 
 def kroger_calls(mock, path):

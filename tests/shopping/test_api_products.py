@@ -6,12 +6,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import GuidanceFactory, UserFactory
+from tests.helpers import OTHER_STORE, STORE
 
 pytestmark = pytest.mark.django_db
 
 BASE = "https://kroger.sandbox.test"
-CINCINNATI = "01400943"
-OTHER_STORE = "01400376"
+CINCINNATI = STORE
 
 
 def product_calls(mock):

@@ -2,8 +2,8 @@
 resolve's hold expiring, and a deadline that leaves slow lines pending instead of failing."""
 
 import json
-from contextlib import contextmanager
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import responses
@@ -11,35 +11,18 @@ import time_machine
 from celery.exceptions import Retry
 from django.utils import timezone
 
+from kroger.client import SAFE_SEARCH_LIMIT
 from shopping.models import ListItem, ShoppingList
 from shopping.services import resolving
 from shopping.tasks import resolve_list_lines
+from tests.helpers import on_a_worker
 from tests.kroger.kroger_fakes import payload
 
 pytestmark = pytest.mark.django_db
 
-STORE = "01400943"
 BASE = "https://kroger.sandbox.test"
 SLOW = "Kroger is slow — still trying"
 FIVE_LINES = "whole milk\norganic bananas\na dozen eggs\nbutter\ncoffee"
-
-
-@contextmanager
-def run_as_a_worker(monkeypatch, list_id: int):
-    """Run `resolve_list_lines` as a worker would (not eagerly); yields the retries it schedules,
-    as (args, countdown), instead of Celery sending them to a broker."""
-    scheduled = []
-
-    def retry(args=None, countdown=None, **options):
-        scheduled.append((args, countdown))
-        raise Retry(when=countdown)
-
-    monkeypatch.setattr(resolve_list_lines, "retry", retry)
-    resolve_list_lines.push_request(is_eager=False, retries=0, args=[list_id], kwargs={})
-    try:
-        yield scheduled
-    finally:
-        resolve_list_lines.pop_request()
 
 
 def new_list(api, text=FIVE_LINES) -> int:
@@ -163,25 +146,33 @@ def test_a_second_run_of_the_task_changes_nothing(api, kroger_sandbox):
     assert dict(ListItem.objects.filter(shopping_list_id=list_id).values_list("pk", "updated_at")) == picked
 
 
-def test_on_a_worker_lines_kroger_failed_are_retried_with_backoff(shopper, kroger_http, monkeypatch):
+def test_on_a_worker_lines_kroger_failed_are_retried_with_backoff(shopper, kroger_http):
     from shopping.services.lists import create_list_from_text
 
     shopping_list = create_list_from_text(owner=shopper, text="whole milk\na dozen eggs")
-    kroger_http.add(responses.GET, f"{BASE}/v1/products", status=503, json={})
+    line_ids = sorted(shopping_list.items.values_list("pk", flat=True))
+    failed = set()  # the terms whose first search Kroger failed, down to the small-page retry
 
-    with run_as_a_worker(monkeypatch, shopping_list.pk) as scheduled:
-        with pytest.raises(Retry):
-            resolve_list_lines.run(shopping_list.pk)
-        failed = set(shopping_list.items.values_list("status", flat=True))
-        kroger_http.replace(responses.GET, f"{BASE}/v1/products", json=payload("product_search.json"))
-        ((args, countdown),) = scheduled
-        outcome = resolve_list_lines.run(*args)  # what the worker does when the retry comes due
+    def search(request):
+        # Kroger is down for each line's first search, back for the retry's.
+        query = parse_qs(urlsplit(request.url).query)
+        term, limit = query["filter.term"][0], int(query["filter.limit"][0])
+        if term in failed:
+            return 200, {}, json.dumps(payload("product_search.json"))
+        if limit <= SAFE_SEARCH_LIMIT:
+            failed.add(term)
+        return 503, {}, "{}"
 
-    assert failed == {"error"}
-    assert args == (shopping_list.pk, "", sorted(shopping_list.items.values_list("pk", flat=True)))
-    assert countdown == 5
-    assert outcome == "done"
+    kroger_http.add_callback(responses.GET, f"{BASE}/v1/products", callback=search)
+
+    with on_a_worker(resolve_list_lines, shopping_list.pk), pytest.raises(Retry) as scheduled:
+        resolve_list_lines.run(shopping_list.pk)
+
+    assert len(failed) == 2  # each line failed once, on the first try
+    assert tuple(scheduled.value.sig.args) == (shopping_list.pk, "", line_ids, None)
+    assert scheduled.value.when == 5
     assert "error" not in set(shopping_list.items.values_list("status", flat=True))
+    assert all(shopping_list.items.values_list("product_id", flat=True))
     assert ShoppingList.objects.get(pk=shopping_list.pk).is_resolving is False
 
 
@@ -204,7 +195,7 @@ def test_a_strangers_list_cannot_be_resolved_in_the_background(api, kroger_sandb
 
 
 def test_on_a_worker_a_held_list_is_looked_at_again_once_the_hold_would_have_run_out(
-    shopper, kroger_sandbox, monkeypatch, settings
+    shopper, kroger_sandbox, settings
 ):
     """The holder may be a killed worker: its lines must not wait for a shopper to come back."""
     from shopping.services.lists import create_list_from_text
@@ -213,13 +204,14 @@ def test_on_a_worker_a_held_list_is_looked_at_again_once_the_hold_would_have_run
     shopping_list = create_list_from_text(owner=shopper, text="whole milk")
     resolving.take_lease(shopping_list)  # a worker took it, then was killed
 
-    with run_as_a_worker(monkeypatch, shopping_list.pk) as scheduled:
-        with pytest.raises(Retry):
-            resolve_list_lines.run(shopping_list.pk, "a-lease-that-was-taken-over")
-        with time_machine.travel(timezone.now() + timedelta(seconds=121), tick=False):
-            ((args, countdown),) = scheduled
-            outcome = resolve_list_lines.run(*args)
+    with on_a_worker(resolve_list_lines, shopping_list.pk), pytest.raises(Retry) as scheduled:
+        # The retry Celery runs at once finds the hold still there and leaves the line alone.
+        resolve_list_lines.run(shopping_list.pk, "a-lease-that-was-taken-over")
+    untouched = shopping_list.items.get().product_id
+    with time_machine.travel(timezone.now() + timedelta(seconds=121), tick=False):
+        outcome = scheduled.value.sig.apply().get()  # the retry, once the hold would have run out
 
-    assert countdown == 120
+    assert scheduled.value.when == 120
+    assert untouched == ""
     assert outcome == "done"
     assert shopping_list.items.get().product_id

@@ -11,13 +11,14 @@ from kroger.schemas import Product
 from shopping.models import Selection
 from shopping.services.memory import find_selection, remember_selection
 from tests.factories import SelectionFactory
+from tests.helpers import STORE, assert_list_queries_do_not_grow
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/api/selections"
 MILK = {
     "term": "Milk ",
-    "location_id": "01400943",
+    "location_id": STORE,
     "product_id": "0001111041700",  # Kroger® 2% Reduced Fat Milk, 1 gal, in the sandbox
     "quantity": 2,
     "source": "user",
@@ -129,7 +130,7 @@ def test_same_term_at_another_store_or_any_store_is_a_separate_pick(api_client, 
 
 
 def test_another_users_pick_for_the_same_term_is_untouched(api_client, other_user):
-    theirs = SelectionFactory(owner=other_user, term="milk", location_id="01400943", product_id="1" * 13)
+    theirs = SelectionFactory(owner=other_user, term="milk", location_id=STORE, product_id="1" * 13)
 
     response = api_client.post(LIST, MILK, format="json")
 
@@ -141,12 +142,12 @@ def test_another_users_pick_for_the_same_term_is_untouched(api_client, other_use
 def test_list_is_newest_use_first_and_filters_by_term_and_store(api_client, user):
     now = timezone.now()
     old = SelectionFactory(owner=user, term="eggs", last_used_at=now - timedelta(days=3))
-    new = SelectionFactory(owner=user, term="Milk", location_id="01400943", last_used_at=now)
+    new = SelectionFactory(owner=user, term="Milk", location_id=STORE, last_used_at=now)
     never = SelectionFactory(owner=user, term="milk", location_id="", last_used_at=None)
 
     everything = api_client.get(LIST).json()["results"]
     milk = api_client.get(LIST, {"term": "  MILK "}).json()["results"]
-    at_store = api_client.get(LIST, {"location_id": "01400943"}).json()["results"]
+    at_store = api_client.get(LIST, {"location_id": STORE}).json()["results"]
     any_store = api_client.get(LIST, {"location_id": ""}).json()["results"]
 
     assert [s["id"] for s in everything] == [new.pk, old.pk, never.pk]
@@ -179,7 +180,7 @@ def test_put_replaces_the_whole_pick_with_krogers_details_of_the_new_product(api
 
 
 def test_changing_only_the_quantity_keeps_the_product_without_asking_kroger(api_client, user, kroger):
-    pick = SelectionFactory(owner=user, location_id="01400943", product_id="1234567890123", quantity=1)
+    pick = SelectionFactory(owner=user, location_id=STORE, product_id="1234567890123", quantity=1)
     kroger.set_fault("products", status=503, error_rate=1.0)  # would fail the request if Kroger were asked
 
     response = api_client.patch(detail(pick.pk), {"quantity": 4}, format="json")
@@ -257,12 +258,12 @@ def test_huge_ids_in_the_url_are_404(api_client):
 
 
 def test_list_query_count_does_not_grow_with_rows(api_client, user, django_assert_max_num_queries):
-    SelectionFactory.create_batch(2, owner=user)
-    with django_assert_max_num_queries(3) as few:
-        assert len(api_client.get(LIST).json()["results"]) == 2
-    SelectionFactory.create_batch(18, owner=user)
-    with django_assert_max_num_queries(len(few.captured_queries)):
-        assert len(api_client.get(LIST).json()["results"]) == 20
+    assert_list_queries_do_not_grow(
+        api_client,
+        LIST,
+        lambda n: SelectionFactory.create_batch(n, owner=user),
+        django_assert_max_num_queries,
+    )
 
 
 class TestServices:
@@ -272,18 +273,16 @@ class TestServices:
         product = {"product_id": "0001111041700", "description": "Milk", "image_url": "https://x.test/m.jpg"}
         remember_selection(owner=user, term="milk", location_id="", product=product)
         store_pick, created = remember_selection(
-            owner=user, term="Milk", location_id="01400943", product={**product, "product_id": "2" * 13}
+            owner=user, term="Milk", location_id=STORE, product={**product, "product_id": "2" * 13}
         )
 
         assert created
-        assert (
-            find_selection(household=household_of(user), term="MILK ", location_id="01400943") == store_pick
-        )
+        assert find_selection(household=household_of(user), term="MILK ", location_id=STORE) == store_pick
         assert (
             find_selection(household=household_of(user), term="milk", location_id="01400376").location_id
             == ""
         )
-        assert find_selection(household=household_of(user), term="eggs", location_id="01400943") is None
+        assert find_selection(household=household_of(user), term="eggs", location_id=STORE) is None
 
     def test_remember_keeps_krogers_product_snapshot(self, user):
         product = Product(
@@ -326,7 +325,7 @@ def test_the_fast_pick_representation_equals_drfs_generic_one(user):
     from shopping.serializers.memory import SelectionSerializer
 
     picks = [
-        SelectionFactory(owner=user, price=Decimal("2"), location_id="01400943"),
+        SelectionFactory(owner=user, price=Decimal("2"), location_id=STORE),
         SelectionFactory(owner=user, price=None, image_url="https://example.com/a.png", source="rules"),
     ]
     picks[0].last_used_at = picks[0].created_at

@@ -4,6 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests.factories import ApiTokenFactory, UserFactory
+from tests.helpers import STORE
 
 pytestmark = pytest.mark.django_db
 
@@ -19,10 +20,10 @@ def test_a_shopper_over_their_daily_kroger_budget_gets_429_with_retry_after(
     api_client, kroger_sandbox, settings
 ):
     settings.KROGER_DAILY_BUDGET_PER_USER = 2
-    first = api_client.get("/api/products", {"term": "milk", "location_id": "01400943"})
-    second = api_client.get("/api/products", {"term": "eggs", "location_id": "01400943"})
-    over = api_client.get("/api/products", {"term": "bread", "location_id": "01400943"})
-    cached = api_client.get("/api/products", {"term": "milk", "location_id": "01400943"})
+    first = api_client.get("/api/products", {"term": "milk", "location_id": STORE})
+    second = api_client.get("/api/products", {"term": "eggs", "location_id": STORE})
+    over = api_client.get("/api/products", {"term": "bread", "location_id": STORE})
+    cached = api_client.get("/api/products", {"term": "milk", "location_id": STORE})
 
     assert (first.status_code, second.status_code, over.status_code) == (200, 200, 429)
     assert over.json()["code"] == "kroger_budget_exhausted"
@@ -36,9 +37,9 @@ def test_one_shoppers_budget_does_not_touch_anothers(api_client, kroger_sandbox,
     other = APIClient()
     other.force_authenticate(UserFactory())
 
-    api_client.get("/api/products", {"term": "milk", "location_id": "01400943"})
-    mine = api_client.get("/api/products", {"term": "eggs", "location_id": "01400943"})
-    theirs = other.get("/api/products", {"term": "eggs", "location_id": "01400943"})
+    api_client.get("/api/products", {"term": "milk", "location_id": STORE})
+    mine = api_client.get("/api/products", {"term": "eggs", "location_id": STORE})
+    theirs = other.get("/api/products", {"term": "eggs", "location_id": STORE})
 
     assert (mine.status_code, theirs.status_code) == (429, 200)
 

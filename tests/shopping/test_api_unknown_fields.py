@@ -5,6 +5,7 @@ from django.test import Client
 
 from shopping.models import CartSend, Guidance, Selection, ShoppingList
 from tests.factories import GuidanceFactory, SelectionFactory, ShoppingListFactory
+from tests.helpers import STORE
 
 pytestmark = pytest.mark.django_db
 
@@ -47,13 +48,13 @@ def test_an_unknown_property_inside_a_cart_item_is_refused_before_kroger_is_call
 @pytest.mark.parametrize(
     ("method", "path", "body"),
     [
-        ("post", "/api/lists", {"text": "milk", "store": "01400943"}),
+        ("post", "/api/lists", {"text": "milk", "store": STORE}),
         ("patch", "/api/lists/{list}", {"name": "Week", "colour": "red"}),
         ("post", "/api/lists/{list}/send-to-cart", {"confirm": True, "force": True}),
         ("post", "/api/guidance/reorder", {"ids": [], "order": "asc"}),
         ("patch", "/api/guidance/{guidance}", {"txt": "x"}),
         ("patch", "/api/user", {"display_name": "Sam", "email": "sam@example.com"}),
-        ("put", "/api/user/location", {"location_id": "01400943", "zip": "45202"}),
+        ("put", "/api/user/location", {"location_id": STORE, "zip": "45202"}),
         ("post", "/api/tokens", {"name": "Tablet", "scope": "all"}),
     ],
 )

@@ -11,11 +11,12 @@ from django.test.utils import CaptureQueriesContext
 
 from shopping.models import CartSend, Selection
 from tests.factories import GuidanceFactory
+from tests.helpers import STORE
 
 pytestmark = pytest.mark.django_db
 
 BASE = "https://kroger.sandbox.test"
-CINCINNATI = "01400943"
+CINCINNATI = STORE
 WHOLE_MILK = "0001111040060"  # on sale at the Cincinnati store: $3.69, now $2.99
 
 

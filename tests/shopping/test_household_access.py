@@ -7,7 +7,6 @@ rename, invite and remove (a member gets 403), and the stranger gets 404 for any
 
 import pytest
 from django.test import Client
-from rest_framework.test import APIClient
 
 from accounts.models import HouseholdInvite, Membership
 from tests.factories import (
@@ -19,25 +18,25 @@ from tests.factories import (
     ShoppingListFactory,
     UserFactory,
 )
+from tests.helpers import ALEX, STORE, signed_in
 
 pytestmark = pytest.mark.django_db
 
 PICKED = {"status": "resolved", "product_id": "0001111041700", "description": "Kroger 2% Milk"}
 
 
-ALEX_PROFILE = "8d3c5e0a-2f4b-4c1e-9a7d-61b0c2e4f9a1"  # a second sandbox shopper
 INVITE = "world-invitation-token-0123"
 
 
 @pytest.fixture
 def world(kroger_sandbox, connect_kroger):
-    owner = UserFactory(display_name="Alex", preferred_location_id="01400943")
+    owner = UserFactory(display_name="Alex", preferred_location_id=STORE)
     household = Membership.objects.get(user=owner).household
     member = UserFactory(display_name="Bo", household=household)
     connect_kroger(owner)
-    connect_kroger(member, profile_id=ALEX_PROFILE)
-    stranger = UserFactory(display_name="Cy", preferred_location_id="01400943")
-    shopping_list = ShoppingListFactory(owner=owner, name="Weekly shop", location_id="01400943")
+    connect_kroger(member, profile_id=ALEX)
+    stranger = UserFactory(display_name="Cy", preferred_location_id=STORE)
+    shopping_list = ShoppingListFactory(owner=owner, name="Weekly shop", location_id=STORE)
     objects = {
         "list": shopping_list.pk,
         "item": ListItemFactory(shopping_list=shopping_list, raw_text="milk", term="milk", **PICKED).pk,
@@ -48,12 +47,6 @@ def world(kroger_sandbox, connect_kroger):
         "member_id": member.pk,
     }
     return {"owner": owner, "member": member, "stranger": stranger, "household": household, **objects}
-
-
-def _as(user, client_class):
-    client = client_class()
-    client.force_login(user)
-    return client
 
 
 OK, GONE, CHANGED, DENIED, NOT_FOUND, CREATED, REDIRECT = 200, 204, 200, 403, 404, 201, 302
@@ -99,7 +92,7 @@ def _fill(value, world):
 @pytest.mark.parametrize("route", API_ROUTES, ids=lambda route: f"{route[0].upper()} {route[1]}")
 def test_every_api_route_answers_each_persona_as_its_role_allows(route, persona, column, world):
     method, path, body = route[:3]
-    client = _as(world[persona], APIClient)
+    client = signed_in(world[persona])
 
     response = getattr(client, method)(_fill(path, world), _fill(body, world), format="json")
 
@@ -117,7 +110,7 @@ def test_every_api_route_answers_each_persona_as_its_role_allows(route, persona,
 )
 def test_collections_hold_the_households_rows_for_members_only(path, key, world):
     ids = {
-        persona: {row["id"] for row in _as(world[persona], APIClient).get(path).json()["results"]}
+        persona: {row["id"] for row in signed_in(world[persona]).get(path).json()["results"]}
         for persona in ("owner", "member", "stranger")
     }
 
@@ -126,8 +119,8 @@ def test_collections_hold_the_households_rows_for_members_only(path, key, world)
 
 
 def test_each_persona_reads_their_own_household(world):
-    as_member = _as(world["member"], APIClient).get("/api/household").json()
-    as_stranger = _as(world["stranger"], APIClient).get("/api/household").json()
+    as_member = signed_in(world["member"]).get("/api/household").json()
+    as_stranger = signed_in(world["stranger"]).get("/api/household").json()
 
     assert as_member["id"] == world["household"].pk
     assert [(m["display_name"], m["role"], m["is_you"]) for m in as_member["members"]] == [
@@ -139,7 +132,7 @@ def test_each_persona_reads_their_own_household(world):
 
 
 def test_a_member_renaming_or_inviting_changes_nothing(world):
-    client = _as(world["member"], APIClient)
+    client = signed_in(world["member"])
 
     client.patch("/api/household", {"name": "Mine now"}, format="json")
     refused = client.post("/api/household/invites", format="json")
@@ -181,7 +174,7 @@ FORM = {"name": "The Parks", "quantity": "2", "text": "Any milk", "direction": "
 @pytest.mark.parametrize("route", PAGE_ROUTES, ids=lambda route: f"{route[0].upper()} {route[1]}")
 def test_every_page_answers_each_persona_as_its_role_allows(route, persona, column, world):
     method, path = route[:2]
-    client = _as(world[persona], Client)
+    client = signed_in(world[persona], Client)
 
     response = getattr(client, method)(_fill(path, world), FORM if method == "post" else None)
 
@@ -197,16 +190,16 @@ def test_pages_show_the_households_things_and_who_added_them_to_members_only(pat
         "/picks/": ["bread", "remembered by Alex"],
     }[path]
 
-    as_member = _as(world["member"], Client).get(path).content.decode()
-    as_stranger = _as(world["stranger"], Client).get(path).content.decode()
+    as_member = signed_in(world["member"], Client).get(path).content.decode()
+    as_stranger = signed_in(world["stranger"], Client).get(path).content.decode()
 
     assert all(text in as_member for text in expected)
     assert expected[0] not in as_stranger
 
 
 def test_the_home_page_says_who_one_shops_with(world):
-    as_member = _as(world["member"], Client).get("/").content.decode()
-    as_stranger = _as(world["stranger"], Client).get("/").content.decode()
+    as_member = signed_in(world["member"], Client).get("/").content.decode()
+    as_stranger = signed_in(world["stranger"], Client).get("/").content.decode()
 
     assert "You shop with Alex: one set of guidance, picks and lists." in as_member
     assert "Just you so far." in as_stranger

@@ -8,7 +8,6 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from accounts.models import Household, HouseholdInvite, Membership
 from shopping.models import CartSend, Guidance, Selection, ShoppingList
@@ -19,29 +18,19 @@ from tests.factories import (
     ShoppingListFactory,
     UserFactory,
 )
+from tests.helpers import STORE, household_of, signed_in
 
 pytestmark = pytest.mark.django_db
-STORE = "01400943"
-
-
-def _client(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)  # a session: each request loads the user (and household) afresh
-    return client
-
-
-def household_of(user) -> Household:
-    return Membership.objects.get(user=user).household
 
 
 def _invite(owner) -> str:
-    response = _client(owner).post("/api/household/invites", format="json")
+    response = signed_in(owner).post("/api/household/invites", format="json")
     assert response.status_code == 201
     return response.json()["token"]
 
 
 def _join(user, token):
-    return _client(user).post("/api/household/join", {"token": token}, format="json")
+    return signed_in(user).post("/api/household/join", {"token": token}, format="json")
 
 
 @pytest.fixture
@@ -51,7 +40,7 @@ def owner(db):
 
 def test_an_invitation_is_a_link_that_works_once_and_is_kept_only_as_a_hash(owner, settings):
     settings.HOUSEHOLD_INVITE_DAYS = 3
-    created = _client(owner).post("/api/household/invites", format="json")
+    created = signed_in(owner).post("/api/household/invites", format="json")
     body = created.json()
     first, second = UserFactory(), UserFactory()
 
@@ -89,14 +78,14 @@ def test_an_invitation_expires_after_household_invite_days(owner):
 def test_a_withdrawn_invitation_no_longer_works_and_is_not_listed(owner):
     token = _invite(owner)
     keep = _invite(owner)
-    invites = _client(owner).get("/api/household/invites").json()
+    invites = signed_in(owner).get("/api/household/invites").json()
     withdrawn = next(i for i in invites if HouseholdInvite.objects.get(pk=i["id"]).token_hash != _hash(keep))
 
-    assert _client(owner).delete(f"/api/household/invites/{withdrawn['id']}").status_code == 204
+    assert signed_in(owner).delete(f"/api/household/invites/{withdrawn['id']}").status_code == 204
     refused = _join(UserFactory(), token)
 
     assert refused.json() == {"token": ["This invitation link was withdrawn. Ask for a new one."]}
-    assert [i["id"] for i in _client(owner).get("/api/household/invites").json()] == [
+    assert [i["id"] for i in signed_in(owner).get("/api/household/invites").json()] == [
         HouseholdInvite.objects.get(token_hash=_hash(keep)).pk
     ]
     assert {"id", "created_by", "created_at", "expires_at"} == set(invites[0])  # never the token
@@ -169,7 +158,7 @@ def test_joining_moves_lists_appends_guidance_and_merges_picks_with_the_househol
 
 def test_joining_costs_the_same_queries_however_much_the_joiner_brings(owner, django_assert_num_queries):
     small, large = _joiner_with(1), _joiner_with(12)
-    small_client, large_client = _client(small), _client(large)
+    small_client, large_client = signed_in(small), signed_in(large)
     first, second = _invite(owner), _invite(owner)
 
     with CaptureQueriesContext(connection) as few:
@@ -196,14 +185,14 @@ def test_leaving_gives_a_household_of_ones_own_and_leaves_what_one_made(owner):
     member = UserFactory(display_name="Bo", household=household_of(owner))
     made = ShoppingListFactory(owner=member, name="Bo's list")
 
-    left = _client(member).post("/api/household/leave", format="json")
+    left = signed_in(member).post("/api/household/leave", format="json")
 
     assert left.status_code == 200
     assert [(m["display_name"], m["role"]) for m in left.json()["members"]] == [("Bo", "owner")]
     made.refresh_from_db()
     assert made.household == household_of(owner) and made.owner == member
-    assert _client(member).get(f"/api/lists/{made.pk}").status_code == 404
-    assert _client(owner).get(f"/api/lists/{made.pk}").status_code == 200
+    assert signed_in(member).get(f"/api/lists/{made.pk}").status_code == 404
+    assert signed_in(owner).get(f"/api/lists/{made.pk}").status_code == 200
 
 
 def test_an_owner_who_leaves_hands_over_to_the_longest_standing_member(owner):
@@ -212,14 +201,14 @@ def test_an_owner_who_leaves_hands_over_to_the_longest_standing_member(owner):
     UserFactory(display_name="Later", household=household)
     Membership.objects.filter(user=first).update(joined_at=timezone.now() - timedelta(days=30))
 
-    assert _client(owner).post("/api/household/leave", format="json").status_code == 200
+    assert signed_in(owner).post("/api/household/leave", format="json").status_code == 200
 
     roles = dict(Membership.objects.filter(household=household).values_list("user__display_name", "role"))
     assert roles == {"First": "owner", "Later": "member"}
 
 
 def test_the_last_member_cannot_leave(owner):
-    response = _client(owner).post("/api/household/leave", format="json")
+    response = signed_in(owner).post("/api/household/leave", format="json")
 
     assert response.status_code == 409
     assert response.json()["code"] == "last_member"
@@ -230,22 +219,22 @@ def test_the_owner_removes_a_member_who_then_has_their_own_household(owner):
     member = UserFactory(display_name="Bo", household=household_of(owner))
     other = UserFactory(display_name="Cy", household=household_of(owner))
 
-    refused = _client(other).delete(f"/api/household/members/{member.pk}")
-    removed = _client(owner).delete(f"/api/household/members/{member.pk}")
-    self_removal = _client(owner).delete(f"/api/household/members/{owner.pk}")
+    refused = signed_in(other).delete(f"/api/household/members/{member.pk}")
+    removed = signed_in(owner).delete(f"/api/household/members/{member.pk}")
+    self_removal = signed_in(owner).delete(f"/api/household/members/{owner.pk}")
 
     assert refused.status_code == 403
     assert removed.status_code == 204
     assert household_of(member) != household_of(owner)
     assert Membership.objects.get(user=member).role == "owner"
     assert self_removal.status_code == 409 and self_removal.json()["code"] == "cannot_remove_self"
-    names = [m["display_name"] for m in _client(owner).get("/api/household").json()["members"]]
+    names = [m["display_name"] for m in signed_in(owner).get("/api/household").json()["members"]]
     assert names == ["Alex", "Cy"]
 
 
 def test_the_owner_renames_the_household(owner):
-    response = _client(owner).patch("/api/household", {"name": "  The   Parks "}, format="json")
-    blank = _client(owner).patch("/api/household", {"name": "   "}, format="json")
+    response = signed_in(owner).patch("/api/household", {"name": "  The   Parks "}, format="json")
+    blank = signed_in(owner).patch("/api/household", {"name": "   "}, format="json")
 
     assert response.json()["name"] == "The Parks"
     assert blank.status_code == 400

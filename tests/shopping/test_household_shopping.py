@@ -8,9 +8,8 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from accounts.models import Household, HouseholdInvite, Membership, User
+from accounts.models import HouseholdInvite, Membership, User
 from shopping.models import CartSend, ListItem, ShoppingList
-from tests.accounts.test_sandbox_flow import sandbox_path
 from tests.factories import (
     ApiTokenFactory,
     GuidanceFactory,
@@ -19,30 +18,18 @@ from tests.factories import (
     ShoppingListFactory,
     UserFactory,
 )
+from tests.helpers import ALEX, SAM, STORE, household_of, sandbox_path, sign_in_at_sandbox, signed_in
 
 pytestmark = pytest.mark.django_db
-STORE = "01400943"
-SAM = "53990804-cfd1-43f3-8256-bdc9817a4fd0"  # sandbox shoppers, each with their own cart
-ALEX = "8d3c5e0a-2f4b-4c1e-9a7d-61b0c2e4f9a1"
 
 
 @pytest.fixture
 def couple(kroger_sandbox, connect_kroger):
     alex = UserFactory(display_name="Alex", preferred_location_id=STORE)
-    sam = UserFactory(display_name="Sam", preferred_location_id=STORE, household=_household(alex))
+    sam = UserFactory(display_name="Sam", preferred_location_id=STORE, household=household_of(alex))
     connect_kroger(alex, profile_id=ALEX)
     connect_kroger(sam, profile_id=SAM)
     return alex, sam
-
-
-def _household(user) -> Household:
-    return Membership.objects.get(user=user).household
-
-
-def _api(user) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
 
 
 def _list(client, text, name):
@@ -52,26 +39,28 @@ def _list(client, text, name):
 
 def test_each_member_sends_to_their_own_kroger_cart_and_the_ledger_is_shared(couple, kroger_sandbox):
     alex, sam = couple
-    alexs = _list(_api(alex), "whole milk", "Alex's shop")
-    sams = _list(_api(sam), "organic bananas", "Sam's shop")
+    alexs = _list(signed_in(alex), "whole milk", "Alex's shop")
+    sams = _list(signed_in(sam), "organic bananas", "Sam's shop")
 
-    assert _api(alex).post(f"/api/lists/{alexs['id']}/send-to-cart", {}, format="json").status_code == 200
-    assert _api(sam).post(f"/api/lists/{sams['id']}/send-to-cart", {}, format="json").status_code == 200
+    assert (
+        signed_in(alex).post(f"/api/lists/{alexs['id']}/send-to-cart", {}, format="json").status_code == 200
+    )
+    assert signed_in(sam).post(f"/api/lists/{sams['id']}/send-to-cart", {}, format="json").status_code == 200
 
     assert [line["upc"] for line in kroger_sandbox.cart_for(ALEX)] == [alexs["items"][0]["product_id"]]
     assert [line["upc"] for line in kroger_sandbox.cart_for(SAM)] == [sams["items"][0]["product_id"]]
-    senders = {send.owner for send in CartSend.objects.filter(household=_household(alex))}
+    senders = {send.owner for send in CartSend.objects.filter(household=household_of(alex))}
     assert senders == {alex, sam}
-    assert len(_api(sam).get("/api/cart/sends").json()["results"]) == 2
+    assert len(signed_in(sam).get("/api/cart/sends").json()["results"]) == 2
 
 
 def test_the_recent_send_guard_covers_the_household_and_names_who_sent(couple, kroger_sandbox):
     alex, sam = couple
-    weekly = _list(_api(alex), "whole milk", "Weekly shop")
-    _api(alex).post(f"/api/lists/{weekly['id']}/send-to-cart", {}, format="json")
-    party = _list(_api(sam), "whole milk", "Party")
+    weekly = _list(signed_in(alex), "whole milk", "Weekly shop")
+    signed_in(alex).post(f"/api/lists/{weekly['id']}/send-to-cart", {}, format="json")
+    party = _list(signed_in(sam), "whole milk", "Party")
 
-    response = _api(sam).post(f"/api/lists/{party['id']}/send-to-cart", {}, format="json")
+    response = signed_in(sam).post(f"/api/lists/{party['id']}/send-to-cart", {}, format="json")
 
     assert response.status_code == 409
     line = response.json()["lines"][0]
@@ -96,12 +85,12 @@ def line(couple):
 
 
 def _patch(user, line, body):
-    return _api(user).patch(f"/api/lists/{line.shopping_list_id}/items/{line.pk}", body, format="json")
+    return signed_in(user).patch(f"/api/lists/{line.shopping_list_id}/items/{line.pk}", body, format="json")
 
 
 def test_a_stale_edit_of_a_line_is_a_conflict_not_an_overwrite(couple, line):
     alex, sam = couple
-    seen = _api(sam).get(f"/api/lists/{line.shopping_list_id}/items/{line.pk}").json()["version"]
+    seen = signed_in(sam).get(f"/api/lists/{line.shopping_list_id}/items/{line.pk}").json()["version"]
 
     first = _patch(alex, line, {"quantity": 2, "version": seen})
     stale = _patch(sam, line, {"quantity": 5, "version": seen})
@@ -145,8 +134,8 @@ def test_adds_by_two_members_both_land(couple, line):
     alex, sam = couple
     path = f"/api/lists/{line.shopping_list_id}/items"
 
-    assert _api(alex).post(path, {"text": "eggs"}, format="json").status_code == 201
-    assert _api(sam).post(path, {"text": "bread"}, format="json").status_code == 201
+    assert signed_in(alex).post(path, {"text": "eggs"}, format="json").status_code == 201
+    assert signed_in(sam).post(path, {"text": "bread"}, format="json").status_code == 201
 
     assert list(
         ListItem.objects.filter(shopping_list_id=line.shopping_list_id).values_list("raw_text", flat=True)
@@ -157,7 +146,7 @@ def test_adds_by_two_members_both_land(couple, line):
     ]
 
 
-def test_a_personal_api_token_acts_in_its_users_current_household(couple):
+def test_a_personal_api_token_acts_in_its_users_currenthousehold_of(couple):
     alex, sam = couple
     GuidanceFactory(owner=alex, text="Whole milk only")
     ApiTokenFactory(user=sam, secret="ps_sams-kitchen-tablet")
@@ -170,7 +159,7 @@ def test_a_personal_api_token_acts_in_its_users_current_household(couple):
 
 def test_a_signed_out_person_signs_in_from_the_link_and_comes_back_to_confirm(settings, kroger_sandbox):
     owner = UserFactory(display_name="Alex")
-    HouseholdInviteFactory(household=_household(owner), created_by=owner, token="join-us-please-0123456789")
+    HouseholdInviteFactory(household=household_of(owner), created_by=owner, token="join-us-please-0123456789")
     browser = Client()
 
     invitation = browser.get("/household/join/join-us-please-0123456789").content.decode()
@@ -184,7 +173,7 @@ def test_a_signed_out_person_signs_in_from_the_link_and_comes_back_to_confirm(se
     confirm = browser.get(landed["Location"]).content.decode()
     assert "Coming with you: 0 lists" in confirm
     assert browser.post(landed["Location"])["Location"] == "/household/"
-    assert _household(User.objects.get(kroger_profile_id=SAM)) == _household(owner)
+    assert household_of(User.objects.get(kroger_profile_id=SAM)) == household_of(owner)
     assert HouseholdInvite.objects.get().used_at is not None
 
 
@@ -196,7 +185,6 @@ def test_a_bad_invitation_link_says_why(client):
 
 
 def test_sign_in_gives_a_new_shopper_a_household_they_own(client, settings, kroger_sandbox):
-    from tests.accounts.test_sandbox_flow import sign_in_at_sandbox
 
     sign_in_at_sandbox(client, settings)
 
@@ -211,7 +199,7 @@ def test_the_api_says_who_made_each_thing_in_a_bounded_number_of_queries(
     for owner in (alex, sam, alex):
         ShoppingListFactory(owner=owner, name=f"{owner.display_name}'s list")
         GuidanceFactory(owner=owner, text=f"{owner.display_name}'s line")
-    client = _api(sam)
+    client = signed_in(sam)
 
     with django_assert_max_num_queries(6):  # session, user, household, count, page (+ a spare)
         lists = client.get("/api/lists").json()["results"]
@@ -229,7 +217,9 @@ def test_a_resolve_that_read_a_line_before_a_members_edit_leaves_the_edit_alone(
     from shopping.services.lists import resolve_items
 
     alex, sam = couple
-    created = _api(alex).post("/api/lists", {"text": "whole milk", "name": "Weekly"}, format="json").json()
+    created = (
+        signed_in(alex).post("/api/lists", {"text": "whole milk", "name": "Weekly"}, format="json").json()
+    )
     shopping_list = ShoppingList.objects.get(pk=created["id"])
     read_by_the_resolve = list(shopping_list.items.all())
     line = read_by_the_resolve[0]
@@ -237,9 +227,38 @@ def test_a_resolve_that_read_a_line_before_a_members_edit_leaves_the_edit_alone(
 
     resolve_items(shopping_list=shopping_list, items=read_by_the_resolve, workers=1)
     after_the_stale_resolve = ListItem.objects.get(pk=line.pk)
-    picked = _api(alex).post(f"/api/lists/{shopping_list.pk}/resolve", {}, format="json").json()["items"][0]
+    picked = (
+        signed_in(alex).post(f"/api/lists/{shopping_list.pk}/resolve", {}, format="json").json()["items"][0]
+    )
 
     assert edited.status_code == 200
     assert (after_the_stale_resolve.quantity, after_the_stale_resolve.status) == (3, "pending")
     assert after_the_stale_resolve.version == edited.json()["version"]
     assert (picked["status"], picked["quantity"]) == ("resolved", 3)
+
+
+def test_a_background_resolve_spends_the_asking_members_kroger_budget_not_the_owners(couple, settings):
+    from django.core.cache import cache
+
+    from kroger.quota import ShopperBudget
+    from shopping.middleware import budget_key
+
+    settings.KROGER_DAILY_BUDGET_PER_USER = 100
+    alex, sam = couple
+    created = signed_in(alex).post(
+        "/api/lists", {"text": "whole milk\nbutter", "name": "Weekly"}, format="json"
+    )
+
+    def used(user) -> int:
+        return ShopperBudget(cache, budget_key(user.pk), settings.KROGER_DAILY_BUDGET_PER_USER).used_today()
+
+    before = used(alex), used(sam)
+    asked = signed_in(sam).post(
+        f"/api/lists/{created.json()['id']}/resolve", {"background": True}, format="json"
+    )
+    done = signed_in(sam).get(f"/api/lists/{created.json()['id']}").json()
+
+    assert asked.status_code == 202
+    assert done["progress"]["looking"] == 0  # no broker here: the task ran at once
+    assert used(sam) > before[1]
+    assert used(alex) == before[0]

@@ -6,6 +6,7 @@ from django.test import Client
 from accounts.access import household_of
 from shopping.models import Guidance, Selection
 from tests.factories import GuidanceFactory, SelectionFactory, UserFactory
+from tests.helpers import STORE
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +121,7 @@ def test_picks_page_shows_each_pick(logged_in_client, user, other_user):
         term="milk",
         description="Kroger 2% Milk",
         image_url="https://images.test/milk.jpg",
-        location_id="01400943",
+        location_id=STORE,
         quantity=2,
     )
     SelectionFactory(owner=other_user, term="someone else's caviar")

@@ -3,20 +3,12 @@
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from tests.factories import UserFactory
+from tests.helpers import migrate_to, migrate_to_latest
 
 BEFORE = [("shopping", "0003_list_item_skip_weight_stock")]
 AFTER = [("shopping", "0004_product_snapshot")]
-
-
-def migrate_to(target):
-    executor = MigrationExecutor(connection)
-    executor.migrate(target)
-    executor.loader.build_graph()
-    return executor.loader.project_state(target).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -35,4 +27,4 @@ def test_a_remembered_picks_price_survives_the_product_snapshot_migration():
         )  # fmt: skip
         assert (pick.sold_by, pick.aisle, pick.stock_level) == ("", "", "")
     finally:
-        migrate_to(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()

@@ -13,10 +13,9 @@ from kroger.schemas import Product
 from shopping.picking import why_excluded
 from shopping.picking.reading import read_guidance
 from shopping.picking.scoring import pick_product
+from tests.helpers import STORE
 
 from .picking_products import product
-
-STORE = "01400943"
 
 
 def pick(term, candidates, *guidance):

@@ -11,11 +11,10 @@ from shopping.models import Guidance, ListItem, Selection
 from shopping.services import lists as list_services
 from shopping.services import resolving
 from tests.factories import GuidanceFactory, SelectionFactory, UserFactory
+from tests.helpers import OTHER_STORE, STORE
 
 pytestmark = pytest.mark.django_db
 
-STORE = "01400943"
-OTHER_STORE = "01400376"
 KROGER = "https://kroger.sandbox.test"
 MILK_GALLON = "0001111041700"  # Kroger® 2% Reduced Fat Milk, 1 gal (out of stock at STORE)
 HALF_GALLON = "0001111040057"  # Kroger® 2% Reduced Fat Milk, 1/2 gal (in stock at STORE)

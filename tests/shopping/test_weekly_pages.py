@@ -7,23 +7,9 @@ from django.test import Client
 
 from shopping.models import CartSend, ListItem
 from tests.factories import CartSendFactory, ListItemFactory, ShoppingListFactory, UserFactory
+from tests.helpers import STORE
 
 pytestmark = pytest.mark.django_db
-
-STORE = "01400943"
-
-
-@pytest.fixture
-def shopper(user):
-    user.preferred_location_id = STORE
-    user.preferred_location_name = "Kroger On the Rhine"
-    user.save()
-    return user
-
-
-@pytest.fixture
-def browser_client(shopper, logged_in_client):
-    return logged_in_client
 
 
 @pytest.fixture
