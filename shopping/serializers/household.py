@@ -5,11 +5,12 @@ from rest_framework import serializers
 
 from accounts.models import Membership
 from api_schema.strict import RefuseUnknownFields
+from shopping.serializers.fast import FastRepresentation
 
 INVITE_TOKEN_PATTERN = r"^[A-Za-z0-9_-]{16,64}$"
 
 
-class PersonSerializer(serializers.Serializer):
+class PersonSerializer(FastRepresentation, serializers.Serializer):
     """Who made or sent something: a member (or former member) by ID and display name."""
 
     id = serializers.IntegerField()

@@ -5,12 +5,13 @@ from rest_framework import serializers
 from api_schema.strict import RefuseUnknownFields
 from shopping.models import ListItem, ShoppingList
 from shopping.parsing import MAX_LIST_TEXT
+from shopping.serializers.fast import FastRepresentation
 from shopping.serializers.household import PersonSerializer
 
 MAX_ID = 2**63 - 1
 
 
-class AlternativeSerializer(serializers.Serializer):
+class AlternativeSerializer(FastRepresentation, serializers.Serializer):
     product_id = serializers.CharField()
     description = serializers.CharField()
     brand = serializers.CharField(allow_blank=True)
@@ -30,7 +31,7 @@ class AlternativeSerializer(serializers.Serializer):
     )
 
 
-class ListItemSerializer(serializers.ModelSerializer):
+class ListItemSerializer(FastRepresentation, serializers.ModelSerializer):
     source = serializers.CharField(
         read_only=True,
         help_text="What decided the pick: memory, rules, assistant, user (blank: no pick yet).",

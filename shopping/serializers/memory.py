@@ -1,20 +1,17 @@
 """Guidance and selection shapes for the API: field validation only, no side effects."""
 
-from datetime import UTC, datetime
-from decimal import Decimal
 from typing import NamedTuple
 
-from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import ISO_8601, serializers
-from rest_framework.settings import api_settings
+from rest_framework import serializers
 
 from api_schema.strict import RefuseUnknownFields
 from shopping.models import Guidance, Selection, normalize_term
 from shopping.picking.reading import explain_line
 from shopping.products import price_now
+from shopping.serializers.fast import FastRepresentation
 from shopping.serializers.household import PersonSerializer
 
 MAX_ID = 2**63 - 1
@@ -106,40 +103,6 @@ class GuidanceReorderSerializer(RefuseUnknownFields, serializers.Serializer):
     )
 
 
-_CENT = Decimal("0.01")
-
-
-def _utc_iso(value: datetime) -> str:
-    text = value.astimezone(UTC).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def _to_string(field) -> bool:
-    return getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING) and not getattr(
-        field, "localize", False
-    )
-
-
-def _fast_representation(field):
-    """What DRF's `field.to_representation` gives for our model's plain values, without its generality."""
-    utc_iso = api_settings.DATETIME_FORMAT == ISO_8601 and settings.USE_TZ and settings.TIME_ZONE == "UTC"
-    if (
-        isinstance(field, serializers.DateTimeField)
-        and getattr(field, "format", serializers.empty) is serializers.empty
-        and utc_iso
-    ):
-        return _utc_iso
-    if isinstance(field, serializers.DecimalField) and field.decimal_places == 2 and _to_string(field):
-        return lambda value: format(value.quantize(_CENT), "f")
-    if isinstance(field, PersonSerializer):
-        return lambda person: {"id": person.id, "display_name": person.display_name}
-    if type(field) is serializers.IntegerField:
-        return int
-    if isinstance(field, serializers.CharField) and not isinstance(field, serializers.ChoiceField):
-        return str
-    return field.to_representation
-
-
 class Person(NamedTuple):
     """Who remembered a pick, as a plain row has it (a User has the same two attributes)."""
 
@@ -153,7 +116,7 @@ def _shown_row(row: dict) -> dict:
     return row
 
 
-class SelectionSerializer(RefuseUnknownFields, serializers.ModelSerializer):
+class SelectionSerializer(FastRepresentation, RefuseUnknownFields, serializers.ModelSerializer):
     term = TextField(
         max_length=200,
         # In the schema as a pattern: at least one letter or digit (in any script).
@@ -213,26 +176,9 @@ class SelectionSerializer(RefuseUnknownFields, serializers.ModelSerializer):
         # The (household, term, store) uniqueness is checked in validate(): the household is implied.
         validators = []
 
-    _fast_plan = None
-
     def to_representation(self, instance):
-        # Lists of picks are the API's biggest answers: read each plain attribute straight off the
-        # row (the same output as DRF's generic path, which a test checks). The plan is built from
-        # the fields once per process: building a ModelSerializer's fields is most of DRF's cost.
-        plan = type(self)._fast_plan
-        if plan is None:
-            plan = type(self)._fast_plan = [
-                (name, field.source, _fast_representation(field))
-                for name, field in self.fields.items()
-                if not field.write_only
-            ]
-        # A plain row from `rows()` (no model instance was built) or a Selection.
-        read = _shown_row(instance).__getitem__ if isinstance(instance, dict) else instance.__getattribute__
-        row = {}
-        for name, source, represent in plan:
-            value = read(source)
-            row[name] = None if value is None else represent(value)
-        return row
+        # A plain row from `rows()` (no model instance was built) reads like a Selection.
+        return super().to_representation(_shown_row(instance) if isinstance(instance, dict) else instance)
 
     @staticmethod
     def rows(selections: QuerySet[Selection]) -> QuerySet:
