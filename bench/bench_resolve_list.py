@@ -8,7 +8,7 @@ times
 `POST /api/lists/{id}/resolve` end to end (personal API token, DRF, the database, our
 Kroger client, the sandbox over real HTTP) for:
 
-- concurrent: 25 lines, none remembered, searches on the bounded pool (LIST_RESOLVE_WORKERS=16);
+- concurrent: 25 lines, none remembered, searches on the bounded pool (LIST_RESOLVE_WORKERS=25);
 - one at a time: the same list on a second server with LIST_RESOLVE_WORKERS=1;
 - remembered: the same list after every line was remembered (no search: one batched lookup of
   today's prices and stock for the 25 remembered products).
@@ -22,7 +22,7 @@ Kroger; the app token is fetched once before timing. Each figure is the median o
 
 Usage (from the repository root):
 
-    .venv/bin/python bench/bench_resolve_list.py [--runs 5] [--latency-ms 200] [--workers 16]
+    .venv/bin/python bench/bench_resolve_list.py [--runs 5] [--latency-ms 200] [--workers 25]
 
 Not part of the test suite.
 """
@@ -78,7 +78,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--latency-ms", type=int, default=200)
-    parser.add_argument("--workers", type=int, default=16, help="LIST_RESOLVE_WORKERS for the concurrent run")
+    parser.add_argument("--workers", type=int, default=25, help="LIST_RESOLVE_WORKERS for the concurrent run")
     args = parser.parse_args()
 
     # No search cache: every run really calls Kroger; no deadline cutting the one-at-a-time runs short.

@@ -9,10 +9,12 @@ kept-alive connections instead of each short-lived thread leaving one open.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
@@ -21,19 +23,46 @@ from django.core.cache import cache
 from .client import KrogerClient
 from .quota import ShopperBudget
 
-# Enough pooled connections for the list resolver's search pool (LIST_RESOLVE_WORKERS) plus
-# request threads, so none is opened and thrown away per search.
-POOL_SIZE = 32
+# Pooled connections beyond the list resolver's search pool (LIST_RESOLVE_WORKERS): for request
+# threads, so no connection is opened and thrown away per search.
+POOL_FOR_REQUESTS = 16
 _session: requests.Session | None = None
 _session_lock = threading.Lock()
+
+
+class _KrogerSession(requests.Session):
+    """A Session that reads proxy settings and the CA bundle from the environment once per host.
+
+    With `trust_env` on, requests walks the whole environment (proxies, no_proxy) and looks for
+    ~/.netrc on every call: ~0.3 ms of CPU a call here, with searches running 25 at once. The
+    settings do not change while the process runs, so they are read once; Kroger calls carry
+    their own Authorization header, so ~/.netrc never applied to them.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.trust_env = False  # no per-call environment reads (nor ~/.netrc); see below
+        self._proxies_for: dict[tuple[str, str], dict[str, str]] = {}
+        self._ca_bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+
+    def merge_environment_settings(self, url, proxies, stream, verify, cert):
+        # What requests does with trust_env on, with the environment's part looked up once.
+        host = urlsplit(url)[:2]
+        if host not in self._proxies_for:
+            self._proxies_for[host] = requests.utils.get_environ_proxies(url)
+        proxies = {**self._proxies_for[host], **(proxies or {})}
+        if verify is True or verify is None:
+            verify = self._ca_bundle or verify
+        return super().merge_environment_settings(url, proxies, stream, verify, cert)
 
 
 def _shared_session() -> requests.Session:
     global _session
     with _session_lock:
         if _session is None:
-            session = requests.Session()
-            adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=POOL_SIZE)
+            session = _KrogerSession()
+            pool_size = settings.LIST_RESOLVE_WORKERS + POOL_FOR_REQUESTS
+            adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=pool_size)
             session.mount("https://", adapter)
             session.mount("http://", adapter)
             _session = session

@@ -22,6 +22,8 @@ def list_of(value: Any) -> list:
 
 
 def text(value: Any, default: str = "") -> str:
+    if isinstance(value, str):  # nearly always: ~20 fields of every product of every search
+        return value.strip()
     if value is None or isinstance(value, dict | list):
         return default
     return str(value).strip()

@@ -67,8 +67,9 @@ LLM_MODEL = env.str("LLM_MODEL", "")
 # Seconds to wait for the assistant before the household rules decide.
 LLM_TIMEOUT_SECONDS = env.float("LLM_TIMEOUT_SECONDS", 3.0)
 # Kroger searches run at once when resolving a list (one bounded thread pool per process):
-# 16 looks up a 25-line list in two rounds of Kroger answers.
-LIST_RESOLVE_WORKERS = env.int("LIST_RESOLVE_WORKERS", 16)
+# 25 looks up a usual 25-line list in one round of Kroger answers (Kroger's limits are calls
+# per day, not calls at once).
+LIST_RESOLVE_WORKERS = env.int("LIST_RESOLVE_WORKERS", 25)
 # Seconds an interactive resolve (a request) may spend on Kroger, retries included; lines not
 # done by then stay pending ("Kroger is slow — still trying") for the background worker.
 LIST_RESOLVE_DEADLINE_S = env.float("LIST_RESOLVE_DEADLINE_S", 10.0)

@@ -94,7 +94,11 @@ BRAND_FILLERS = frozenset({"box", "pack", "bottle", "can", "jar", "bag", "loaf",
 
 def has_attribute(product: Product, value: str) -> bool:
     """Whether the product has the attribute ("free-range|pasture-raised": either)."""
-    return _names_attribute(f"{product.brand} {product.description} {product.size}", value)
+    return _names_attribute(_attribute_text(product), value)
+
+
+def _attribute_text(product: Product) -> str:
+    return f"{product.brand} {product.description} {product.size}"
 
 
 @lru_cache(maxsize=CACHED_TEXTS)  # asked for every candidate, flavour and rule of every line
@@ -115,7 +119,13 @@ FLAVOURS = next(group for group, about in EXCLUSIVE_GROUPS if not about) - {"pla
 
 def flavoured(product: Product, line: str) -> bool:
     """A flavour the line did not ask for ("Honey Nut" Cheerios for "cheerios")."""
-    return any(has_attribute(product, f) and f" {phrase(f)} " not in line for f in FLAVOURS)
+    return any(f" {flavour} " not in line for flavour in _flavours_named(_attribute_text(product)))
+
+
+@lru_cache(maxsize=CACHED_TEXTS)  # every candidate of every line, against every flavour
+def _flavours_named(name: str) -> tuple[str, ...]:
+    """The flavours a product's name names, as phrases."""
+    return tuple(phrase(flavour) for flavour in FLAVOURS if _names_attribute(name, flavour))
 
 
 # Cuts of a product sold whole too, by their spellings ("Sliced", "Slices").

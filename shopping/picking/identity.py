@@ -151,8 +151,8 @@ def canonical(text: str) -> str:
     return " ".join(folded.split())
 
 
-def _brand_words(product: Product) -> set[str]:
-    return set(words(product.brand)) | _STORE_BRAND_WORDS
+def _brand_words(brand_name: str) -> set[str]:
+    return set(words(brand_name)) | _STORE_BRAND_WORDS
 
 
 _STORE_BRAND_WORDS = frozenset(word for store in STORE_BRANDS for word in store.split())
@@ -171,7 +171,11 @@ ATTRIBUTE_WORDS = _attribute_words()
 
 def names_brand(line: str, product: Product) -> bool:
     """Whether the line is only a brand and it is this product's brand."""
-    brand = phrase(product.brand)
+    return _names_brand(line, product.brand)
+
+
+def _names_brand(line: str, brand_name: str) -> bool:
+    brand = phrase(brand_name)
     wanted = BRAND_ALIASES.get(line, line)
     return bool(brand) and (wanted == brand or (wanted in KNOWN_BRANDS and f" {wanted} " in f" {brand} "))
 
@@ -190,19 +194,28 @@ def head(term_words: Sequence[str]) -> str:
 def match(term: str, product: Product, asked: frozenset[str] = frozenset()) -> Match:
     """How `product` stands as the product `term` names. `asked`: CHANGING_ATTRIBUTES keys the
     household's guidance asks for ("Soda: diet only"), so Diet Coke is their soda."""
+    # Judged from the name, brand and categories alone; each line asks twice (what the line is,
+    # then the ranking), and a list often asks again for the same products.
+    return _match(term, product.description, product.brand, tuple(product.categories), frozenset(asked))
+
+
+@lru_cache(maxsize=CACHED_TEXTS)
+def _match(
+    term: str, description: str, brand_name: str, categories: tuple[str, ...], asked: frozenset[str]
+) -> Match:
     wanted = line_words(term)
     if not wanted:
         return Match(Identity.NONE, 0.0, frozenset(), 0)
-    name = canonical(product.description).split()
+    name = canonical(description).split()
     wanted, name = _join_compounds(wanted, name)
-    brand = _brand_words(product)
-    if names_brand(" ".join(wanted), product):
+    brand = _brand_words(brand_name)
+    if _names_brand(" ".join(wanted), brand_name):
         # "Folgers", "charmin", "coke": the line names the brand, so any of its products is that.
         variety = frozenset(
             w for w in name if w not in brand and w not in NEUTRAL and w not in ATTRIBUTE_WORDS
         )
         return Match(Identity.EXACT, 1.0, variety, 0)
-    have = set(name) | set(words(product.brand)) | {w for c in product.categories for w in words(c)}
+    have = set(name) | set(words(brand_name)) | {w for c in categories for w in words(c)}
     # Packaging and size words ("juice boxes", "bag of") may be missing from a name.
     content = [w for w in wanted if w not in PACKAGING_WORDS] or wanted
     covered = [w for w in content if w in have or (len(w) > 4 and any(h.startswith(w) for h in have))]

@@ -129,3 +129,58 @@ def test_closing_the_shared_session_ends_its_kept_alive_connections(kroger_setti
         close_shared_session()
         server.shutdown()
         server.server_close()
+
+
+def _recording_server(seen: list[str]) -> ThreadingHTTPServer:
+    """A loopback HTTP server that answers Kroger's way and records each request line."""
+
+    class Recording(BaseHTTPRequestHandler):
+        def _answer(self, body):
+            seen.append(self.requestline)
+            data = json.dumps(body).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self._answer({"access_token": "app", "token_type": "bearer", "expires_in": 1800})
+
+        def do_GET(self):
+            self._answer(payload("product_search.json"))
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Recording)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
+    return server
+
+
+@pytest.mark.parametrize("bypassed", [False, True])
+def test_kroger_calls_go_through_the_environments_proxy_unless_no_proxy_names_the_host(
+    kroger_settings, monkeypatch, bypassed
+):
+    through_proxy, direct = [], []
+    proxy, kroger = _recording_server(through_proxy), _recording_server(direct)
+    kroger_url = f"http://127.0.0.1:{kroger.server_address[1]}"
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.server_address[1]}")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1" if bypassed else "")
+    kroger_settings.KROGER_API_BASE_URL = kroger_url
+    close_shared_session()  # the environment is read when the session is made
+    try:
+        get_client().search_products(term="proxied milk", location_id="01400943")
+        get_client().search_products(term="proxied eggs", location_id="01400943")
+    finally:
+        close_shared_session()
+        for server in (proxy, kroger):
+            server.shutdown()
+            server.server_close()
+
+    if bypassed:
+        assert through_proxy == [] and len(direct) == 3  # the app token and two searches
+    else:
+        assert direct == [] and len(through_proxy) == 3
+        assert all(line.split()[1].startswith(kroger_url) for line in through_proxy)  # absolute URIs
