@@ -28,11 +28,23 @@ def membership_of(user: User) -> Membership:
     """The user's membership, with its household loaded (one query, then cached on `user`)."""
     membership = getattr(user, _CACHE, None)
     if membership is None:
-        membership = Membership.objects.select_related("household").filter(user=user).first()
+        membership = _loaded_membership(user)
+        if membership is None:
+            membership = Membership.objects.select_related("household").filter(user=user).first()
         if membership is None:
             membership = create_own_household(user)
         setattr(user, _CACHE, membership)
     return membership
+
+
+def _loaded_membership(user: User) -> Membership | None:
+    """The membership already loaded with the user (API token authentication joins it in)."""
+    if not User.membership.is_cached(user):
+        return None
+    try:
+        return user.membership
+    except Membership.DoesNotExist:
+        return None  # joined in and not there: a user made outside sign-in; make it below
 
 
 def household_of(user: User) -> Household:

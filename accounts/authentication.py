@@ -31,7 +31,12 @@ class ApiTokenAuthentication(BaseAuthentication):
         return self.authenticate_secret(secret)
 
     def authenticate_secret(self, secret: str):
-        token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_secret(secret)).first()
+        # The caller's household comes in the same query: nearly every API request is scoped to it.
+        token = (
+            ApiToken.objects.select_related("user__membership__household")
+            .filter(key_hash=ApiToken.hash_secret(secret))
+            .first()
+        )
         now = timezone.now()
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed("Invalid token.")

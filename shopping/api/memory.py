@@ -168,8 +168,8 @@ class SelectionViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         if self.action != "list":
             return Selection.objects.for_household(household_of(self.request.user)).select_related("owner")
-        # Read-only: plain rows of the caller's household, found in the one query.
-        selections = Selection.objects.for_member(self.request.user)
+        # Read-only: plain rows (the household came with the token's authentication).
+        selections = Selection.objects.for_household(household_of(self.request.user))
         params = self.request.query_params
         if "term" in params:
             selections = selections.for_term(params["term"])

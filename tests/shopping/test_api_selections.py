@@ -5,12 +5,14 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from accounts.access import household_of
+from accounts.models import ApiToken, Membership
 from kroger.schemas import Product
 from shopping.models import Selection
 from shopping.services.memory import find_selection, remember_selection
-from tests.factories import SelectionFactory
+from tests.factories import ApiTokenFactory, SelectionFactory
 from tests.helpers import STORE, assert_list_queries_do_not_grow
 
 pytestmark = pytest.mark.django_db
@@ -371,3 +373,26 @@ def test_a_list_that_fits_on_one_page_is_counted_without_a_count_query(
     assert (first["count"], len(first["results"])) == (5, 2) and first["next"]
     assert (last["count"], len(last["results"]), last["next"]) == (5, 1, None)
     assert (counted_one, counted_several) == (False, True)
+
+
+def test_a_token_request_finds_the_household_with_the_token_itself(user, django_assert_num_queries):
+    SelectionFactory.create_batch(3, owner=user)
+    ApiTokenFactory(user=user, secret=(secret := ApiToken.new_secret()))
+    client = APIClient(headers={"Authorization": f"Bearer {secret}"})
+    client.get("/api/selections")  # the first use also records when the token was last used
+
+    with django_assert_num_queries(2):  # the token (with the user and household), then the picks
+        listed = client.get("/api/selections").json()
+
+    assert listed["count"] == 3
+
+
+def test_a_token_user_without_a_household_gets_one_and_no_picks(user):
+    Membership.objects.filter(user=user).delete()  # made outside sign-in, e.g. in the admin
+    ApiTokenFactory(user=user, secret=(secret := ApiToken.new_secret()))
+    client = APIClient(headers={"Authorization": f"Bearer {secret}"})
+
+    listed = client.get("/api/selections").json()
+
+    assert listed["count"] == 0
+    assert Membership.objects.filter(user=user, role=Membership.Role.OWNER).exists()
