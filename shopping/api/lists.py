@@ -97,7 +97,10 @@ class ShoppingListViewSet(
         lists = ShoppingList.objects.for_household(household_of(self.request.user)).select_related("owner")
         if self.action == "list":
             return lists.with_counts()
-        return lists.with_items()
+        if self.action == "retrieve":
+            return lists.with_items()
+        # The other actions read or change the lines themselves, then answer with _detail.
+        return lists
 
     def get_serializer_class(self):
         if self.action == "list":
@@ -118,7 +121,7 @@ class ShoppingListViewSet(
         return context
 
     def _detail(self, shopping_list: ShoppingList, *, status_code=status.HTTP_200_OK) -> Response:
-        fresh = self.get_queryset().get(pk=shopping_list.pk)
+        fresh = self.get_queryset().with_items().get(pk=shopping_list.pk)
         return Response(
             ShoppingListDetailSerializer(fresh, context=self.get_serializer_context()).data,
             status=status_code,
