@@ -173,7 +173,8 @@ def add_to_cart(request):
     label = f"{quantity} × {request.POST.get('description', '').strip()[:200] or 'the item'}"
     key = request.POST.get("idempotency_key", "").strip()[:100]
     try:
-        # One item, and the page says at once whether it went in: never queued for a worker.
+        # One item, and the page says at once whether it went in: never queued for a worker. A
+        # queued send could only say "Sending…" (no page follows a send; the script's API call can).
         send = send_items_to_cart(
             user=request.user, items=[item.cleaned_data], idempotency_key=key, background=False
         )

@@ -234,6 +234,29 @@ class TestAddToCart:
         ]
         assert CartSend.objects.get(owner=shopper).status == CartSend.Status.SUCCEEDED
 
+    def test_with_a_background_worker_the_form_still_says_at_once_that_it_went_in(
+        self,
+        broker,
+        shopper,
+        logged_in_client,
+        connect_kroger,
+        kroger_sandbox,
+        django_capture_on_commit_callbacks,
+    ):
+        """One item, one Kroger call: the shopper pressed "Add" and learns the outcome on the next
+        page, rather than "Sending…" with no page to follow it on."""
+        profile_id = connect_kroger(shopper)
+        form = {"upc": "0001111040057", "quantity": "1", "description": "Milk", "idempotency_key": "form-bg"}
+
+        with django_capture_on_commit_callbacks() as queued:
+            response = logged_in_client.post("/products/add-to-cart", form, follow=True)
+
+        assert messages_of(response) == ["Added 1 × Milk to your Kroger cart."]
+        assert kroger_sandbox.cart_for(profile_id) == [
+            {"upc": "0001111040057", "quantity": 1, "modality": "PICKUP"}
+        ]
+        assert queued == [] and CartSend.objects.get(owner=shopper).status == CartSend.Status.SUCCEEDED
+
     def test_a_double_submitted_form_adds_once(
         self, shopper, logged_in_client, connect_kroger, kroger_sandbox
     ):
