@@ -17,11 +17,26 @@ def is_product_id(value: str) -> bool:
 
 
 def normalize_term(term: str) -> str:
-    """Fold case, accents, punctuation and spacing, so "Milk " and "milk" are one term; letters
-    of other scripts stay ("牛奶")."""
-    folded = "".join(c for c in unicodedata.normalize("NFKD", term) if unicodedata.category(c) != "Mn")
-    folded = re.sub(r"[^\w\s]", " ", folded.lower())
-    return " ".join(folded.split())
+    """Fold case, Latin accents, punctuation and spacing, so "Milk ", "milk" and "Café"/"cafe"
+    are one term; letters of other scripts stay as typed, marks included ("ガム" is not "カム",
+    "й" is not "и", "दूध" keeps its vowel sign), after NFKC ("ｶﾞﾑ" is "ガム")."""
+    if term.isascii():
+        return " ".join(re.sub(r"[^\w\s]", " ", term.lower()).split())
+    kept: list[str] = []
+    for char in unicodedata.normalize("NFKC", term).casefold():
+        if unicodedata.category(char).startswith("M"):
+            if kept and not _is_latin(kept[-1]):  # a voicing mark or vowel sign of its letter
+                kept.append(char)
+        elif char.isalnum() or char == "_":
+            base = unicodedata.normalize("NFD", char)[0]
+            kept.append(base if _is_latin(base) else char)  # é -> e, ガ stays ガ
+        else:
+            kept.append(" ")
+    return " ".join("".join(kept).split())
+
+
+def _is_latin(char: str) -> bool:
+    return char.isascii() or unicodedata.name(char, "").startswith("LATIN ")
 
 
 class SelectionQuerySet(HouseholdQuerySet):

@@ -18,6 +18,7 @@ from kroger.errors import KrogerCartOutcomeUnknown, KrogerError
 from kroger.gateway import get_client
 from shopping.forms import CartItemForm, ProductSearchForm, StoreSearchForm, clean_search_term
 from shopping.models import Guidance, is_product_id
+from shopping.parsing import kroger_search_term
 from shopping.picking import read_guidance, why_excluded
 from shopping.services import memory as memory_services
 from shopping.services.cart import CartSendInProgress, IdempotencyKeyReused, send_items_to_cart
@@ -115,7 +116,10 @@ def _search_results(*, term: str, start: str, store: str | None, user) -> dict:
     start = query.cleaned_data["start"]
     try:
         page = get_client().search_products(
-            term=query.cleaned_data["term"], location_id=store, start=start, limit=PAGE_SIZE
+            term=kroger_search_term(query.cleaned_data["term"]),
+            location_id=store,
+            start=start,
+            limit=PAGE_SIZE,
         )
     except KrogerError as exc:
         return {"kroger_error": exc.message}
@@ -169,7 +173,8 @@ def add_to_cart(request):
     label = f"{quantity} × {request.POST.get('description', '').strip()[:200] or 'the item'}"
     key = request.POST.get("idempotency_key", "").strip()[:100]
     try:
-        # One item, and the page says at once whether it went in: never queued for a worker.
+        # One item, and the page says at once whether it went in: never queued for a worker. A
+        # queued send could only say "Sending…" (no page follows a send; the script's API call can).
         send = send_items_to_cart(
             user=request.user, items=[item.cleaned_data], idempotency_key=key, background=False
         )

@@ -6,6 +6,9 @@ line's forms redirect back to its row); static/js/lists.js resolves lines one by
 re-rendered row (with what happened said in it) instead of a redirect.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -167,14 +170,18 @@ def _row_response(request, item: ListItem, *, notice: str = "", error: str = "")
     which would otherwise wait for the next full page load and be shown out of context.
     """
     items = list(ListItem.objects.filter(shopping_list_id=item.shopping_list_id))
-    _mark_exclusions([item], _household_guidance(request))
-    _mark_remembered(item.shopping_list, [item])
-    item.row_notice, item.row_error = notice, error
     index = next((index for index, line in enumerate(items) if line.pk == item.pk), None)
     if index is None:  # removed (or its list deleted) while this request ran
         raise Http404("That line is no longer on the list.")
+    # The row as saved, not as this request last held it: a pick is not saved over another
+    # member's change made meanwhile, and a row showing it would carry that change's version.
+    shopping_list, item = item.shopping_list, items[index]
+    item.shopping_list = shopping_list
+    _mark_exclusions([item], _household_guidance(request))
+    _mark_remembered(shopping_list, [item])
+    item.row_notice, item.row_error = notice, error
     item.index = index
-    row = {"item": item, "list": item.shopping_list}
+    row = {"item": item, "list": shopping_list}
     return JsonResponse(
         {
             "id": item.pk,
@@ -230,7 +237,10 @@ def item_update(request, pk: int, item_id: int):
         )
     changes = form.changes()
     try:
-        list_services.change_item(item=item, version=form.cleaned_data.get("version"), **changes)
+        with _hold_list_to_pick_again(item, changes):
+            list_services.change_item(item=item, version=form.cleaned_data.get("version"), **changes)
+    except resolving.ResolveInProgress:
+        return _answer(request, item, error=BEING_LOOKED_UP)
     except list_services.StaleEdit as exc:
         return _answer(request, exc.item, error=str(exc))
     except (list_services.ProductNotAvailable, list_services.ListTextInvalid) as exc:
@@ -238,6 +248,27 @@ def item_update(request, pk: int, item_id: int):
     except KrogerError as exc:
         return _answer(request, item, error=_kroger_text(exc))
     return _answer(request, item, notice=_change_notice(item, changes))
+
+
+BEING_LOOKED_UP = "This list is being looked up right now — try again in a moment."
+
+
+@contextmanager
+def _hold_list_to_pick_again(item: ListItem, changes: dict) -> Iterator[None]:
+    """Hold the list, as a whole-list resolve does, while a rewritten or searched-again line is
+    picked: one resolve at a time, so neither picks over the other's lines. Raises
+    ResolveInProgress while a list resolve (or another line's pick) holds it.
+
+    lists.js's own line resolves (`item_resolve`) run a few at once and take no hold: they only
+    step aside while one is held (see `resolving.resolve_line`)."""
+    if "text" not in changes and "term" not in changes:
+        yield
+        return
+    lease = resolving.take_lease(item.shopping_list)
+    try:
+        yield
+    finally:
+        lease.release()
 
 
 def _change_notice(item: ListItem, changes: dict) -> str:

@@ -3,6 +3,7 @@
 import pytest
 import responses
 
+from shopper.celery import app as celery_app
 from tests.factories import KrogerTokenFactory
 from tests.helpers import STORE
 
@@ -26,6 +27,16 @@ def browser_client(shopper, logged_in_client):
 def api(shopper, api_client):
     """An API client for `shopper`."""
     return api_client
+
+
+@pytest.fixture
+def broker():
+    """A Celery broker configured: background work is queued for a worker instead of run here
+    (no message reaches a broker: on-commit callbacks never run inside the test's transaction)."""
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    yield
+    celery_app.conf.task_always_eager = eager
 
 
 @pytest.fixture

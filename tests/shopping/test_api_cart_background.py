@@ -8,7 +8,6 @@ worker would. Kroger is the sandbox (or `responses` for its failures).
 
 import pytest
 
-from shopper.celery import app as celery_app
 from shopping.models import CartSend
 from shopping.tasks import send_cart
 from tests.helpers import STORE
@@ -17,14 +16,6 @@ pytestmark = pytest.mark.django_db
 
 MILK = "0001111041700"
 CART_URL = "https://kroger.sandbox.test/v1/cart/add"
-
-
-@pytest.fixture
-def broker():
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    yield
-    celery_app.conf.task_always_eager = eager
 
 
 def run_worker(send_id: int) -> str:

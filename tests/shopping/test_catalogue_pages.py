@@ -1,6 +1,7 @@
 """The store finder and product search pages, against the sandbox (and failures via `responses`)."""
 
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -167,6 +168,26 @@ class TestProductSearch:
         assert "Enter at least 3 characters." in text(response)
         assert len(kroger_http.calls) == 0
 
+    def test_a_two_character_chinese_word_is_searched_as_kroger_takes_it(
+        self, shopper, logged_in_client, kroger_http
+    ):
+        kroger_http.get(f"{BASE}/v1/products", json={"data": [], "meta": {"pagination": {"total": 0}}})
+
+        response = logged_in_client.get("/products/", {"term": "牛奶"})
+
+        assert "Enter at least 3 characters." not in text(response)
+        searches = [urlsplit(call.request.url) for call in kroger_http.calls]
+        terms = [parse_qs(url.query)["filter.term"][0] for url in searches if url.path == "/v1/products"]
+        assert terms == ["牛 奶"]
+        assert 'value="牛奶"' in response.content.decode()  # the box keeps what was typed
+
+    @pytest.mark.parametrize("term", ["牛", "mi", "米 "])
+    def test_a_term_too_short_even_for_that_is_explained(self, logged_in_client, kroger_http, term):
+        response = logged_in_client.get("/products/", {"term": term})
+
+        assert "Enter at least 3 characters." in text(response)
+        assert len(kroger_http.calls) == 0
+
     @pytest.mark.parametrize(
         ("reply", "message"),
         [
@@ -212,6 +233,29 @@ class TestAddToCart:
             {"upc": "0001111040057", "quantity": 2, "modality": "PICKUP"}
         ]
         assert CartSend.objects.get(owner=shopper).status == CartSend.Status.SUCCEEDED
+
+    def test_with_a_background_worker_the_form_still_says_at_once_that_it_went_in(
+        self,
+        broker,
+        shopper,
+        logged_in_client,
+        connect_kroger,
+        kroger_sandbox,
+        django_capture_on_commit_callbacks,
+    ):
+        """One item, one Kroger call: the shopper pressed "Add" and learns the outcome on the next
+        page, rather than "Sending…" with no page to follow it on."""
+        profile_id = connect_kroger(shopper)
+        form = {"upc": "0001111040057", "quantity": "1", "description": "Milk", "idempotency_key": "form-bg"}
+
+        with django_capture_on_commit_callbacks() as queued:
+            response = logged_in_client.post("/products/add-to-cart", form, follow=True)
+
+        assert messages_of(response) == ["Added 1 × Milk to your Kroger cart."]
+        assert kroger_sandbox.cart_for(profile_id) == [
+            {"upc": "0001111040057", "quantity": 1, "modality": "PICKUP"}
+        ]
+        assert queued == [] and CartSend.objects.get(owner=shopper).status == CartSend.Status.SUCCEEDED
 
     def test_a_double_submitted_form_adds_once(
         self, shopper, logged_in_client, connect_kroger, kroger_sandbox
@@ -298,6 +342,11 @@ class TestRememberFor:
 
         assert messages_of(response) == ["Not remembered: Enter at least 3 characters."]
         assert not Selection.objects.exists()
+
+    def test_a_two_character_chinese_word_can_be_remembered(self, shopper, logged_in_client, kroger_sandbox):
+        logged_in_client.post("/products/remember", {"product_id": WHOLE_MILK, "term": "牛奶"})
+
+        assert Selection.objects.get(owner=shopper).term == "牛奶"
 
 
 def cards_of(response) -> list[str]:

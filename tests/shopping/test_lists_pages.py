@@ -195,6 +195,26 @@ def test_a_line_whose_product_is_remembered_says_so(browser_client, shopper):
     assert page.count("this choice</span>") == 1  # only on the line not remembered yet
 
 
+def test_a_picked_line_says_which_aisle_its_product_is_in(browser_client, shopper):
+    shopping_list = ShoppingListFactory(owner=shopper, location_id=STORE)
+    picked = dict(shopping_list=shopping_list, status="resolved", brand="Kroger", size="1 gal")
+    milk = ListItemFactory(product_id="0001111041700", aisle="Aisle 35", **picked)
+    eggs = ListItemFactory(product_id="0001111060933", aisle="", **picked)
+    page = browser_client.get(f"/lists/{shopping_list.pk}/").content.decode()
+    milk_row = page[page.index(f'id="item-{milk.pk}"') : page.index(f'id="item-{eggs.pk}"')]
+    assert 'Kroger · 1 gal · <span class="list-line-aisle">Aisle 35</span>' in milk_row
+    assert page.count("list-line-aisle") == 1  # a blank aisle shows nothing
+
+
+def test_a_line_picked_at_the_sandbox_store_shows_its_aisle(browser_client, kroger_sandbox):
+    shopping_list, _ = paste(browser_client, "organic bananas")
+    browser_client.post(f"/lists/{shopping_list.pk}/resolve")
+    line = shopping_list.items.get()
+    assert line.aisle
+    page = browser_client.get(f"/lists/{shopping_list.pk}/").content.decode()
+    assert f'<span class="list-line-aisle">{line.aisle}</span>' in page
+
+
 def test_a_line_that_needs_a_choice_says_so(browser_client, shopper):
     shopping_list = ShoppingListFactory(owner=shopper, location_id=STORE)
     ListItemFactory(

@@ -133,6 +133,16 @@ def test_picks_page_shows_each_pick(logged_in_client, user, other_user):
     assert "caviar" not in page
 
 
+def test_a_pick_for_one_store_says_its_aisle_there(logged_in_client, user):
+    SelectionFactory(owner=user, term="milk", location_id=STORE, aisle="Aisle 35")
+    SelectionFactory(owner=user, term="eggs", location_id=STORE, aisle="")
+    # At any store the aisle it was remembered in says nothing about the next store.
+    SelectionFactory(owner=user, term="bread", location_id="", aisle="Bakery")
+    page = logged_in_client.get("/picks/").content.decode()
+    assert "Store 01400943 · Aisle 35" in page
+    assert "Bakery" not in page and page.count(" · Aisle") == 1
+
+
 def test_changing_quantity_and_forgetting_a_pick(logged_in_client, user):
     pick = SelectionFactory(owner=user, term="eggs", quantity=1)
 
