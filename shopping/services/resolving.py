@@ -25,7 +25,7 @@ from django.db import transaction
 from kroger.http import time_budget
 from shopping.models import ListItem, ListProgress, ShoppingList, normalize_term
 from shopping.services.background import background_worker_available, hand_to_worker
-from shopping.services.lists import resolve_items
+from shopping.services.line_picks import resolve_items
 from shopping.services.memory import find_selections
 
 RESOLVABLE = (ListItem.Status.PENDING, ListItem.Status.ERROR)
