@@ -91,6 +91,7 @@ class KrogerClient:
         daily_limits: dict[str, int] | None = None,
         jitter: Callable[[], float] = random.random,
         budget: ShopperBudget | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ):
         self._base_url = base_url.rstrip("/")
         self._client_id = client_id
@@ -100,6 +101,7 @@ class KrogerClient:
         self._session = session or requests.Session()
         self._cache = cache if cache is not None else MemoryCache()
         self._sleep = sleep
+        self._clock = clock
         self._jitter = jitter
         self._product_seconds = product_cache_seconds
         self._location_seconds = location_cache_seconds
@@ -120,7 +122,10 @@ class KrogerClient:
         # One fetch per cluster: whoever takes the lock asks Kroger, the others wait for its token.
         lock = f"{key}:lock"
         lock_seconds = self._timeout * (self._max_retries + 1) + 5
-        for _ in range(int(lock_seconds / APP_TOKEN_POLL_SECONDS)):
+        # The wait ends by the client's own clock (not by counting polls), so a test's no-op sleep
+        # only makes it poll faster; a test that fakes the clock advances it in its sleep.
+        give_up_at = self._clock() + lock_seconds
+        while self._clock() < give_up_at:
             if self._cache.add(lock, 1, timeout=lock_seconds):
                 try:
                     return self._cache.get(key) or self._fetch_app_token(key)
@@ -128,7 +133,7 @@ class KrogerClient:
                     self._cache.delete(lock)
             if (budget := current_budget()) is not None and not budget.allows_wait(APP_TOKEN_POLL_SECONDS):
                 raise KrogerSlow()
-            time.sleep(APP_TOKEN_POLL_SECONDS)
+            self._sleep(APP_TOKEN_POLL_SECONDS)
             token = self._cache.get(key)
             if token:
                 return token

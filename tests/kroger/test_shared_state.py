@@ -14,6 +14,7 @@ import pytest
 import responses
 from django.core.cache import cache
 
+from kroger.client import APP_TOKEN_POLL_SECONDS
 from kroger.errors import KrogerDailyLimitReached, KrogerShopperBudgetReached, KrogerUnavailable
 from kroger.quota import QuotaGuard, ShopperBudget
 from tests.kroger.kroger_fakes import APP_TOKEN, BASE, TOKEN_URL, calls_to, make_client, payload
@@ -111,6 +112,64 @@ def test_one_app_token_per_cluster_the_others_wait_for_it(http):
 
     assert results == [APP_TOKEN] * 8
     assert len(calls_to(http, "/v1/connect/oauth2/token")) == 1
+
+
+@contextlib.contextmanager
+def _another_client_fetching_the_app_token(http, cache):
+    """Another process's client holds the app-token lock: Kroger answers it once `release` is set.
+
+    Yields (release, holder): the event, and the future of that client's token.
+    """
+    fetching, release, answered = threading.Event(), threading.Event(), []
+
+    def answer(request):
+        if not answered:
+            answered.append(request)
+            fetching.set()
+            assert release.wait(timeout=5), "the waiting client never let the holder finish"
+        return 200, {}, json.dumps({"access_token": APP_TOKEN, "token_type": "bearer", "expires_in": 1800})
+
+    http.add_callback(responses.POST, TOKEN_URL, callback=answer)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        holder = pool.submit(make_client(cache=cache).get_app_token)
+        try:
+            assert fetching.wait(timeout=5), "the other client never asked Kroger for a token"
+            yield release, holder
+        finally:
+            release.set()
+
+
+def test_a_client_waiting_for_anothers_app_token_polls_with_its_own_sleep(http):
+    sleeps = []
+    with _another_client_fetching_the_app_token(http, cache) as (release, holder):
+
+        def sleep(seconds):
+            # While this client waits, the other one gets Kroger's answer (on the third poll).
+            sleeps.append(seconds)
+            if len(sleeps) == 3:
+                release.set()
+                holder.result(timeout=5)
+
+        token = make_client(cache=cache, sleep=sleep).get_app_token()
+
+    assert token == APP_TOKEN
+    assert sleeps == [APP_TOKEN_POLL_SECONDS] * 3
+    assert len(calls_to(http, "/v1/connect/oauth2/token")) == 1  # read from the cache, not fetched again
+
+
+def test_a_client_waiting_for_a_silent_holder_gives_up_by_its_own_clock(http):
+    now = [0.0]
+
+    def sleep(seconds):
+        now[0] += seconds  # time passes only on this client's clock: the holder never answers
+
+    with _another_client_fetching_the_app_token(http, cache):
+        waiter = make_client(cache=cache, sleep=sleep, clock=lambda: now[0], timeout=3.0, max_retries=2)
+        token = waiter.get_app_token()
+
+    assert token == APP_TOKEN  # its own, fetched once waiting was no longer worth it
+    assert now[0] >= 3.0 * 3  # but only after the holder's longest possible fetch (3 attempts)
+    assert len(calls_to(http, "/v1/connect/oauth2/token")) == 2
 
 
 def _limits_asked(http) -> list[str]:
