@@ -58,35 +58,26 @@ def test_a_shoppers_budget_never_overspends_under_concurrency():
     assert budget.used_today() == 10 and ShopperBudget(cache, "user:2", 10).used_today() == 0
 
 
-def _searches_until_refused(client, error: type[Exception]) -> None:
+@pytest.mark.parametrize(
+    ("site_limit", "shopper_limit", "refusal"),
+    [(1, 10, KrogerDailyLimitReached), (100, 1, KrogerShopperBudgetReached)],
+    ids=["site-quota-refuses", "shopper-budget-refuses"],
+)
+def test_a_refused_call_costs_neither_the_site_quota_nor_the_shoppers_budget(
+    http, site_limit, shopper_limit, refusal
+):
+    http.add(responses.POST, TOKEN_URL, json={"access_token": APP_TOKEN, "expires_in": 1800})
+    http.add(responses.GET, PRODUCTS, json=payload("product_search.json"))
+    budget = ShopperBudget(cache, "user:1", shopper_limit)
+    client = make_client(cache=cache, daily_limits={"products": site_limit}, budget=budget)
+
     client.search_products(term="milk")
-    with pytest.raises(error):
+    with pytest.raises(refusal):
         client.search_products(term="bread")
 
-
-def test_a_call_the_site_quota_refuses_costs_the_shopper_nothing(http):
-    http.add(responses.POST, TOKEN_URL, json={"access_token": APP_TOKEN, "expires_in": 1800})
-    http.add(responses.GET, PRODUCTS, json=payload("product_search.json"))
-    budget = ShopperBudget(cache, "user:1", 10)
-    client = make_client(cache=cache, daily_limits={"products": 1}, budget=budget)
-
-    _searches_until_refused(client, KrogerDailyLimitReached)
-
-    assert budget.used_today() == 1  # the refused search left the shopper's budget alone
-    assert client.usage_today()["products"] == 1
-    assert len(calls_to(http, "/v1/products")) == 1
-
-
-def test_a_call_the_shoppers_budget_refuses_costs_the_site_quota_nothing(http):
-    http.add(responses.POST, TOKEN_URL, json={"access_token": APP_TOKEN, "expires_in": 1800})
-    http.add(responses.GET, PRODUCTS, json=payload("product_search.json"))
-    budget = ShopperBudget(cache, "user:1", 1)
-    client = make_client(cache=cache, daily_limits={"products": 100}, budget=budget)
-
-    _searches_until_refused(client, KrogerShopperBudgetReached)
-
-    assert client.usage_today()["products"] == 1  # the refused search left the site's quota alone
+    # Only the search that was made counts, on both counters.
     assert budget.used_today() == 1
+    assert client.usage_today()["products"] == 1
     assert len(calls_to(http, "/v1/products")) == 1
 
 
