@@ -39,7 +39,16 @@ from .http import (
     was_not_sent,
 )
 from .quota import QuotaGuard, ShopperBudget
-from .schemas import CartItem, Location, PayloadError, Product, ProductPage, Profile, TokenGrant
+from .schemas import (
+    CartItem,
+    Location,
+    PayloadError,
+    Product,
+    ProductPage,
+    Profile,
+    TokenGrant,
+    page_limited,
+)
 
 TOKEN_PATH = "/v1/connect/oauth2/token"
 APP_SCOPE = "product.compact"
@@ -82,6 +91,7 @@ class KrogerClient:
         daily_limits: dict[str, int] | None = None,
         jitter: Callable[[], float] = random.random,
         budget: ShopperBudget | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ):
         self._base_url = base_url.rstrip("/")
         self._client_id = client_id
@@ -91,6 +101,7 @@ class KrogerClient:
         self._session = session or requests.Session()
         self._cache = cache if cache is not None else MemoryCache()
         self._sleep = sleep
+        self._clock = clock
         self._jitter = jitter
         self._product_seconds = product_cache_seconds
         self._location_seconds = location_cache_seconds
@@ -111,7 +122,10 @@ class KrogerClient:
         # One fetch per cluster: whoever takes the lock asks Kroger, the others wait for its token.
         lock = f"{key}:lock"
         lock_seconds = self._timeout * (self._max_retries + 1) + 5
-        for _ in range(int(lock_seconds / APP_TOKEN_POLL_SECONDS)):
+        # The wait ends by the client's own clock (not by counting polls), so a test's no-op sleep
+        # only makes it poll faster; a test that fakes the clock advances it in its sleep.
+        give_up_at = self._clock() + lock_seconds
+        while self._clock() < give_up_at:
             if self._cache.add(lock, 1, timeout=lock_seconds):
                 try:
                     return self._cache.get(key) or self._fetch_app_token(key)
@@ -119,7 +133,7 @@ class KrogerClient:
                     self._cache.delete(lock)
             if (budget := current_budget()) is not None and not budget.allows_wait(APP_TOKEN_POLL_SECONDS):
                 raise KrogerSlow()
-            time.sleep(APP_TOKEN_POLL_SECONDS)
+            self._sleep(APP_TOKEN_POLL_SECONDS)
             token = self._cache.get(key)
             if token:
                 return token
@@ -183,26 +197,30 @@ class KrogerClient:
             "filter.start": start or None,
             "filter.limit": limit,
         }
-        key = cache_key("search", term, location_id, brand, fulfillment, start, limit)
+        search = (term, location_id, brand, fulfillment, start)
+        key = cache_key("search", *search, limit)
         body = self._cache.get(key)
         if body is None:
             try:
-                body = json_body(self._app_request("GET", "/v1/products", group="products", params=params))
+                body = self._product_search(params)
             except KrogerUnavailable as exc:
                 if limit <= SAFE_SEARCH_LIMIT or exc.status is None or exc.status < 500:
                     raise
-                # Kroger's 5xx on a big page is often about the page size: ask once for a small one.
-                return self.search_products(
-                    term=term,
-                    location_id=location_id,
-                    brand=brand,
-                    fulfillment=fulfillment,
-                    start=start,
-                    limit=SAFE_SEARCH_LIMIT,
-                )
-            data_of(body, list)
+                # Kroger's 5xx on a big page is often about its size (PRODUCT-4011, issue 11): one
+                # attempt at a small page is the retry. Its answer is kept for the search asked for
+                # (and for the small one) and says it is a page of 10, so callers page on from there.
+                small = {**params, "filter.limit": SAFE_SEARCH_LIMIT}
+                body = page_limited(self._product_search(small, retries=0), SAFE_SEARCH_LIMIT)
+                self._cache.set(cache_key("search", *search, SAFE_SEARCH_LIMIT), body, self._product_seconds)
             self._cache.set(key, body, timeout=self._product_seconds)
         return parse_or_unavailable(lambda b: ProductPage.from_api(b, start=start, limit=limit), body)
+
+    def _product_search(self, params: dict[str, Any], retries: int | None = None) -> dict:
+        body = json_body(
+            self._app_request("GET", "/v1/products", group="products", params=params, retries=retries)
+        )
+        data_of(body, list)
+        return body
 
     def get_product(self, product_id: str, *, location_id: str | None = None) -> Product:
         """One product by its 13-digit id. Raises KrogerNotFound if Kroger does not know it."""
@@ -338,17 +356,19 @@ class KrogerClient:
     # --- The seam -------------------------------------------------------------------------
 
     def _app_request(
-        self, method: str, path: str, *, group: str, params: dict | None = None
+        self, method: str, path: str, *, group: str, params: dict | None = None, retries: int | None = None
     ) -> requests.Response:
         """A call with the shared app token; a 401 drops the cached token and retries once with a new one."""
         token = self.get_app_token()
         try:
-            return self._request(method, path, group=group, token=token, params=params)
+            return self._request(method, path, group=group, token=token, params=params, retries=retries)
         except KrogerAuthError as exc:
             if exc.status != 401:
                 raise
         self._cache.delete(self._app_token_key())
-        return self._request(method, path, group=group, token=self.get_app_token(), params=params)
+        return self._request(
+            method, path, group=group, token=self.get_app_token(), params=params, retries=retries
+        )
 
     def _request(
         self,
@@ -362,18 +382,20 @@ class KrogerClient:
         json: Any = None,
         auth: tuple[str, str] | None = None,
         outcome_matters: bool = False,
+        retries: int | None = None,
     ) -> requests.Response:
         """Send one logical request (with bounded retries); return the 2xx response or raise.
 
         `outcome_matters` marks a call that must not be repeated once Kroger may have acted
         on it (the cart add): it is only retried when it certainly never left, or on 429.
+        `retries` overrides the client's max_retries for this call (0: a single attempt).
         """
         headers = {"Accept": "application/json"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         if params:
             params = {k: v for k, v in params.items() if v is not None}
-        attempts = self._max_retries + 1
+        attempts = (self._max_retries if retries is None else retries) + 1
         # Inside a time budget every attempt and backoff draws on one deadline (kroger.http.TimeBudget).
         budget = current_budget()
         for attempt in range(attempts):

@@ -69,19 +69,24 @@ class QuotaGuard:
         return f"{KEY_PREFIX}:quota:{group}:{self._now().date().isoformat()}"
 
     def spend(self, group: str) -> int:
-        """Count one call to `group`. Raises KrogerDailyLimitReached (without counting) at the limit.
+        """Count one call to `group` against the site's quota and, if budgeted, the shopper's budget.
 
-        Atomic across processes sharing the cache: the count is taken with one `incr` and a call
-        that went over the limit gives its count back, so concurrent callers never overspend.
+        Raises KrogerDailyLimitReached or KrogerShopperBudgetReached, and then neither counter
+        keeps the refused call. Atomic across processes sharing the cache: each count is one
+        `incr`, and a refused call gives back what it took, so concurrent callers never overspend.
         """
-        if self._budget is not None and group in BUDGETED_GROUPS:
-            self._budget.spend()
         key = self._key(group)
         limit = self._limits.get(group)
         count = increment(self._cache, key, timeout=COUNTER_SECONDS)
         if limit is not None and count > limit:
             self._cache.incr(key, -1)
             raise KrogerDailyLimitReached(retry_after=self._seconds_to_midnight())
+        if self._budget is not None and group in BUDGETED_GROUPS:
+            try:
+                self._budget.spend()  # gives back its own count when it refuses
+            except Exception:
+                self._cache.incr(key, -1)  # a call the shopper may not make costs the site nothing
+                raise
         return count
 
     def usage_today(self) -> dict[str, int]:

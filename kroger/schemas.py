@@ -229,6 +229,12 @@ class ProductPage:
         )
 
 
+def page_limited(body: dict, limit: int) -> dict:
+    """A `/v1/products` body whose `meta.pagination.limit` says `limit` (the page size we asked for)."""
+    meta = mapping_of(body.get("meta"))
+    return {**body, "meta": {**meta, "pagination": {**mapping_of(meta.get("pagination")), "limit": limit}}}
+
+
 # --- Locations ----------------------------------------------------------------------------
 
 

@@ -10,7 +10,9 @@ import hashlib
 import json
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.core.cache.backends.base import BaseCache
@@ -41,6 +43,7 @@ class Fault:
     rate_limited: bool = False
     timeout: bool = False
     calls: int = 0
+    serial: str = ""  # set_fault() gives each setting its own, so setting it again restarts its count
 
 
 @dataclass
@@ -63,6 +66,8 @@ CACHE_ALIAS = "sandbox"
 GRANT_TYPES = ("authorization_code", "refresh_token", "client_credentials")
 _GENERATION = "generation"
 _sleep: list[Callable[[float], None]] = [time.sleep]
+# The generation one sandbox request works in (see one_generation()); None outside a request.
+_request_generation: ContextVar[int | None] = ContextVar("sandbox_generation", default=None)
 
 
 def _cache() -> BaseCache:
@@ -71,10 +76,31 @@ def _cache() -> BaseCache:
     return caches[CACHE_ALIAS]
 
 
-def _key(*parts: object) -> str:
+@contextmanager
+def one_generation() -> Iterator[None]:
+    """Read the generation once for everything inside (a sandbox request), not once per key.
+
+    The generation lives in the shared cache, so every process agrees on it; a reset() made
+    elsewhere during the block takes effect from the next request, never halfway through one.
+    """
+    reset_to = _request_generation.set(_cache().get(_GENERATION, 0))
+    try:
+        yield
+    finally:
+        _request_generation.reset(reset_to)
+
+
+def _keys() -> Callable[..., str]:
+    """A key maker for the current generation, read once: for an operation that builds several keys."""
     # reset() moves to a new generation: every older key is then unreachable (and expires).
-    generation = _cache().get(_GENERATION, 0)
-    return ":".join(str(part) for part in (generation, *parts))
+    generation = _request_generation.get()
+    if generation is None:
+        generation = _cache().get(_GENERATION, 0)
+    return lambda *parts: ":".join(str(part) for part in (generation, *parts))
+
+
+def _key(*parts: object) -> str:
+    return _keys()(*parts)
 
 
 def _secret_key(kind: str, token: str) -> str:
@@ -98,7 +124,9 @@ def _take(key: str) -> object | None:
 
 def reset() -> None:
     """Forget every code, token, cart, counter, fault and drift setting (tests call this)."""
-    _incr(_GENERATION)
+    generation = _incr(_GENERATION)
+    if _request_generation.get() is not None:
+        _request_generation.set(generation)  # a reset inside a request applies to the rest of it
     _sleep[0] = time.sleep
 
 
@@ -188,8 +216,9 @@ def record_grant(grant_type: str) -> None:
 
 def grants_issued() -> dict[str, int]:
     """How many tokens each grant type has issued since reset() (e.g. "exactly one refresh")."""
-    counts = _cache().get_many([_key("grants", kind) for kind in GRANT_TYPES])
-    return {kind: counts[_key("grants", kind)] for kind in GRANT_TYPES if counts.get(_key("grants", kind))}
+    key = _keys()
+    counts = _cache().get_many([key("grants", kind) for kind in GRANT_TYPES])
+    return {kind: counts[key("grants", kind)] for kind in GRANT_TYPES if counts.get(key("grants", kind))}
 
 
 def pkce_challenge(verifier: str) -> str:
@@ -205,26 +234,26 @@ def pkce_challenge(verifier: str) -> str:
 
 def add_to_cart(profile_id: str, items: list[dict]) -> None:
     """Add items; quantities accumulate for the same UPC and modality."""
-    cache = _cache()
+    cache, key = _cache(), _keys()
     for item in items:
         line = (item["upc"], item["modality"])
-        quantity_key = _key("cart", profile_id, "line", *line)
+        quantity_key = key("cart", profile_id, "line", *line)
         if cache.add(quantity_key, 0, timeout=None):  # the first add of this line numbers it
-            position = _incr(_key("cart", profile_id, "lines"))
-            cache.set(_key("cart", profile_id, "at", position), line, timeout=None)
+            position = _incr(key("cart", profile_id, "lines"))
+            cache.set(key("cart", profile_id, "at", position), line, timeout=None)
         _incr(quantity_key, item["quantity"])
 
 
 def cart_for(profile_id: str) -> list[dict]:
     """One shopper's cart: [{"upc", "quantity", "modality"}, ...] in order added."""
-    cache = _cache()
-    count = cache.get(_key("cart", profile_id, "lines"), 0)
-    at = cache.get_many([_key("cart", profile_id, "at", n) for n in range(1, count + 1)])
-    lines = [at[key] for key in sorted(at, key=lambda key: int(key.rsplit(":", 1)[1]))]
-    quantities = cache.get_many([_key("cart", profile_id, "line", *line) for line in lines])
+    cache, key = _cache(), _keys()
+    count = cache.get(key("cart", profile_id, "lines"), 0)
+    at = cache.get_many([key("cart", profile_id, "at", n) for n in range(1, count + 1)])
+    lines = [at[k] for k in sorted(at, key=lambda k: int(k.rsplit(":", 1)[1]))]
+    quantities = cache.get_many([key("cart", profile_id, "line", *line) for line in lines])
     cart = []
     for upc, modality in lines:
-        quantity = quantities.get(_key("cart", profile_id, "line", upc, modality))
+        quantity = quantities.get(key("cart", profile_id, "line", upc, modality))
         if quantity:
             cart.append({"upc": upc, "quantity": quantity, "modality": modality})
     return cart
@@ -235,25 +264,26 @@ def cart_for(profile_id: str) -> list[dict]:
 
 def _window_start(endpoint: str) -> float:
     """When the endpoint's current daily window began (the first call starts one)."""
-    cache, key = _cache(), _key("usage", endpoint, "start")
-    now = time.time()
-    cache.add(key, now, timeout=None)
-    start = cache.get(key, now)
+    cache, key = _cache(), _keys()
+    start_key, now = key("usage", endpoint, "start"), time.time()
+    cache.add(start_key, now, timeout=None)
+    start = cache.get(start_key, now)
     if now - start >= DAY_SECONDS:
         # The window is over: of every process that notices, the first to add names the next one.
-        cache.add(_key("usage", endpoint, "after", start), now, timeout=DAY_SECONDS)
-        start = cache.get(_key("usage", endpoint, "after", start), now)
-        cache.set(key, start, timeout=None)
+        cache.add(key("usage", endpoint, "after", start), now, timeout=DAY_SECONDS)
+        start = cache.get(key("usage", endpoint, "after", start), now)
+        cache.set(start_key, start, timeout=None)
     return start
 
 
 def count_call(endpoint: str) -> bool:
     """Count one call against the endpoint's daily limit; False once the limit is used up."""
-    limit = _cache().get(_key("limit", endpoint), DEFAULT_DAILY_LIMITS.get(endpoint))
+    key = _keys()
+    limit = _cache().get(key("limit", endpoint), DEFAULT_DAILY_LIMITS.get(endpoint))
     if limit is None:
         return True
     start = _window_start(endpoint)
-    return _incr(_key("usage", endpoint, start)) <= limit
+    return _incr(key("usage", endpoint, start)) <= limit
 
 
 def seconds_until_reset(endpoint: str) -> int:
@@ -267,7 +297,6 @@ def set_daily_limit(endpoint: str, limit: int) -> None:
 
 
 # --- Faults and drift -------------------------------------------------------------------
-# A fault is stored with a serial of its own, so setting it again restarts its call count.
 
 
 def set_fault(
@@ -291,45 +320,40 @@ def set_fault(
         raise ValueError(f"Unknown endpoint {endpoint!r}; expected one of {', '.join(ENDPOINTS)}")
     if not 0.0 <= error_rate <= 1.0:
         raise ValueError("error_rate must be between 0 and 1")
-    fault = Fault(int(latency_ms), float(error_rate), int(status), rate_limited, timeout)
-    _cache().set(_key("fault", endpoint), (_random_token(6), fault), timeout=None)
+    fault = Fault(
+        int(latency_ms), float(error_rate), int(status), rate_limited, timeout, serial=_random_token(6)
+    )
+    _cache().set(_key("fault", endpoint), fault, timeout=None)
 
 
 def clear_faults() -> None:
     """Remove every injected fault."""
-    _cache().delete_many([_key("fault", endpoint) for endpoint in ENDPOINTS])
-
-
-def _faults() -> dict[str, tuple[str, Fault]]:
-    stored = _cache().get_many([_key("fault", endpoint) for endpoint in ENDPOINTS])
-    return {
-        endpoint: stored[_key("fault", endpoint)]
-        for endpoint in ENDPOINTS
-        if _key("fault", endpoint) in stored
-    }
+    key = _keys()
+    _cache().delete_many([key("fault", endpoint) for endpoint in ENDPOINTS])
 
 
 def list_faults() -> dict[str, dict]:
     """The faults in force, by endpoint."""
+    key = _keys()
+    stored = _cache().get_many([key("fault", endpoint) for endpoint in ENDPOINTS])
     return {
-        name: {key: value for key, value in vars(fault).items() if key != "calls"}
-        for name, (_, fault) in _faults().items()
+        endpoint: {name: value for name, value in vars(fault).items() if name not in ("calls", "serial")}
+        for endpoint in ENDPOINTS
+        if (fault := stored.get(key("fault", endpoint))) is not None
     }
 
 
 def get_fault(endpoint: str) -> Fault | None:
-    """The fault set for an endpoint, if any."""
-    stored = _cache().get(_key("fault", endpoint))
-    return None if stored is None else stored[1]
+    """The fault set for an endpoint, if any (read it once per call and pass it to should_fail)."""
+    return _cache().get(_key("fault", endpoint))
 
 
-def should_fail(endpoint: str) -> bool:
-    """Advance the endpoint's deterministic error sequence; True when this call must fail."""
-    stored = _cache().get(_key("fault", endpoint))
-    if stored is None or stored[1].error_rate <= 0:
+def should_fail(endpoint: str, fault: Fault | None) -> bool:
+    """Advance the endpoint's deterministic error sequence under `fault` (this call's reading of
+    get_fault()); True when this call must fail."""
+    if fault is None or fault.error_rate <= 0:
         return False
-    serial, fault = stored
-    fault.calls = _incr(_key("fault", endpoint, serial, "calls"))  # shared by every process
+    fault.calls = _incr(_key("fault", endpoint, fault.serial, "calls"))  # shared by every process
     return int(fault.calls * fault.error_rate) > int((fault.calls - 1) * fault.error_rate)
 
 

@@ -245,6 +245,16 @@ def test_error_rate_fails_a_predictable_share_of_calls():
     assert body["errors"]["code"].startswith("PRODUCT-")
 
 
+def test_setting_a_fault_again_restarts_its_sequence_for_every_process():
+    store.set_fault("products", error_rate=0.5)
+    before = [products().status_code for _ in range(3)]
+
+    store.set_fault("products", error_rate=0.5)  # the count is in the shared cache, under the new setting
+
+    assert before == [200, 500, 200]
+    assert [products().status_code for _ in range(2)] == [200, 500]  # call 1 again, not call 4
+
+
 def test_error_status_is_configurable_and_clear_faults_restores_service():
     store.set_fault("locations", error_rate=1.0, status=503)
     auth = {"Authorization": f"Bearer {user_token()}"}

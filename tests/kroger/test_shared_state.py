@@ -14,7 +14,8 @@ import pytest
 import responses
 from django.core.cache import cache
 
-from kroger.errors import KrogerDailyLimitReached, KrogerShopperBudgetReached
+from kroger.client import APP_TOKEN_POLL_SECONDS
+from kroger.errors import KrogerDailyLimitReached, KrogerShopperBudgetReached, KrogerUnavailable
 from kroger.quota import QuotaGuard, ShopperBudget
 from tests.kroger.kroger_fakes import APP_TOKEN, BASE, TOKEN_URL, calls_to, make_client, payload
 
@@ -57,6 +58,29 @@ def test_a_shoppers_budget_never_overspends_under_concurrency():
     assert budget.used_today() == 10 and ShopperBudget(cache, "user:2", 10).used_today() == 0
 
 
+@pytest.mark.parametrize(
+    ("site_limit", "shopper_limit", "refusal"),
+    [(1, 10, KrogerDailyLimitReached), (100, 1, KrogerShopperBudgetReached)],
+    ids=["site-quota-refuses", "shopper-budget-refuses"],
+)
+def test_a_refused_call_costs_neither_the_site_quota_nor_the_shoppers_budget(
+    http, site_limit, shopper_limit, refusal
+):
+    http.add(responses.POST, TOKEN_URL, json={"access_token": APP_TOKEN, "expires_in": 1800})
+    http.add(responses.GET, PRODUCTS, json=payload("product_search.json"))
+    budget = ShopperBudget(cache, "user:1", shopper_limit)
+    client = make_client(cache=cache, daily_limits={"products": site_limit}, budget=budget)
+
+    client.search_products(term="milk")
+    with pytest.raises(refusal):
+        client.search_products(term="bread")
+
+    # Only the search that was made counts, on both counters.
+    assert budget.used_today() == 1
+    assert client.usage_today()["products"] == 1
+    assert len(calls_to(http, "/v1/products")) == 1
+
+
 def test_one_app_token_per_cluster_the_others_wait_for_it(http):
     asking, everyone_asks = [], threading.Event()
 
@@ -81,24 +105,113 @@ def test_one_app_token_per_cluster_the_others_wait_for_it(http):
     assert len(calls_to(http, "/v1/connect/oauth2/token")) == 1
 
 
-def test_a_5xx_on_a_big_product_search_is_retried_once_with_limit_10(http):
+@contextlib.contextmanager
+def _another_client_fetching_the_app_token(http, cache):
+    """Another process's client holds the app-token lock: Kroger answers it once `release` is set.
+
+    Yields (release, holder): the event, and the future of that client's token.
+    """
+    fetching, release, answered = threading.Event(), threading.Event(), []
+
+    def answer(request):
+        if not answered:
+            answered.append(request)
+            fetching.set()
+            assert release.wait(timeout=5), "the waiting client never let the holder finish"
+        return 200, {}, json.dumps({"access_token": APP_TOKEN, "token_type": "bearer", "expires_in": 1800})
+
+    http.add_callback(responses.POST, TOKEN_URL, callback=answer)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        holder = pool.submit(make_client(cache=cache).get_app_token)
+        try:
+            assert fetching.wait(timeout=5), "the other client never asked Kroger for a token"
+            yield release, holder
+        finally:
+            release.set()
+
+
+def test_a_client_waiting_for_anothers_app_token_polls_with_its_own_sleep(http):
+    sleeps = []
+    with _another_client_fetching_the_app_token(http, cache) as (release, holder):
+
+        def sleep(seconds):
+            # While this client waits, the other one gets Kroger's answer (on the third poll).
+            sleeps.append(seconds)
+            if len(sleeps) == 3:
+                release.set()
+                holder.result(timeout=5)
+
+        token = make_client(cache=cache, sleep=sleep).get_app_token()
+
+    assert token == APP_TOKEN
+    assert sleeps == [APP_TOKEN_POLL_SECONDS] * 3
+    assert len(calls_to(http, "/v1/connect/oauth2/token")) == 1  # read from the cache, not fetched again
+
+
+def test_a_client_waiting_for_a_silent_holder_gives_up_by_its_own_clock(http):
+    now = [0.0]
+
+    def sleep(seconds):
+        now[0] += seconds  # time passes only on this client's clock: the holder never answers
+
+    with _another_client_fetching_the_app_token(http, cache):
+        waiter = make_client(cache=cache, sleep=sleep, clock=lambda: now[0], timeout=3.0, max_retries=2)
+        token = waiter.get_app_token()
+
+    assert token == APP_TOKEN  # its own, fetched once waiting was no longer worth it
+    assert now[0] >= 3.0 * 3  # but only after the holder's longest possible fetch (3 attempts)
+    assert len(calls_to(http, "/v1/connect/oauth2/token")) == 2
+
+
+def _limits_asked(http) -> list[str]:
+    return [
+        parse_qs(urlsplit(c.request.url).query)["filter.limit"][0] for c in calls_to(http, "/v1/products")
+    ]
+
+
+def _kroger_fails_big_pages(http, small_page_status: int = 200) -> None:
+    """Kroger's PRODUCT-4011 quirk: a 500 to every search asking for more than 10 products."""
     http.add(responses.POST, TOKEN_URL, json={"access_token": APP_TOKEN, "expires_in": 1800})
+    failure = '{"errors": {"reason": "Internal server error", "code": "PRODUCT-4011-500"}}'
+    # The small page carries no pagination of its own: what the caller pages by comes from us.
+    small_page = json.dumps({"data": payload("product_search.json")["data"]})
 
     def by_limit(request):
-        limit = parse_qs(urlsplit(request.url).query)["filter.limit"][0]
-        if limit == "10":
-            return 200, {}, json.dumps(payload("product_search.json"))
-        return 500, {}, '{"errors": {"reason": "Internal server error"}}'
+        if parse_qs(urlsplit(request.url).query)["filter.limit"][0] == "10":
+            return small_page_status, {}, small_page if small_page_status == 200 else failure
+        return 500, {}, failure
 
     http.add_callback(responses.GET, PRODUCTS, callback=by_limit)
 
+
+def test_a_5xx_on_a_big_product_search_is_retried_once_with_limit_10(http):
+    _kroger_fails_big_pages(http)
+
     page = make_client(max_retries=0).search_products(term="milk", limit=50)
 
-    limits = [
-        parse_qs(urlsplit(c.request.url).query)["filter.limit"][0] for c in calls_to(http, "/v1/products")
-    ]
-    assert limits == ["50", "10"]
+    assert _limits_asked(http) == ["50", "10"]
     assert page.products
+
+
+def test_the_small_page_answers_the_search_asked_for_and_is_cached_for_it(http):
+    _kroger_fails_big_pages(http)
+    client = make_client(max_retries=2)
+
+    page = client.search_products(term="milk", limit=20)
+    again = client.search_products(term="milk", limit=20)
+
+    assert _limits_asked(http) == ["20", "20", "20", "10"]  # one small page, then the cache
+    assert page.products and page.limit == 10  # the caller's next page starts 10 on, not 20
+    assert again == page
+
+
+def test_the_small_page_is_itself_the_retry_a_5xx_to_it_is_not_retried(http):
+    _kroger_fails_big_pages(http, small_page_status=500)
+
+    with pytest.raises(KrogerUnavailable):
+        make_client(max_retries=2).search_products(term="milk", limit=20)
+
+    assert _limits_asked(http) == ["20", "20", "20", "10"]
 
 
 def test_a_5xx_on_a_small_product_search_is_not_retried_smaller(http):

@@ -67,6 +67,7 @@ def _carts() -> list[dict]:
     return result
 
 
+@store.one_generation()
 def cart_page(request: HttpRequest) -> HttpResponse:
     """Every test shopper's cart (HTML, or JSON with ?format=json): the public API has no cart read."""
     carts = _carts()

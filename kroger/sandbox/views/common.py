@@ -88,27 +88,25 @@ def check_bearer(request: HttpRequest, scope: str | None) -> tuple[store.Grant |
     return grant, None
 
 
-def apply_faults(endpoint: str) -> HttpResponse | None:
-    """Injected latency, 429s and errors for this endpoint (before any real work)."""
-    fault = store.get_fault(endpoint)
+def apply_faults(endpoint: str, fault: store.Fault | None) -> HttpResponse | None:
+    """Injected latency, 429s and errors for this call under `fault` (before any real work)."""
     if fault is None:
         return None
     if fault.latency_ms and not fault.timeout:
         store.sleep(fault.latency_ms / 1000)
     if fault.rate_limited:
         return rate_limited(60)
-    if not fault.timeout and store.should_fail(endpoint):
+    if not fault.timeout and store.should_fail(endpoint, fault):
         return server_error(endpoint, fault.status)
     return None
 
 
-def finish_timeout(endpoint: str, response: HttpResponse) -> HttpResponse:
+def finish_timeout(endpoint: str, fault: store.Fault | None, response: HttpResponse) -> HttpResponse:
     """A "timeout" fault: the work is done (a cart add did happen), then the answer hangs; with an
     error_rate, only that share of the calls hangs (the others answer at once)."""
-    fault = store.get_fault(endpoint)
     if fault is None or not fault.timeout:
         return response
-    if fault.error_rate and not store.should_fail(endpoint):
+    if fault.error_rate and not store.should_fail(endpoint, fault):
         return response
     store.sleep((fault.latency_ms or store.DEFAULT_TIMEOUT_MS) / 1000)
     return wrapped_error(504, f"{AREAS[endpoint]}-4504-504", "Gateway timeout")
@@ -127,17 +125,19 @@ def kroger_api(
     def decorator(view: Callable) -> Callable:
         @csrf_exempt
         @functools.wraps(view)
+        @store.one_generation()
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if request.method not in methods:
                 return JsonResponse({}, status=405, headers={"Allow": ", ".join(methods)})
-            if (response := apply_faults(endpoint)) is not None:
+            fault = store.get_fault(endpoint)  # one reading of the fault for the whole call
+            if (response := apply_faults(endpoint, fault)) is not None:
                 return response
             grant, response = check_bearer(request, scope)
             if response is not None:
                 return response
             if not store.count_call(counter):
                 return rate_limited(store.seconds_until_reset(counter))
-            return finish_timeout(endpoint, view(request, grant, *args, **kwargs))
+            return finish_timeout(endpoint, fault, view(request, grant, *args, **kwargs))
 
         return wrapper
 

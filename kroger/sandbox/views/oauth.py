@@ -167,13 +167,15 @@ def _client_credentials_grant(request: HttpRequest) -> JsonResponse:
 
 
 @csrf_exempt
+@store.one_generation()
 def token(request: HttpRequest) -> HttpResponse:
     """POST /v1/connect/oauth2/token: form-encoded, client authenticated with HTTP Basic."""
     if request.method != "POST":
         return JsonResponse({}, status=405, headers={"Allow": "POST"})
-    if (response := apply_faults("token")) is not None:
+    fault = store.get_fault("token")  # one reading of the fault for the whole call
+    if (response := apply_faults("token", fault)) is not None:
         return response
-    return finish_timeout("token", _grant(request))
+    return finish_timeout("token", fault, _grant(request))
 
 
 def _grant(request: HttpRequest) -> JsonResponse:
