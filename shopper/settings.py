@@ -164,7 +164,15 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The list page resolves lines concurrently: take SQLite's write lock up front and wait
     # for it, instead of failing with "database is locked" mid-transaction.
-    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    # WAL: readers never wait for the writer, and a commit is not an fsync of a rollback journal
+    # (1.3 ms -> 0.03 ms a commit here; a resolve commits several times). NORMAL sync in WAL mode
+    # survives a crash of the site; only a power cut can lose the last commits (PostgreSQL is
+    # for production).
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
 # The application token, quota counters and search results live here; every process that
 # shares this cache shares them. Use Redis in production (redis://host:6379/0).
 _cache_url = env.str("CACHE_URL", "locmem://")

@@ -73,6 +73,18 @@ def test_database_connections_persist_and_are_health_checked_by_default(tmp_path
     assert int(max_age) > 0 and health_checks == "True"
 
 
+def test_a_sqlite_database_file_runs_in_wal_mode_so_readers_never_wait_for_a_writer(tmp_path):
+    code = (
+        "import django; django.setup(); from django.db import connection; "
+        "cursor = connection.cursor(); cursor.execute('PRAGMA journal_mode'); print(cursor.fetchone()[0])"
+    )
+
+    result = run(["-c", code], production_env(tmp_path))
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["wal"]
+
+
 def test_gunicorn_config_has_sane_defaults_and_reads_the_environment(monkeypatch):
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     monkeypatch.setenv("GUNICORN_WORKERS", "3")
