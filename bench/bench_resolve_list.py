@@ -15,7 +15,10 @@ Kroger client, the sandbox over real HTTP) for:
 
 Prints `ratio_sequential_vs_concurrent` (target ≥ 10), the concurrent resolve in Kroger round
 trips (`concurrent_in_kroger_round_trips`, target ≤ 2.5) and what a remembered list costs
-beyond its one batched lookup (`remembered_ms_beyond_the_batched_lookup`, target ≤ 50).
+beyond its one batched lookup (`remembered_ms_beyond_the_batched_lookup`, target ≤ 50): the
+lookup is timed on its own too (our Kroger client, the same 25 products, store and latency), so
+what "Kroger" takes to answer it is not counted as ours; `remembered_ms_beyond_the_injected_latency`
+is the older, stricter figure (everything beyond the latency).
 
 Search caching is switched off (KROGER_PRODUCT_CACHE_SECONDS=0), so every run really calls
 Kroger; the app token is fetched once before timing. Each figure is the median of --runs.
@@ -29,10 +32,11 @@ Not part of the test suite.
 
 import argparse
 import json
+import sys
 import time
 
 import requests
-from harness import create_shopper, server, site, summary
+from harness import ROOT, STORE, create_shopper, server, site, summary
 
 LINES = [
     *("milk", "a dozen eggs", "bananas", "2 lb ground beef", "bread", "butter", "coffee", "chicken breast"),
@@ -74,6 +78,26 @@ def resolve_runs(api: Api, runs: int) -> tuple[list[float], dict]:
     return samples, body
 
 
+def batched_lookup_runs(kroger: str, product_ids: list[str], runs: int) -> list[float]:
+    """The one batched lookup on its own, as the remembered resolve makes it (our Kroger client,
+    the same products and store, the same injected latency): what "Kroger" takes to answer it."""
+    sys.path.insert(0, str(ROOT))
+    from kroger.client import KrogerClient
+
+    client = KrogerClient(
+        base_url=f"{kroger}/sandbox/kroger", client_id="personal-shopper-sandbox",
+        client_secret="sandbox-secret", product_cache_seconds=0,
+    )  # fmt: skip
+    client.get_products(product_ids[:1], location_id=STORE)  # the app token, the connection
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        if len(client.get_products(product_ids, location_id=STORE)) != len(set(product_ids)):
+            raise SystemExit("the batched lookup did not find every remembered product")
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -99,13 +123,14 @@ def main() -> None:
                 if {item["source"] for item in body["items"]} != {"memory"}:
                     raise SystemExit("not every line came from memory")
                 remembered.append(elapsed)
+            lookup = batched_lookup_runs(kroger, [item["product_id"] for item in body["items"]], args.runs)
         # Same database; the remembered picks would skip the searches, so use a fresh shopper.
         token = create_shopper(env, "bench-shopper-2")
         with server(env, latency_ms=0, LIST_RESOLVE_WORKERS="1", **kroger_at) as base:
             sequential, _ = resolve_runs(Api(base, token), args.runs)
 
     concurrent_ms, sequential_ms = summary(concurrent)["median_ms"], summary(sequential)["median_ms"]
-    remembered_ms = summary(remembered)["median_ms"]
+    remembered_ms, lookup_ms = summary(remembered)["median_ms"], summary(lookup)["median_ms"]
     print(
         json.dumps(
             {
@@ -114,9 +139,13 @@ def main() -> None:
                 f"concurrent_{args.workers}_workers": summary(concurrent),
                 "one_search_at_a_time": summary(sequential),
                 "fully_remembered_one_batched_lookup": summary(remembered),
+                "the_batched_lookup_alone": summary(lookup),
                 "ratio_sequential_vs_concurrent": round(sequential_ms / concurrent_ms, 1),
                 "concurrent_in_kroger_round_trips": round(concurrent_ms / args.latency_ms, 2),
-                "remembered_ms_beyond_the_batched_lookup": round(remembered_ms - args.latency_ms, 1),
+                # What our side adds to the one lookup "Kroger" answers (the target: at most 50).
+                "remembered_ms_beyond_the_batched_lookup": round(remembered_ms - lookup_ms, 1),
+                # The figure as earlier commits reported it: everything beyond the latency.
+                "remembered_ms_beyond_the_injected_latency": round(remembered_ms - args.latency_ms, 1),
             },
             indent=2,
         )
