@@ -88,34 +88,7 @@ def test_concurrent_searches_from_threads_all_succeed(kroger_settings, http):
 
 def test_closing_the_shared_session_ends_its_kept_alive_connections(kroger_settings):
     closed = threading.Event()
-
-    class KrogerOnLoopback(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"  # keep-alive, like Kroger
-
-        def handle(self):
-            super().handle()
-            closed.set()  # the client closed the connection
-
-        def _answer(self, body):
-            data = json.dumps(body).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def do_POST(self):
-            self.rfile.read(int(self.headers["Content-Length"]))
-            self._answer({"access_token": "app", "token_type": "bearer", "expires_in": 1800})
-
-        def do_GET(self):
-            self._answer(payload("product_search.json"))
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), KrogerOnLoopback)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
+    server = _kroger_on_loopback([], closed=closed)
     kroger_settings.KROGER_API_BASE_URL = f"http://127.0.0.1:{server.server_address[1]}"
     try:
         get_client().search_products(term="gateway milk", location_id="01400943")
@@ -131,10 +104,18 @@ def test_closing_the_shared_session_ends_its_kept_alive_connections(kroger_setti
         server.server_close()
 
 
-def _recording_server(seen: list[str]) -> ThreadingHTTPServer:
-    """A loopback HTTP server that answers Kroger's way and records each request line."""
+def _kroger_on_loopback(seen: list[str], closed: threading.Event | None = None) -> ThreadingHTTPServer:
+    """A loopback HTTP server answering Kroger's way (kept alive, like Kroger); it records each
+    request line in `seen` and sets `closed` when a client closes its connection."""
 
-    class Recording(BaseHTTPRequestHandler):
+    class KrogerOnLoopback(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def handle(self):
+            super().handle()
+            if closed is not None:
+                closed.set()
+
         def _answer(self, body):
             seen.append(self.requestline)
             data = json.dumps(body).encode()
@@ -154,7 +135,7 @@ def _recording_server(seen: list[str]) -> ThreadingHTTPServer:
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Recording)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), KrogerOnLoopback)
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True).start()
     return server
 
@@ -164,7 +145,7 @@ def test_kroger_calls_go_through_the_environments_proxy_unless_no_proxy_names_th
     kroger_settings, monkeypatch, bypassed
 ):
     through_proxy, direct = [], []
-    proxy, kroger = _recording_server(through_proxy), _recording_server(direct)
+    proxy, kroger = _kroger_on_loopback(through_proxy), _kroger_on_loopback(direct)
     kroger_url = f"http://127.0.0.1:{kroger.server_address[1]}"
     monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{proxy.server_address[1]}")
     monkeypatch.setenv("NO_PROXY", "127.0.0.1" if bypassed else "")
