@@ -20,10 +20,14 @@ MILK = "0001111041700"
 
 
 @pytest.fixture
-def broker_down(settings):
+def broker_down(settings, monkeypatch):
     url = f"redis://127.0.0.1:{free_port()}/0"
     saved = celery_app.conf.task_always_eager, celery_app.conf.broker_url
     settings.CELERY_BROKER_URL = url
+    # Celery reads its broker from the environment before its configuration (CI's PostgreSQL
+    # leg sets CELERY_BROKER_URL to a live Redis): point both at the dead port.
+    monkeypatch.setenv("CELERY_BROKER_URL", url)
+    monkeypatch.delenv("CELERY_BROKER_WRITE_URL", raising=False)
     celery_app.close()  # no pooled connection to an earlier broker
     celery_app.conf.task_always_eager, celery_app.conf.broker_url = False, url
     yield url
