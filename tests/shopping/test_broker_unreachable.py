@@ -28,11 +28,19 @@ def broker_down(settings, monkeypatch):
     # leg sets CELERY_BROKER_URL to a live Redis): point both at the dead port.
     monkeypatch.setenv("CELERY_BROKER_URL", url)
     monkeypatch.delenv("CELERY_BROKER_WRITE_URL", raising=False)
-    celery_app.close()  # no pooled connection to an earlier broker
+    _forget_broker_connections()
     celery_app.conf.task_always_eager, celery_app.conf.broker_url = False, url
     yield url
     celery_app.conf.task_always_eager, celery_app.conf.broker_url = saved
+    _forget_broker_connections()
+
+
+def _forget_broker_connections() -> None:
+    """Drop the pooled connections and producers of an earlier broker (the live Redis of CI's
+    PostgreSQL leg, used by tests that ran before): `app.close()` leaves the producer pool,
+    which is bound to its broker, so publishing would still reach the live one."""
     celery_app.close()
+    celery_app.amqp._producer_pool = None  # as Celery itself does after a fork (`_after_fork`)
 
 
 @pytest.fixture
