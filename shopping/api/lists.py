@@ -221,8 +221,7 @@ class ShoppingListViewSet(
                 requested_by=request.user.pk,
             )
         except resolving.ResolveInProgress as exc:
-            body = {"code": exc.code, "detail": str(exc), "progress": exc.progress}
-            return Response(ResolveInProgressSerializer(body).data, status=status.HTTP_409_CONFLICT)
+            return _resolve_in_progress(exc)
         return self._detail(
             shopping_list, status_code=status.HTTP_202_ACCEPTED if background else status.HTTP_200_OK
         )
@@ -323,16 +322,22 @@ class ListItemView(ListItemMixin, GenericAPIView):
         "`term`, which remembering uses, does not change). Settling a line that needed your choice "
         "answers `ask_to_remember: true`. Send the line's `version` (from the line as you read it) to "
         "make the edit conditional: if anyone changed the line since, nothing is changed and the answer "
-        "is 409 `edit_conflict` with the line as it is now.",
+        "is 409 `edit_conflict` with the line as it is now. `text` and `term` pick the line again, one "
+        "resolve of the list at a time: while one runs the answer is 409 `resolve_in_progress` with the "
+        "list's progress, and nothing is changed.",
         parameters=ITEM_PATH,
         request=ListItemUpdateSerializer,
         responses={
             200: ListItemSerializer,
             404: NOT_FOUND,
             409: OpenApiResponse(
-                EditConflictSerializer,
-                description="The line changed since `version` (another member edited it); "
-                "nothing was changed.",
+                PolymorphicProxySerializer(
+                    component_name="LineChangeConflict",
+                    serializers=[EditConflictSerializer, ResolveInProgressSerializer],
+                    resource_type_field_name=None,
+                ),
+                description="`edit_conflict`: the line changed since `version` (another member edited "
+                "it). `resolve_in_progress`: the list is being resolved. Nothing was changed.",
             ),
             **KROGER_ERRORS,
         },
@@ -344,6 +349,8 @@ class ListItemView(ListItemMixin, GenericAPIView):
         serializer.is_valid(raise_exception=True)
         try:
             list_services.change_item(item=item, **serializer.validated_data)
+        except resolving.ResolveInProgress as exc:
+            return _resolve_in_progress(exc)
         except list_services.StaleEdit as exc:
             body = {"code": exc.code, "detail": str(exc), "item": ListItemSerializer(exc.item).data}
             return Response(EditConflictSerializer(body).data, status=status.HTTP_409_CONFLICT)
@@ -385,3 +392,8 @@ class RememberItemView(ListItemMixin, GenericAPIView):
         except DjangoValidationError as exc:
             raise ValidationError({"guidance_text": exc.messages}) from exc
         return Response(SelectionSerializer(selection).data)
+
+
+def _resolve_in_progress(exc: resolving.ResolveInProgress) -> Response:
+    body = {"code": exc.code, "detail": str(exc), "progress": exc.progress}
+    return Response(ResolveInProgressSerializer(body).data, status=status.HTTP_409_CONFLICT)

@@ -166,10 +166,10 @@ class SelectionViewSet(viewsets.ModelViewSet):
         return [*super().get_throttles(), KrogerRateThrottle()]
 
     def get_queryset(self):
-        if self.action != "list":
-            return Selection.objects.for_household(household_of(self.request.user)).select_related("owner")
-        # Read-only: plain rows (the household came with the token's authentication).
         selections = Selection.objects.for_household(household_of(self.request.user))
+        if self.action != "list":
+            return selections.select_related("owner")
+        # Read-only: plain rows, the member who remembered each joined in.
         params = self.request.query_params
         if "term" in params:
             selections = selections.for_term(params["term"])

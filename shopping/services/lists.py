@@ -3,6 +3,8 @@ Picking products for lines lives in `line_picks`, sending in `list_sending` (bot
 here); resolving a whole list once at a time, within a deadline or in the background, in
 `resolving`."""
 
+from contextlib import nullcontext
+
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Max
@@ -33,6 +35,7 @@ from shopping.services.memory import (
     look_up_product,
     remember_selection,
 )
+from shopping.services.resolving import holding
 
 from .line_picks import SLOW_REASON, apply_pick, packages_for, resolve_items  # noqa: F401  (re-exported)
 
@@ -267,23 +270,26 @@ def change_item(
     quantity, skipping and its place in the list.
 
     With `version` (the line's version the shopper saw), raises StaleEdit when another change
-    came first. Raises ListTextInvalid (see `edit_item_text`), ProductNotAvailable (see
-    `choose_product`) and kroger.errors.* from a product lookup.
+    came first. A rewritten or searched-again line is picked under the list's hold (see
+    `resolving.holding`): ResolveInProgress while a resolve of the list runs. Raises
+    ListTextInvalid (see `edit_item_text`), ProductNotAvailable (see `choose_product`) and
+    kroger.errors.* from a product lookup.
     """
-    claim_edit(item, version)
-    if text:
-        edit_item_text(item=item, text=text)
-    if skipped is not None:
-        skip_item(item=item, skipped=skipped)
-    if position is not None:
-        move_item(item=item, position=position)
-    if term:
-        search_again(item=item, text=term)
-    if product_id:
-        choose_product(item=item, product_id=product_id)
-    if quantity:
-        item.quantity = quantity
-        item.save(update_fields=["quantity", "updated_at"])
+    with holding(item.shopping_list) if text or term else nullcontext():
+        claim_edit(item, version)
+        if text:
+            edit_item_text(item=item, text=text)
+        if skipped is not None:
+            skip_item(item=item, skipped=skipped)
+        if position is not None:
+            move_item(item=item, position=position)
+        if term:
+            search_again(item=item, text=term)
+        if product_id:
+            choose_product(item=item, product_id=product_id)
+        if quantity:
+            item.quantity = quantity
+            item.save(update_fields=["quantity", "updated_at"])
     return item
 
 

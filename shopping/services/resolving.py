@@ -17,6 +17,8 @@
 
 import secrets
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -80,6 +82,17 @@ def take_lease(shopping_list: ShoppingList, *, takeover: str = "") -> Lease:
     if not taken:
         raise ResolveInProgress(shopping_list)
     return lease
+
+
+@contextmanager
+def holding(shopping_list: ShoppingList) -> Iterator[None]:
+    """Hold the list for the block, as a whole-list resolve does: one pick of its lines at a time.
+    Raises ResolveInProgress while another resolve (or a line being picked again) holds it."""
+    lease = take_lease(shopping_list)
+    try:
+        yield
+    finally:
+        lease.release()
 
 
 def _chosen(shopping_list: ShoppingList, item_ids: list[int] | None) -> list[ListItem]:

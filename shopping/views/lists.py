@@ -6,9 +6,6 @@ line's forms redirect back to its row); static/js/lists.js resolves lines one by
 re-rendered row (with what happened said in it) instead of a redirect.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -237,8 +234,7 @@ def item_update(request, pk: int, item_id: int):
         )
     changes = form.changes()
     try:
-        with _hold_list_to_pick_again(item, changes):
-            list_services.change_item(item=item, version=form.cleaned_data.get("version"), **changes)
+        list_services.change_item(item=item, version=form.cleaned_data.get("version"), **changes)
     except resolving.ResolveInProgress:
         return _answer(request, item, error=BEING_LOOKED_UP)
     except list_services.StaleEdit as exc:
@@ -251,24 +247,6 @@ def item_update(request, pk: int, item_id: int):
 
 
 BEING_LOOKED_UP = "This list is being looked up right now — try again in a moment."
-
-
-@contextmanager
-def _hold_list_to_pick_again(item: ListItem, changes: dict) -> Iterator[None]:
-    """Hold the list, as a whole-list resolve does, while a rewritten or searched-again line is
-    picked: one resolve at a time, so neither picks over the other's lines. Raises
-    ResolveInProgress while a list resolve (or another line's pick) holds it.
-
-    lists.js's own line resolves (`item_resolve`) run a few at once and take no hold: they only
-    step aside while one is held (see `resolving.resolve_line`)."""
-    if "text" not in changes and "term" not in changes:
-        yield
-        return
-    lease = resolving.take_lease(item.shopping_list)
-    try:
-        yield
-    finally:
-        lease.release()
 
 
 def _change_notice(item: ListItem, changes: dict) -> str:

@@ -66,6 +66,25 @@ def test_rewriting_a_line_parses_and_picks_it_again(api, kroger_sandbox):
     assert "egg" in changed["description"].lower()
 
 
+@pytest.mark.parametrize("change", [{"text": "a dozen eggs"}, {"term": "brown eggs"}])
+def test_a_line_is_not_picked_again_while_its_list_is_being_resolved(api, kroger_sandbox, change):
+    from shopping.services.resolving import take_lease
+
+    list_id = create(api, "organic bananas").json()["id"]
+    line = api.post(f"/api/lists/{list_id}/resolve", {}, format="json").json()["items"][0]
+    lease = take_lease(ShoppingList.objects.get(pk=list_id))  # a resolve of the list is running
+
+    refused = api.patch(f"/api/lists/{list_id}/items/{line['id']}", change, format="json")
+    quantity = api.patch(f"/api/lists/{list_id}/items/{line['id']}", {"quantity": 3}, format="json")
+    lease.release()
+    again = api.patch(f"/api/lists/{list_id}/items/{line['id']}", change, format="json")
+
+    assert refused.status_code == 409 and refused.json()["code"] == "resolve_in_progress"
+    assert refused.json()["progress"]["total"] == 1
+    assert quantity.status_code == 200 and quantity.json()["product_id"] == line["product_id"]
+    assert again.status_code == 200 and again.json()["product_id"] != line["product_id"]
+
+
 def test_rewriting_to_nothing_is_a_400_and_keeps_the_line(api):
     list_id = create(api, "milk").json()["id"]
     line = items_of(api, list_id)[0]
