@@ -161,7 +161,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend with timestamps read by C code rather than Python (shopper/postgresql).
+    DATABASES["default"]["ENGINE"] = "shopper.postgresql"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The list page resolves lines concurrently: take SQLite's write lock up front and wait
     # for it, instead of failing with "database is locked" mid-transaction.
     # WAL: readers never wait for the writer, and a commit is not an fsync of a rollback journal

@@ -1,6 +1,9 @@
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
+
+from shopping.models.compiled import Rows
 
 MAX_PAGE_SIZE = 200
 
@@ -29,7 +32,9 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         page_size = self.get_page_size(request)
-        if request.query_params.get(self.page_query_param, "1") != "1" or not hasattr(queryset, "query"):
+        if request.query_params.get(self.page_query_param, "1") != "1" or not isinstance(
+            queryset, QuerySet | Rows
+        ):
             return super().paginate_queryset(queryset, request, view)
         # One row more than fits tells whether there is a second page, from the same query.
         rows = list(queryset[: page_size + 1])

@@ -229,7 +229,7 @@ def background_worker(django_db_setup, live_server):
         yield "eager"
         return
     database = connection.settings_dict
-    if database["ENGINE"] != "django.db.backends.postgresql":
+    if connection.vendor != "postgresql":
         pytest.fail(
             "A Celery worker needs a database another process can open: run with DATABASE_URL=postgres://…"
         )

@@ -166,16 +166,14 @@ class SelectionViewSet(viewsets.ModelViewSet):
         return [*super().get_throttles(), KrogerRateThrottle()]
 
     def get_queryset(self):
-        selections = Selection.objects.for_household(household_of(self.request.user))
+        household = household_of(self.request.user)
         if self.action != "list":
-            return selections.select_related("owner")
+            return Selection.objects.for_household(household).select_related("owner")
         # Read-only: plain rows, the member who remembered each joined in.
         params = self.request.query_params
-        if "term" in params:
-            selections = selections.for_term(params["term"])
-        if "location_id" in params:
-            selections = selections.filter(location_id=params["location_id"])
-        return SelectionSerializer.rows(selections)
+        return SelectionSerializer.rows(
+            household.pk, term=params.get("term"), location_id=params.get("location_id")
+        )
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

@@ -333,12 +333,14 @@ def test_the_fast_pick_representation_equals_drfs_generic_one(user):
     picks[0].last_used_at = picks[0].created_at
     picks[0].save()
     generic = SelectionSerializer()
-    rows = Selection.objects.filter(pk__in=[pick.pk for pick in picks]).order_by("pk")
+    household = household_of(user)
+    instances = list(Selection.objects.for_household(household).select_related("owner"))
 
-    fast = SelectionSerializer(list(rows.select_related("owner")), many=True).data
-    from_rows = SelectionSerializer(list(SelectionSerializer.rows(rows)), many=True).data
+    fast = SelectionSerializer(instances, many=True).data
+    from_rows = SelectionSerializer(SelectionSerializer.rows(household.pk)[:10], many=True).data
 
-    assert fast == [serializers.ModelSerializer.to_representation(generic, pick) for pick in picks]
+    assert fast == [serializers.ModelSerializer.to_representation(generic, pick) for pick in instances]
+    assert {row["id"] for row in fast} == {pick.pk for pick in picks}
     assert from_rows == fast
     assert fast[0]["price"] == "2.00" and fast[1]["price"] is None
 
