@@ -61,10 +61,11 @@ class Rows:
         self.values = values
         self.model = query.model
 
-    def __getitem__(self, key: slice) -> list[dict[str, Any]]:
+    def __getitem__(self, key: slice | int) -> list[dict[str, Any]] | dict[str, Any]:
         if isinstance(key, slice) and not key.start and key.stop is not None and key.step is None:
             return self.query.first(self.values, key.stop)
-        return list(self.queryset()[key])
+        found = self.queryset()[key]
+        return list(found) if isinstance(key, slice) else found
 
     def __iter__(self):
         return iter(self.queryset())

@@ -100,6 +100,7 @@ def test_later_pages_counting_and_iterating_read_like_the_queryset(households):
 
     assert rows.count() == 4
     assert rows[2:4] == list(picks(households[0])[2:4])
+    assert rows[1] == picks(households[0])[1]
     assert list(rows) == list(picks(households[0]))
 
 
