@@ -17,6 +17,8 @@ from urllib.parse import quote
 
 import requests
 
+from .app_token import APP_TOKEN_POLL_SECONDS as APP_TOKEN_POLL_SECONDS  # still importable from here
+from .app_token import SharedAppToken
 from .caching import CacheLike, MemoryCache, cache_key
 from .errors import (
     KrogerAuthError,
@@ -46,17 +48,10 @@ from .schemas import (
     Product,
     ProductPage,
     Profile,
-    TokenGrant,
     page_limited,
 )
 
-TOKEN_PATH = "/v1/connect/oauth2/token"
-APP_SCOPE = "product.compact"
-# Refresh the shared app token this long before Kroger expires it (kroger-api.md §9 item 15).
-APP_TOKEN_EARLY_SECONDS = 60
 PRODUCT_BATCH_SIZE = 50
-# How often a process waiting for another's app-token fetch looks for the token.
-APP_TOKEN_POLL_SECONDS = 0.05
 # Kroger's search sometimes fails with 5xx for large pages: such a search is retried once at this size.
 SAFE_SEARCH_LIMIT = 10
 RETRYABLE_EXCEPTIONS = (
@@ -114,56 +109,20 @@ class KrogerClient:
 
     def get_app_token(self) -> str:
         """The shared client-credentials token (product.compact), cached until shortly before expiry."""
-        # Reference: Kroger "Authorization Endpoints" OAuth2 token (client_credentials); kroger-api.md §3.3
-        key = self._app_token_key()
-        token = self._cache.get(key)
-        if token:
-            return token
-        # One fetch per cluster: whoever takes the lock asks Kroger, the others wait for its token.
-        lock = f"{key}:lock"
-        lock_seconds = self._timeout * (self._max_retries + 1) + 5
-        # The wait ends by the client's own clock (not by counting polls), so a test's no-op sleep
-        # only makes it poll faster; a test that fakes the clock advances it in its sleep.
-        give_up_at = self._clock() + lock_seconds
-        while self._clock() < give_up_at:
-            if self._cache.add(lock, 1, timeout=lock_seconds):
-                try:
-                    return self._cache.get(key) or self._fetch_app_token(key)
-                finally:
-                    self._cache.delete(lock)
-            if (budget := current_budget()) is not None and not budget.allows_wait(APP_TOKEN_POLL_SECONDS):
-                raise KrogerSlow()
-            self._sleep(APP_TOKEN_POLL_SECONDS)
-            token = self._cache.get(key)
-            if token:
-                return token
-        # The lock holder vanished without a token: fetch one ourselves rather than fail.
-        return self._fetch_app_token(key)
+        return self._shared_app_token().get()
 
-    def _fetch_app_token(self, key: str) -> str:
-        grant = self._token_grant({"grant_type": "client_credentials", "scope": APP_SCOPE})
-        seconds = grant.expires_in - APP_TOKEN_EARLY_SECONDS
-        if seconds > 0:
-            self._cache.set(key, grant.access_token, timeout=seconds)
-        return grant.access_token
-
-    # The shopper's grants (authorization code, refresh) go through accounts.backends, which
-    # python-social-auth drives; the client only needs the app's own client-credentials grant.
-
-    def _token_grant(self, form: dict[str, str]) -> TokenGrant:
-        try:
-            response = self._request(
-                "POST", TOKEN_PATH, group="auth", data=form, auth=(self._client_id, self._client_secret)
-            )
-        except (KrogerBadRequest, KrogerAuthError) as exc:
-            # A 400/401 for the app grant means our own credentials are wrong, which a shopper cannot fix.
-            raise KrogerAuthError(
-                "Kroger is not accepting this site's credentials right now.", status=exc.status
-            ) from exc
-        return parse_or_unavailable(TokenGrant.from_api, json_body(response))
-
-    def _app_token_key(self) -> str:
-        return cache_key("app-token", self._base_url, self._client_id)
+    def _shared_app_token(self) -> SharedAppToken:
+        return SharedAppToken(
+            base_url=self._base_url,
+            client_id=self._client_id,
+            client_secret=self._client_secret,
+            cache=self._cache,
+            request=self._request,
+            # The holder's longest possible fetch (every attempt timing out), and some slack.
+            lock_seconds=self._timeout * (self._max_retries + 1) + 5,
+            sleep=self._sleep,
+            clock=self._clock,
+        )
 
     # --- Identity -------------------------------------------------------------------------
 
@@ -365,7 +324,7 @@ class KrogerClient:
         except KrogerAuthError as exc:
             if exc.status != 401:
                 raise
-        self._cache.delete(self._app_token_key())
+        self._shared_app_token().forget()
         return self._request(
             method, path, group=group, token=self.get_app_token(), params=params, retries=retries
         )
