@@ -17,6 +17,8 @@ from urllib.parse import quote
 
 import requests
 
+from .app_token import APP_TOKEN_POLL_SECONDS as APP_TOKEN_POLL_SECONDS  # still importable from here
+from .app_token import SharedAppToken
 from .caching import CacheLike, MemoryCache, cache_key
 from .errors import (
     KrogerAuthError,
@@ -28,6 +30,7 @@ from .errors import (
 )
 from .http import (
     MAX_RETRY_AFTER_SECONDS,
+    RETRYABLE_EXCEPTIONS,
     RETRYABLE_STATUSES,
     backoff_seconds,
     current_budget,
@@ -46,24 +49,13 @@ from .schemas import (
     Product,
     ProductPage,
     Profile,
-    TokenGrant,
     page_limited,
 )
 
-TOKEN_PATH = "/v1/connect/oauth2/token"
-APP_SCOPE = "product.compact"
-# Refresh the shared app token this long before Kroger expires it (kroger-api.md §9 item 15).
-APP_TOKEN_EARLY_SECONDS = 60
 PRODUCT_BATCH_SIZE = 50
-# How often a process waiting for another's app-token fetch looks for the token.
-APP_TOKEN_POLL_SECONDS = 0.05
-# Kroger's search sometimes fails with 5xx for large pages: such a search is retried once at this size.
+# Kroger's search sometimes fails with 5xx for large pages (PRODUCT-4011, issue 11; not in
+# kroger-api.md): such a search is retried once at this size, never at its own.
 SAFE_SEARCH_LIMIT = 10
-RETRYABLE_EXCEPTIONS = (
-    requests.exceptions.ConnectionError,
-    requests.exceptions.Timeout,
-    requests.exceptions.ChunkedEncodingError,
-)
 
 
 def _join(value: str | Iterable[str] | None, separator: str) -> str | None:
@@ -114,56 +106,20 @@ class KrogerClient:
 
     def get_app_token(self) -> str:
         """The shared client-credentials token (product.compact), cached until shortly before expiry."""
-        # Reference: Kroger "Authorization Endpoints" OAuth2 token (client_credentials); kroger-api.md §3.3
-        key = self._app_token_key()
-        token = self._cache.get(key)
-        if token:
-            return token
-        # One fetch per cluster: whoever takes the lock asks Kroger, the others wait for its token.
-        lock = f"{key}:lock"
-        lock_seconds = self._timeout * (self._max_retries + 1) + 5
-        # The wait ends by the client's own clock (not by counting polls), so a test's no-op sleep
-        # only makes it poll faster; a test that fakes the clock advances it in its sleep.
-        give_up_at = self._clock() + lock_seconds
-        while self._clock() < give_up_at:
-            if self._cache.add(lock, 1, timeout=lock_seconds):
-                try:
-                    return self._cache.get(key) or self._fetch_app_token(key)
-                finally:
-                    self._cache.delete(lock)
-            if (budget := current_budget()) is not None and not budget.allows_wait(APP_TOKEN_POLL_SECONDS):
-                raise KrogerSlow()
-            self._sleep(APP_TOKEN_POLL_SECONDS)
-            token = self._cache.get(key)
-            if token:
-                return token
-        # The lock holder vanished without a token: fetch one ourselves rather than fail.
-        return self._fetch_app_token(key)
+        return self._shared_app_token().get()
 
-    def _fetch_app_token(self, key: str) -> str:
-        grant = self._token_grant({"grant_type": "client_credentials", "scope": APP_SCOPE})
-        seconds = grant.expires_in - APP_TOKEN_EARLY_SECONDS
-        if seconds > 0:
-            self._cache.set(key, grant.access_token, timeout=seconds)
-        return grant.access_token
-
-    # The shopper's grants (authorization code, refresh) go through accounts.backends, which
-    # python-social-auth drives; the client only needs the app's own client-credentials grant.
-
-    def _token_grant(self, form: dict[str, str]) -> TokenGrant:
-        try:
-            response = self._request(
-                "POST", TOKEN_PATH, group="auth", data=form, auth=(self._client_id, self._client_secret)
-            )
-        except (KrogerBadRequest, KrogerAuthError) as exc:
-            # A 400/401 for the app grant means our own credentials are wrong, which a shopper cannot fix.
-            raise KrogerAuthError(
-                "Kroger is not accepting this site's credentials right now.", status=exc.status
-            ) from exc
-        return parse_or_unavailable(TokenGrant.from_api, json_body(response))
-
-    def _app_token_key(self) -> str:
-        return cache_key("app-token", self._base_url, self._client_id)
+    def _shared_app_token(self) -> SharedAppToken:
+        return SharedAppToken(
+            base_url=self._base_url,
+            client_id=self._client_id,
+            client_secret=self._client_secret,
+            cache=self._cache,
+            request=self._request,
+            # The holder's longest possible fetch (every attempt timing out), and some slack.
+            lock_seconds=self._timeout * (self._max_retries + 1) + 5,
+            sleep=self._sleep,
+            clock=self._clock,
+        )
 
     # --- Identity -------------------------------------------------------------------------
 
@@ -201,23 +157,25 @@ class KrogerClient:
         key = cache_key("search", *search, limit)
         body = self._cache.get(key)
         if body is None:
+            big = limit > SAFE_SEARCH_LIMIT
             try:
-                body = self._product_search(params)
+                body = self._product_search(params, retry_5xx=not big)
             except KrogerUnavailable as exc:
-                if limit <= SAFE_SEARCH_LIMIT or exc.status is None or exc.status < 500:
+                if not big or exc.status is None or exc.status < 500:
                     raise
-                # Kroger's 5xx on a big page is often about its size (PRODUCT-4011, issue 11): one
-                # attempt at a small page is the retry. Its answer is kept for the search asked for
-                # (and for the small one) and says it is a page of 10, so callers page on from there.
+                # Kroger's 5xx on a big page is often about its size (PRODUCT-4011, issue 11), so
+                # asking again at that size would likely fail the same way and spend the daily quota:
+                # one attempt at a small page is the only retry. Its answer is kept for the search
+                # asked for (and for the small one) and says it is a page of 10, so callers page on.
                 small = {**params, "filter.limit": SAFE_SEARCH_LIMIT}
                 body = page_limited(self._product_search(small, retries=0), SAFE_SEARCH_LIMIT)
                 self._cache.set(cache_key("search", *search, SAFE_SEARCH_LIMIT), body, self._product_seconds)
             self._cache.set(key, body, timeout=self._product_seconds)
         return parse_or_unavailable(lambda b: ProductPage.from_api(b, start=start, limit=limit), body)
 
-    def _product_search(self, params: dict[str, Any], retries: int | None = None) -> dict:
+    def _product_search(self, params: dict[str, Any], **retrying: Any) -> dict:
         body = json_body(
-            self._app_request("GET", "/v1/products", group="products", params=params, retries=retries)
+            self._app_request("GET", "/v1/products", group="products", params=params, **retrying)
         )
         data_of(body, list)
         return body
@@ -356,19 +314,19 @@ class KrogerClient:
     # --- The seam -------------------------------------------------------------------------
 
     def _app_request(
-        self, method: str, path: str, *, group: str, params: dict | None = None, retries: int | None = None
+        self, method: str, path: str, *, group: str, params: dict | None = None, **retrying: Any
     ) -> requests.Response:
-        """A call with the shared app token; a 401 drops the cached token and retries once with a new one."""
+        """A call with the shared app token; a 401 drops the cached token and retries once with a new one.
+
+        `retrying` is passed on to `_request()` (`retries`, `retry_5xx`)."""
         token = self.get_app_token()
         try:
-            return self._request(method, path, group=group, token=token, params=params, retries=retries)
+            return self._request(method, path, group=group, token=token, params=params, **retrying)
         except KrogerAuthError as exc:
             if exc.status != 401:
                 raise
-        self._cache.delete(self._app_token_key())
-        return self._request(
-            method, path, group=group, token=self.get_app_token(), params=params, retries=retries
-        )
+        self._shared_app_token().forget()
+        return self._request(method, path, group=group, token=self.get_app_token(), params=params, **retrying)
 
     def _request(
         self,
@@ -383,12 +341,14 @@ class KrogerClient:
         auth: tuple[str, str] | None = None,
         outcome_matters: bool = False,
         retries: int | None = None,
+        retry_5xx: bool = True,
     ) -> requests.Response:
         """Send one logical request (with bounded retries); return the 2xx response or raise.
 
         `outcome_matters` marks a call that must not be repeated once Kroger may have acted
         on it (the cart add): it is only retried when it certainly never left, or on 429.
-        `retries` overrides the client's max_retries for this call (0: a single attempt).
+        `retries` overrides the client's max_retries for this call (0: a single attempt);
+        `retry_5xx=False` raises a 5xx at once, still retrying connection errors and 429.
         """
         headers = {"Accept": "application/json"}
         if token:
@@ -433,7 +393,7 @@ class KrogerClient:
             if 200 <= status < 300:
                 return response
             error = error_for_response(response)
-            if status in RETRYABLE_STATUSES:
+            if status in RETRYABLE_STATUSES and (retry_5xx or status < 500):
                 if outcome_matters and status >= 500:
                     raise KrogerCartOutcomeUnknown(status=status)
                 retry_after = error.retry_after if status == 429 else None

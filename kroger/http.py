@@ -37,6 +37,11 @@ BACKOFF_CAP_SECONDS = 4.0
 MAX_RETRY_AFTER_SECONDS = 5
 MAX_REASON_LENGTH = 200
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+RETRYABLE_EXCEPTIONS = (
+    requests.exceptions.ConnectionError,
+    requests.exceptions.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+)
 UNREADABLE = "Kroger sent an answer we could not read. Please try again later."
 T = TypeVar("T")
 

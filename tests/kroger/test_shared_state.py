@@ -8,14 +8,13 @@ import contextlib
 import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import responses
 from django.core.cache import cache
 
 from kroger.client import APP_TOKEN_POLL_SECONDS
-from kroger.errors import KrogerDailyLimitReached, KrogerShopperBudgetReached, KrogerUnavailable
+from kroger.errors import KrogerDailyLimitReached, KrogerShopperBudgetReached
 from kroger.quota import QuotaGuard, ShopperBudget
 from tests.kroger.kroger_fakes import APP_TOKEN, BASE, TOKEN_URL, calls_to, make_client, payload
 
@@ -161,64 +160,3 @@ def test_a_client_waiting_for_a_silent_holder_gives_up_by_its_own_clock(http):
     assert token == APP_TOKEN  # its own, fetched once waiting was no longer worth it
     assert now[0] >= 3.0 * 3  # but only after the holder's longest possible fetch (3 attempts)
     assert len(calls_to(http, "/v1/connect/oauth2/token")) == 2
-
-
-def _limits_asked(http) -> list[str]:
-    return [
-        parse_qs(urlsplit(c.request.url).query)["filter.limit"][0] for c in calls_to(http, "/v1/products")
-    ]
-
-
-def _kroger_fails_big_pages(http, small_page_status: int = 200) -> None:
-    """Kroger's PRODUCT-4011 quirk: a 500 to every search asking for more than 10 products."""
-    http.add(responses.POST, TOKEN_URL, json={"access_token": APP_TOKEN, "expires_in": 1800})
-    failure = '{"errors": {"reason": "Internal server error", "code": "PRODUCT-4011-500"}}'
-    # The small page carries no pagination of its own: what the caller pages by comes from us.
-    small_page = json.dumps({"data": payload("product_search.json")["data"]})
-
-    def by_limit(request):
-        if parse_qs(urlsplit(request.url).query)["filter.limit"][0] == "10":
-            return small_page_status, {}, small_page if small_page_status == 200 else failure
-        return 500, {}, failure
-
-    http.add_callback(responses.GET, PRODUCTS, callback=by_limit)
-
-
-def test_a_5xx_on_a_big_product_search_is_retried_once_with_limit_10(http):
-    _kroger_fails_big_pages(http)
-
-    page = make_client(max_retries=0).search_products(term="milk", limit=50)
-
-    assert _limits_asked(http) == ["50", "10"]
-    assert page.products
-
-
-def test_the_small_page_answers_the_search_asked_for_and_is_cached_for_it(http):
-    _kroger_fails_big_pages(http)
-    client = make_client(max_retries=2)
-
-    page = client.search_products(term="milk", limit=20)
-    again = client.search_products(term="milk", limit=20)
-
-    assert _limits_asked(http) == ["20", "20", "20", "10"]  # one small page, then the cache
-    assert page.products and page.limit == 10  # the caller's next page starts 10 on, not 20
-    assert again == page
-
-
-def test_the_small_page_is_itself_the_retry_a_5xx_to_it_is_not_retried(http):
-    _kroger_fails_big_pages(http, small_page_status=500)
-
-    with pytest.raises(KrogerUnavailable):
-        make_client(max_retries=2).search_products(term="milk", limit=20)
-
-    assert _limits_asked(http) == ["20", "20", "20", "10"]
-
-
-def test_a_5xx_on_a_small_product_search_is_not_retried_smaller(http):
-    http.add(responses.POST, TOKEN_URL, json={"access_token": APP_TOKEN, "expires_in": 1800})
-    http.add(responses.GET, PRODUCTS, status=500)
-
-    with pytest.raises(Exception, match="not responding"):
-        make_client(max_retries=0).search_products(term="milk", limit=10)
-
-    assert len(calls_to(http, "/v1/products")) == 1
