@@ -43,9 +43,9 @@ def gunicorn(env: dict[str, str]):
         while True:
             assert process.poll() is None, "gunicorn exited early"
             try:
-                requests.get(f"{base}/cart?format=json", timeout=2)
+                requests.get(f"{base}/cart?format=json", timeout=10)
                 break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or still booting
                 assert time.monotonic() < deadline, "gunicorn did not start"
                 time.sleep(0.1)
         yield base
