@@ -352,7 +352,7 @@ class ListItemView(ListItemMixin, GenericAPIView):
         except resolving.ResolveInProgress as exc:
             return _resolve_in_progress(exc)
         except list_services.StaleEdit as exc:
-            body = {"code": exc.code, "detail": str(exc), "item": ListItemSerializer(exc.item).data}
+            body = {"code": exc.code, "detail": str(exc), "item": exc.item}
             return Response(EditConflictSerializer(body).data, status=status.HTTP_409_CONFLICT)
         except list_services.ProductNotAvailable as exc:
             raise ValidationError({"product_id": [str(exc)]}) from exc
