@@ -27,20 +27,22 @@ from accounts.access import household_of
 from shopping.api.catalogue import KROGER_ERRORS, error_doc
 from shopping.models import CartSend, Guidance, ListItem, ShoppingList
 from shopping.picking import read_guidance
+from shopping.serializers.list_sending import (
+    ConfirmationRequiredSerializer,
+    RecentlySentSerializer,
+    SendPlanSerializer,
+    SendResultSerializer,
+    SendToCartSerializer,
+)
 from shopping.serializers.lists import (
     MAX_ID,
-    ConfirmationRequiredSerializer,
     EditConflictSerializer,
     ListItemCreateSerializer,
     ListItemSerializer,
     ListItemUpdateSerializer,
-    RecentlySentSerializer,
     RememberSerializer,
     ResolveInProgressSerializer,
     ResolveSerializer,
-    SendPlanSerializer,
-    SendResultSerializer,
-    SendToCartSerializer,
     ShoppingListCreateSerializer,
     ShoppingListDetailSerializer,
     ShoppingListSerializer,
