@@ -27,20 +27,22 @@ from accounts.access import household_of
 from shopping.api.catalogue import KROGER_ERRORS, error_doc
 from shopping.models import CartSend, Guidance, ListItem, ShoppingList
 from shopping.picking import read_guidance
+from shopping.serializers.list_sending import (
+    ConfirmationRequiredSerializer,
+    RecentlySentSerializer,
+    SendPlanSerializer,
+    SendResultSerializer,
+    SendToCartSerializer,
+)
 from shopping.serializers.lists import (
     MAX_ID,
-    ConfirmationRequiredSerializer,
     EditConflictSerializer,
     ListItemCreateSerializer,
     ListItemSerializer,
     ListItemUpdateSerializer,
-    RecentlySentSerializer,
     RememberSerializer,
     ResolveInProgressSerializer,
     ResolveSerializer,
-    SendPlanSerializer,
-    SendResultSerializer,
-    SendToCartSerializer,
     ShoppingListCreateSerializer,
     ShoppingListDetailSerializer,
     ShoppingListSerializer,
@@ -352,7 +354,7 @@ class ListItemView(ListItemMixin, GenericAPIView):
         except resolving.ResolveInProgress as exc:
             return _resolve_in_progress(exc)
         except list_services.StaleEdit as exc:
-            body = {"code": exc.code, "detail": str(exc), "item": ListItemSerializer(exc.item).data}
+            body = {"code": exc.code, "detail": str(exc), "item": exc.item}
             return Response(EditConflictSerializer(body).data, status=status.HTTP_409_CONFLICT)
         except list_services.ProductNotAvailable as exc:
             raise ValidationError({"product_id": [str(exc)]}) from exc

@@ -252,6 +252,3 @@ def _check_remembered(location_id: str, items: list[ListItem]) -> None:
         if product.in_stock is False:
             item.status, item.confidence = ListItem.Status.NEEDS_CHOICE, 0.0
             item.reason = "Remembered pick is out of stock at this store today: keep it or choose another"
-
-
-# --- Changing one line --------------------------------------------------------------------

@@ -39,6 +39,9 @@ from shopping.services.resolving import holding
 
 from .line_picks import SLOW_REASON, apply_pick, packages_for, resolve_items  # noqa: F401  (re-exported)
 
+# What a line holds, read back after it is picked again (its list, already at hand, is kept).
+LINE_VALUES = [field.attname for field in ListItem._meta.concrete_fields if not field.is_relation]
+
 
 class NoStoreChosen(ValueError):
     """The shopper has no preferred store and gave none: prices and stock need one."""
@@ -154,19 +157,18 @@ def add_item(*, shopping_list: ShoppingList, text: str) -> ListItem:
     return item
 
 
-def edit_item_text(*, item: ListItem, text: str) -> ListItem:
-    """Rewrite a line ("2 lb ground beef" -> "3 lb ground beef"): parse it again and pick again.
-    Raises ListTextInvalid when the text names no item."""
+def edit_item_text(*, item: ListItem, text: str, version: int | None = None) -> ListItem:
+    """Rewrite a line ("2 lb ground beef" -> "3 lb ground beef"): parse it again and pick again;
+    returns the line as saved. Raises ListTextInvalid when the text names no item, StaleEdit
+    when `version` is given and the line has moved on (see `claim_edit`)."""
     parsed = parse_line(" ".join(text.split()))
     if parsed is None:
         raise ListTextInvalid("No item found: write what to buy, e.g. “2 lb ground beef”.")
-    item.raw_text, item.term = parsed.raw_text, parsed.term[:200]
-    item.amount, item.unit, item.quantity = parsed.amount, parsed.unit, parsed.quantity
-    item.search_text = ""
-    item.status = ListItem.Status.PENDING
-    resolve_items(shopping_list=item.shopping_list, items=[item], workers=1)
-    item.save(update_fields=["raw_text", "term", "amount", "unit", "search_text"])
-    return item
+    claim_edit(
+        item, version, raw_text=parsed.raw_text, term=parsed.term[:200], amount=parsed.amount,
+        unit=parsed.unit, quantity=parsed.quantity, search_text="", status=ListItem.Status.PENDING,
+    )  # fmt: skip
+    return _pick_again(item)
 
 
 def skip_item(*, item: ListItem, skipped: bool) -> ListItem:
@@ -240,18 +242,24 @@ def _fetch_for_store(product_id: str, location_id: str) -> Product:
     return product
 
 
-def search_again(*, item: ListItem, text: str) -> ListItem:
-    """Pick again searching for the shopper's words (cleaned like a pasted line when searched).
+def search_again(*, item: ListItem, text: str, version: int | None = None) -> ListItem:
+    """Pick again searching for the shopper's words (cleaned like a pasted line when searched);
+    returns the line as saved. Raises StaleEdit when `version` is given and the line has moved on.
 
     The line keeps its own term, so remembering the pick remembers it for what the list says;
     typing that term again goes back to a plain resolve of the line.
     """
     typed = " ".join(text.split())[:200]
     same = normalize_term(clean_term(typed)) == normalize_term(item.term)
-    item.search_text = "" if same else typed
-    item.status = ListItem.Status.PENDING
+    claim_edit(item, version, search_text="" if same else typed, status=ListItem.Status.PENDING)
+    return _pick_again(item)
+
+
+def _pick_again(item: ListItem) -> ListItem:
     resolve_items(shopping_list=item.shopping_list, items=[item], workers=1)
-    item.save(update_fields=["search_text"])
+    # The pick is saved only over the version claimed: a member's change made meanwhile wins and
+    # leaves the line pending with its new words, so answer what was saved, not what was picked.
+    item.refresh_from_db(fields=LINE_VALUES)
     return item
 
 
@@ -276,15 +284,17 @@ def change_item(
     kroger.errors.* from a product lookup.
     """
     with holding(item.shopping_list) if text or term else nullcontext():
-        claim_edit(item, version)
+        # Rewriting and searching again write their words with the claim itself (one statement).
         if text:
-            edit_item_text(item=item, text=text)
+            edit_item_text(item=item, text=text, version=version)
+        if term:
+            search_again(item=item, text=term, version=None if text else version)
+        if not (text or term):
+            claim_edit(item, version)
         if skipped is not None:
             skip_item(item=item, skipped=skipped)
         if position is not None:
             move_item(item=item, position=position)
-        if term:
-            search_again(item=item, text=term)
         if product_id:
             choose_product(item=item, product_id=product_id)
         if quantity:
@@ -293,17 +303,29 @@ def change_item(
     return item
 
 
-def claim_edit(item: ListItem, version: int | None = None) -> None:
-    """Take the line's next version before changing it, in one conditional UPDATE, so of two
-    edits made from the same version exactly one goes ahead. Raises StaleEdit (with the line as
-    it is now) when `version` is given and the line has moved on."""
+def claim_edit(item: ListItem, version: int | None = None, **values) -> None:
+    """Take the line's next version before changing it, in one conditional UPDATE that also
+    writes `values` (field: value), so of two edits made from the same version exactly one goes
+    ahead, and its values never land over a change it did not see. Raises StaleEdit (with the
+    line as it is now) when `version` is given and the line has moved on."""
     rows = ListItem.objects.filter(pk=item.pk)
+    if values:
+        values["updated_at"] = timezone.now()  # update() skips auto_now
     if version is not None:
-        rows = rows.filter(version=version)
-    if not rows.update(version=F("version") + 1):
+        claimed = rows.filter(version=version).update(version=F("version") + 1, **values)
+    else:
+        with transaction.atomic():
+            claimed = rows.update(version=F("version") + 1, **values)
+            # Our UPDATE holds the row until commit, so this reads the version it wrote, and the
+            # line's pick is saved over exactly that (not over a change made since it was read).
+            if claimed:
+                version = rows.values_list("version", flat=True).get() - 1
+    if not claimed:
         item.refresh_from_db()
         raise StaleEdit(item)
-    item.version = (item.version if version is None else version) + 1
+    item.version = version + 1
+    for name, value in values.items():
+        setattr(item, name, value)
 
 
 def remember_item(

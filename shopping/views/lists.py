@@ -238,7 +238,7 @@ def item_update(request, pk: int, item_id: int):
     except resolving.ResolveInProgress:
         return _answer(request, item, error=BEING_LOOKED_UP)
     except list_services.StaleEdit as exc:
-        return _answer(request, exc.item, error=str(exc))
+        return _answer(request, exc.item, error=_stale_text(exc, changes))
     except (list_services.ProductNotAvailable, list_services.ListTextInvalid) as exc:
         return _answer(request, item, error=str(exc))
     except KrogerError as exc:
@@ -247,6 +247,12 @@ def item_update(request, pk: int, item_id: int):
 
 
 BEING_LOOKED_UP = "This list is being looked up right now — try again in a moment."
+
+
+def _stale_text(exc: list_services.StaleEdit, changes: dict) -> str:
+    # The row comes back as it is now, so words the shopper typed would vanish from its field.
+    typed = changes.get("text") or changes.get("term")
+    return f"{exc} You wrote “{typed}”." if typed else str(exc)
 
 
 def _change_notice(item: ListItem, changes: dict) -> str:
