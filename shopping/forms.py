@@ -3,20 +3,8 @@
 from django import forms
 
 from shopping.models import Guidance
-from shopping.parsing import MAX_LIST_TEXT, kroger_search_term, search_term_problem
-
-
-def clean_search_term(value: str) -> str:
-    """A typed product search term, spacing collapsed; ValidationError saying what to change.
-
-    Judged as Kroger will get it, as list lines are: a two-character Chinese or Japanese word
-    ("牛奶") passes, searched spaced ("牛 奶", see `kroger_search_term`)."""
-    term = " ".join(value.split())
-    problem = search_term_problem(kroger_search_term(term) or term)
-    if problem:
-        raise forms.ValidationError(problem)
-    return term
-
+from shopping.parsing import MAX_LIST_TEXT
+from shopping.search_terms import clean_search_term
 
 # --- Catalogue ----------------------------------------------------------------------------
 
@@ -26,7 +14,8 @@ class StoreSearchForm(forms.Form):
 
 
 class ProductSearchForm(forms.Form):
-    term = forms.CharField(max_length=100)
+    # The length is the search-term rule's too (`clean_search_term`), with its message.
+    term = forms.CharField()
     start = forms.IntegerField(min_value=0, max_value=250, required=False)
 
     def clean_term(self) -> str:

@@ -80,23 +80,6 @@ ROLL_COUNT = re.compile(
 PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
 
-# Kroger answers 400 to search terms with characters such as & # @ (kroger-api.md §5.1, §9.8), so
-# a typed search accepts a conservative set and says which characters to drop.
-SEARCH_TERM_PATTERN = re.compile(r"^[\w\s'.,%/-]+$")
-
-
-def search_term_problem(term: str) -> str:
-    """What is wrong with a typed product search term for Kroger ("" when nothing); `term` has its
-    spacing collapsed already. The API's serializers and the pages' forms both say this."""
-    if not SEARCH_TERM_PATTERN.match(term or "x"):
-        return "Use letters, numbers and spaces only (remove characters like & # @ ! ?)."
-    if len(term) < 3:
-        return "Enter at least 3 characters."
-    if len(term.split()) > MAX_TERM_WORDS:
-        return f"Use at most {MAX_TERM_WORDS} words."
-    return ""
-
-
 @dataclass(frozen=True)
 class ParsedLine:
     """One list line: how much, of what, how many to buy, and the term to search for."""

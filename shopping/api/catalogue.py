@@ -13,6 +13,7 @@ from kroger.errors import KrogerBadRequest
 from kroger.gateway import get_client
 from shopping.api.throttling import ScopedRateThrottle
 from shopping.models import Guidance
+from shopping.parsing import kroger_search_term
 from shopping.picking import read_guidance
 from shopping.serializers.catalogue import (
     ApiErrorSerializer,
@@ -213,7 +214,8 @@ class ProductSearchView(KrogerProxyView):
         location_id = _store_for(request, data.get("location_id"))
         page = _at_store(
             lambda: get_client().search_products(
-                term=data["term"],
+                # As the catalogue page does: "牛奶" is searched as Kroger takes it, "牛 奶".
+                term=kroger_search_term(data["term"]),
                 location_id=location_id,
                 brand=data.get("brand"),
                 fulfillment=data.get("fulfillment"),

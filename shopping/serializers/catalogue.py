@@ -1,12 +1,11 @@
 """Catalogue API shapes: query validation for stores and products, and their output."""
 
-import re
-
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from shopping.parsing import search_term_problem
 from shopping.picking import why_excluded
+from shopping.search_terms import MAX_TERM_LENGTH, TERM_SCHEMA, clean_search_term
 
 FULFILLMENT_CHOICES = [
     ("ais", "Available in store"),
@@ -14,28 +13,6 @@ FULFILLMENT_CHOICES = [
     ("dth", "Delivery to home"),
     ("sth", "Ship to home"),
 ]
-# Kroger answers 400 to terms with characters such as & # @ (kroger-api.md §5.1, §9.8), so we
-# accept a conservative set and say which characters to drop.
-TERM_PATTERN = re.compile(r"^[\w\s'.,%/-]+$")
-MAX_TERM_WORDS = 8
-MAX_TERM_LENGTH = 100
-# The API's rule as the schema states it (and the server checks it, with the same `search`
-# semantics as JSON Schema): 1-8 words of those characters, no spaces around them, and at least
-# 3 characters (one word of 3+, or 2+ words).
-_WORD = r"[\w'.,%/-]"
-TERM_SCHEMA_PATTERN = (
-    rf"^(?:{_WORD}{{3,}}(?:\s+{_WORD}+){{0,{MAX_TERM_WORDS - 1}}}"
-    rf"|{_WORD}+(?:\s+{_WORD}+){{1,{MAX_TERM_WORDS - 1}}})$"
-)
-
-
-def clean_search_term(value: str) -> str:
-    """Collapse spacing and check a product search term the way Kroger will (3+ chars, ≤ 8 words)."""
-    term = " ".join(value.split())
-    problem = search_term_problem(term)
-    if problem:
-        raise serializers.ValidationError(problem)
-    return term
 
 
 def _store_id_field() -> serializers.RegexField:
@@ -57,25 +34,27 @@ class LocationQuerySerializer(serializers.Serializer):
     chain = serializers.CharField(max_length=40, required=False, help_text="Only this chain, e.g. KROGER.")
 
 
-@extend_schema_field(
-    {"type": "string", "minLength": 3, "maxLength": MAX_TERM_LENGTH, "pattern": TERM_SCHEMA_PATTERN}
-)
+@extend_schema_field(TERM_SCHEMA)
 class SearchTermField(serializers.CharField):
-    """A product search term: the friendly messages of `clean_search_term`, then the schema's pattern."""
+    """A product search term, by the catalogue page's rule (`clean_search_term`): the schema's
+    pattern and lengths are that rule, so the schema and the server agree."""
 
     def __init__(self, **kwargs):
-        super().__init__(max_length=MAX_TERM_LENGTH, trim_whitespace=False, **kwargs)
+        # Untrimmed, unbounded here: the rule decides about spaces and length, with its messages.
+        super().__init__(trim_whitespace=False, **kwargs)
 
     def to_internal_value(self, data):
-        value = super().to_internal_value(data)
-        term = clean_search_term(value)
-        if not re.search(TERM_SCHEMA_PATTERN, value):
-            raise serializers.ValidationError("Remove the spaces before and after the term.")
-        return term
+        try:
+            return clean_search_term(super().to_internal_value(data))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
 
 
 class ProductQuerySerializer(serializers.Serializer):
-    term = SearchTermField(help_text="3+ characters, at most 8 words, no spaces around it.")
+    term = SearchTermField(
+        help_text=f"3+ characters (or a two-character Chinese or Japanese word), at most 8 words and "
+        f"{MAX_TERM_LENGTH} characters: letters, numbers, spaces and _ ' . , % / - only."
+    )
     location_id = _store_id_field()
     brand = serializers.CharField(max_length=100, required=False, help_text="Exact brand, e.g. Kroger.")
     fulfillment = serializers.ChoiceField(choices=FULFILLMENT_CHOICES, required=False)

@@ -16,10 +16,11 @@ from accounts.access import household_of
 from accounts.services import InvalidLocation, set_preferred_location
 from kroger.errors import KrogerCartOutcomeUnknown, KrogerError
 from kroger.gateway import get_client
-from shopping.forms import CartItemForm, ProductSearchForm, StoreSearchForm, clean_search_term
+from shopping.forms import CartItemForm, ProductSearchForm, StoreSearchForm
 from shopping.models import Guidance, is_product_id
 from shopping.parsing import kroger_search_term
 from shopping.picking import read_guidance, why_excluded
+from shopping.search_terms import clean_search_term
 from shopping.services import memory as memory_services
 from shopping.services.cart import CartSendInProgress, IdempotencyKeyReused, send_items_to_cart
 from shopping.stores import stores_nearest_first
