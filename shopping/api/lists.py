@@ -49,8 +49,8 @@ from shopping.serializers.lists import (
     ShoppingListUpdateSerializer,
 )
 from shopping.serializers.memory import SelectionSerializer
+from shopping.services import list_sending, resolving
 from shopping.services import lists as list_services
-from shopping.services import resolving
 from shopping.services.cart import CartSendInProgress, IdempotencyKeyReused
 
 ID_PATTERN = r"[0-9]{1,18}"
@@ -267,13 +267,13 @@ class ShoppingListViewSet(
         serializer = SendToCartSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            result = list_services.send_list_to_cart(
+            result = list_sending.send_list_to_cart(
                 shopping_list=shopping_list, user=request.user, confirm=serializer.validated_data["confirm"]
             )
-        except list_services.RecentlySent as exc:
+        except list_sending.RecentlySent as exc:
             body = {"code": exc.code, "detail": str(exc), "lines": exc.recent}
             return Response(RecentlySentSerializer(body).data, status=status.HTTP_409_CONFLICT)
-        except list_services.ConfirmationRequired as exc:
+        except list_sending.ConfirmationRequired as exc:
             body = {
                 "code": "confirmation_required",
                 "detail": str(exc),

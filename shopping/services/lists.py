@@ -1,7 +1,6 @@
 """Shopping-list workflows: create from pasted text, change a line, remember a line's pick.
-Picking products for lines lives in `line_picks`, sending in `list_sending` (both re-exported
-here); resolving a whole list once at a time, within a deadline or in the background, in
-`resolving`."""
+Picking products for lines lives in `line_picks`, sending in `list_sending`; resolving a whole
+list once at a time, within a deadline or in the background, in `resolving`."""
 
 from contextlib import nullcontext
 
@@ -17,18 +16,7 @@ from shopping.parsing import clean_term, parse_line, split_list_text
 from shopping.picking import LinePick, Pick
 from shopping.picking.scoring import not_sold_here
 from shopping.products import ProductSnapshot
-from shopping.services.list_sending import (  # noqa: F401  (re-exported: the lists API of services)
-    ConfirmationRequired,
-    NotSent,
-    RecentlySent,
-    RecentSend,
-    SendLine,
-    SendPlan,
-    SendResult,
-    plan_send,
-    recently_sent,
-    send_list_to_cart,
-)
+from shopping.services.line_picks import apply_pick, resolve_items
 from shopping.services.memory import (
     NotAtKroger,
     add_guidance,
@@ -36,8 +24,6 @@ from shopping.services.memory import (
     remember_selection,
 )
 from shopping.services.resolving import holding
-
-from .line_picks import SLOW_REASON, apply_pick, packages_for, resolve_items  # noqa: F401  (re-exported)
 
 # What a line holds, read back after it is picked again (its list, already at hand, is kept).
 LINE_VALUES = [field.attname for field in ListItem._meta.concrete_fields if not field.is_relation]

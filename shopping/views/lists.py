@@ -23,9 +23,10 @@ from shopping.models import Guidance, ListItem, ListProgress, ShoppingList, norm
 from shopping.models.lists import basket_total, total_is_estimate
 from shopping.picking import read_guidance, why_excluded
 from shopping.products import ProductSnapshot
+from shopping.services import list_sending, resolving
 from shopping.services import lists as list_services
-from shopping.services import resolving
 from shopping.services.cart import CartSendInProgress, IdempotencyKeyReused
+from shopping.services.line_picks import resolve_items
 from shopping.services.memory import find_selections
 
 
@@ -124,7 +125,7 @@ def list_detail(request, pk: int):
         "progress": progress,
         "pending": progress.looking + progress.failed,
         "not_understood": guidance.not_understood,
-        "to_send": list_services.plan_send(shopping_list, items).lines,
+        "to_send": list_sending.plan_send(shopping_list, items).lines,
     }
     return render(request, "shopping/lists/detail.html", context)
 
@@ -200,7 +201,7 @@ def _list_state(shopping_list, items: list[ListItem]) -> dict:
         "count": progress.total,
         "progress": progress.summary,
         "stage": progress.stage,
-        "can_send": bool(list_services.plan_send(shopping_list, items).lines),
+        "can_send": bool(list_sending.plan_send(shopping_list, items).lines),
     }
 
 
@@ -285,7 +286,7 @@ def item_add(request, pk: int):
         except list_services.ListTextInvalid as exc:
             error = str(exc)
         else:
-            list_services.resolve_items(shopping_list=shopping_list, items=[item], workers=1)
+            resolve_items(shopping_list=shopping_list, items=[item], workers=1)
             return _answer(request, item, notice="Added.")
     else:
         error = "Write what to buy, e.g. “2 lb ground beef” (at most 300 characters)."
@@ -349,13 +350,13 @@ def list_send(request, pk: int):
             shopping_list.items.filter(pk__in=leave_out).update(skipped=True, version=F("version") + 1)
             shopping_list = _get_list(request, pk)
     try:
-        result = list_services.send_list_to_cart(
+        result = list_sending.send_list_to_cart(
             shopping_list=shopping_list, user=request.user, confirm=confirm
         )
-    except list_services.RecentlySent as exc:
+    except list_sending.RecentlySent as exc:
         context = {"list": shopping_list, "plan": exc.plan, "recent": exc.recent}
         return render(request, "shopping/lists/confirm_send.html", context)
-    except list_services.ConfirmationRequired as exc:
+    except list_sending.ConfirmationRequired as exc:
         return render(request, "shopping/lists/confirm_send.html", {"list": shopping_list, "plan": exc.plan})
     except (CartSendInProgress, IdempotencyKeyReused) as exc:
         messages.error(request, exc.message)
