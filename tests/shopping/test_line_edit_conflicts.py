@@ -6,7 +6,6 @@ silently written over, nor the line left saying one thing and holding another.""
 import re
 
 import pytest
-import responses
 from django.test import Client
 
 from shopping.models import ListItem
@@ -24,30 +23,6 @@ def members(db):
     sam = UserFactory(display_name="Sam", preferred_location_id=STORE)
     alex = UserFactory(display_name="Alex", preferred_location_id=STORE, household=household_of(sam))
     return sam, alex
-
-
-@pytest.fixture
-def kroger_meanwhile(settings):
-    """The sandbox behind `responses` (as `kroger_sandbox`), plus `meanwhile(do)`: `do` runs once,
-    while the next product search is waiting for Kroger, as another member acting mid-pick."""
-    sandbox, base = Client(), settings.KROGER_API_BASE_URL
-    prefix = len(re.sub(r"^https?://[^/]+", "", base))
-    waiting = []
-
-    def forward(request):
-        if "/v1/products" in request.path_url and waiting:
-            waiting.pop(0)()
-        headers = {k: v for k, v in request.headers.items() if k.lower() in ("authorization", "accept")}
-        answer = sandbox.generic(
-            request.method, "/sandbox/kroger" + request.path_url[prefix:], data=request.body or b"",
-            content_type=request.headers.get("Content-Type", ""), headers=headers,
-        )  # fmt: skip
-        return answer.status_code, dict(answer.headers), answer.content
-
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        for method in ("GET", "POST", "PUT"):
-            mock.add_callback(method, re.compile(re.escape(base) + r"(/.*)?$"), callback=forward)
-        yield waiting.append
 
 
 def _resolved_line(user, text="whole milk") -> dict:

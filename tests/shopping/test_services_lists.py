@@ -3,6 +3,7 @@
 import json
 import re
 from decimal import Decimal
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import responses
@@ -132,30 +133,32 @@ def test_a_remembered_pick_out_of_stock_today_needs_a_choice(shopper, kroger_san
     assert "out of stock at this store today" in item.reason
 
 
-def test_remembered_picks_are_checked_in_one_kroger_call_per_50(shopper, kroger_sandbox, monkeypatch):
-    from kroger.client import KrogerClient
+def product_lookups(mock) -> list[dict]:
+    """The query of every request made to Kroger with the app's token (all but fetching that
+    token), as it went over HTTP."""
+    return [
+        {key: values[0] for key, values in parse_qs(urlsplit(call.request.url).query).items()}
+        for call in mock.calls
+        if not urlsplit(call.request.url).path.endswith("/oauth2/token")
+    ]
 
-    calls = []
-    original = KrogerClient._app_request
-    monkeypatch.setattr(
-        KrogerClient,
-        "_app_request",
-        lambda self, *a, **kw: calls.append(kw.get("params")) or original(self, *a, **kw),
-    )
+
+def test_remembered_picks_are_checked_in_one_kroger_call_per_50(shopper, kroger_sandbox_http):
     terms = [f"thing {a}{b}" for a in "abcdef" for b in "abcdefghij"]  # 60 remembered lines
     for term in terms:
         SelectionFactory(owner=shopper, term=term, location_id=STORE, product_id=HALF_GALLON)
     shopping_list = new_list(shopper, "\n".join(terms))
     resolving.resolve_list(shopping_list=shopping_list)
-    assert len(calls) == 1  # one product, however many lines remember it
+    assert len(product_lookups(kroger_sandbox_http)) == 1  # one product, however many lines remember it
     assert set(shopping_list.items.values_list("status", flat=True)) == {"resolved"}
     for n, term in enumerate(terms[:55]):
         Selection.objects.filter(owner=shopper, term=term).update(product_id=f"{9000000000000 + n}")
-    calls.clear()
+    kroger_sandbox_http.calls.reset()
     resolving.resolve_list(
         shopping_list=shopping_list, item_ids=list(shopping_list.items.values_list("pk", flat=True))
     )
-    assert [len(params["filter.productId"].split(",")) for params in calls] == [50, 5]
+    lookups = product_lookups(kroger_sandbox_http)
+    assert [len(params["filter.productId"].split(",")) for params in lookups] == [50, 5]
 
 
 def test_a_store_specific_pick_beats_an_any_store_pick(shopper):
@@ -565,17 +568,8 @@ def test_packages_for_the_amount_on_the_line(amount, unit, size, packages):
 
 
 def test_the_page_resolving_one_line_resolves_its_remembered_siblings_in_the_same_lookup(
-    shopper, kroger_sandbox, monkeypatch, django_assert_max_num_queries
+    shopper, kroger_sandbox_http, django_assert_max_num_queries
 ):
-    from kroger.client import KrogerClient
-
-    calls = []
-    original = KrogerClient._app_request
-    monkeypatch.setattr(
-        KrogerClient,
-        "_app_request",
-        lambda self, *a, **kw: calls.append(kw.get("params")) or original(self, *a, **kw),
-    )
     for term in ("milk", "skim milk", "oat milk"):
         SelectionFactory(owner=shopper, term=term, location_id=STORE, product_id=HALF_GALLON)
     shopping_list = new_list(shopper, "milk\nskim milk\noat milk\norganic bananas")
@@ -583,7 +577,8 @@ def test_the_page_resolving_one_line_resolves_its_remembered_siblings_in_the_sam
     with django_assert_max_num_queries(8):
         resolved_now = resolving.resolve_line(item=first)
     assert sorted(item.term for item in resolved_now) == ["milk", "oat milk", "skim milk"]
-    assert len(calls) == 1 and "filter.productId" in calls[0]
+    lookups = product_lookups(kroger_sandbox_http)
+    assert len(lookups) == 1 and "filter.productId" in lookups[0]
     statuses = dict(shopping_list.items.values_list("term", "status"))
     assert statuses == {
         "milk": "resolved",
