@@ -354,8 +354,7 @@ class ListItemView(ListItemMixin, GenericAPIView):
         except resolving.ResolveInProgress as exc:
             return _resolve_in_progress(exc)
         except list_services.StaleEdit as exc:
-            body = {"code": exc.code, "detail": str(exc), "item": exc.item}
-            return Response(EditConflictSerializer(body).data, status=status.HTTP_409_CONFLICT)
+            return _edit_conflict(exc)
         except list_services.ProductNotAvailable as exc:
             raise ValidationError({"product_id": [str(exc)]}) from exc
         except list_services.ListTextInvalid as exc:
@@ -377,10 +376,19 @@ class RememberItemView(ListItemMixin, GenericAPIView):
         summary="Remember this line's product for its own term",
         description="Saves a remembered pick under the line's `term` (never its `search_text`), at this "
         "list's store or any store, so the next list with that line needs no search. Optionally also "
-        "saves a guidance line about the term (e.g. the line's `suggested_guidance`).",
+        "saves a guidance line about the term (e.g. the line's `suggested_guidance`). Send the line's "
+        "`version` to make it conditional: if anyone changed the line since, nothing is remembered and "
+        "the answer is 409 `edit_conflict` with the line as it is now.",
         parameters=ITEM_PATH,
         request=RememberSerializer,
-        responses={200: SelectionSerializer, 404: NOT_FOUND},
+        responses={
+            200: SelectionSerializer,
+            404: NOT_FOUND,
+            409: OpenApiResponse(
+                EditConflictSerializer,
+                description="The line changed since `version`: nothing was remembered.",
+            ),
+        },
         tags=["lists"],
     )
     def post(self, request, list_id, item_id):
@@ -389,11 +397,18 @@ class RememberItemView(ListItemMixin, GenericAPIView):
         serializer.is_valid(raise_exception=True)
         try:
             selection = list_services.remember_item(item=item, user=request.user, **serializer.validated_data)
+        except list_services.StaleEdit as exc:
+            return _edit_conflict(exc)
         except list_services.ItemHasNoProduct as exc:
             raise ValidationError({"non_field_errors": [str(exc)]}) from exc
         except DjangoValidationError as exc:
             raise ValidationError({"guidance_text": exc.messages}) from exc
         return Response(SelectionSerializer(selection).data)
+
+
+def _edit_conflict(exc: list_services.StaleEdit) -> Response:
+    body = {"code": exc.code, "detail": str(exc), "item": exc.item}
+    return Response(EditConflictSerializer(body).data, status=status.HTTP_409_CONFLICT)
 
 
 def _resolve_in_progress(exc: resolving.ResolveInProgress) -> Response:

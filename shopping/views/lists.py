@@ -6,6 +6,7 @@ line's forms redirect back to its row); static/js/lists.js resolves lines one by
 re-rendered row (with what happened said in it) instead of a redirect.
 """
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -239,7 +240,7 @@ def item_update(request, pk: int, item_id: int):
     except resolving.ResolveInProgress:
         return _answer(request, item, error=BEING_LOOKED_UP)
     except list_services.StaleEdit as exc:
-        return _answer(request, exc.item, error=_stale_text(exc, changes))
+        return _answer(request, exc.item, error=_stale_text(exc, changes.get("text") or changes.get("term")))
     except (list_services.ProductNotAvailable, list_services.ListTextInvalid) as exc:
         return _answer(request, item, error=str(exc))
     except KrogerError as exc:
@@ -250,9 +251,8 @@ def item_update(request, pk: int, item_id: int):
 BEING_LOOKED_UP = "This list is being looked up right now — try again in a moment."
 
 
-def _stale_text(exc: list_services.StaleEdit, changes: dict) -> str:
+def _stale_text(exc: list_services.StaleEdit, typed: str = "") -> str:
     # The row comes back as it is now, so words the shopper typed would vanish from its field.
-    typed = changes.get("text") or changes.get("term")
     return f"{exc} You wrote “{typed}”." if typed else str(exc)
 
 
@@ -319,15 +319,24 @@ def _row_url(pk: int, item_id: int) -> str:
     return reverse("list-detail", args=[pk]) + f"#item-{item_id}"
 
 
+class RememberLineForm(RememberForm):
+    # The line's version the page showed: remembering a line changed since is refused.
+    version = forms.IntegerField(min_value=1, required=False)
+
+
 @login_required
 @require_POST
 def item_remember(request, pk: int, item_id: int):
     item = _get_item(request, pk, item_id)
-    form = RememberForm(request.POST)
+    form = RememberLineForm(request.POST)
     if not form.is_valid():
-        return _answer(request, item, error="Not remembered: the guidance line is too long.")
+        too_long = "guidance_text" in form.errors
+        error = "the guidance line is too long" if too_long else "that was not understood"
+        return _answer(request, item, error=f"Not remembered: {error}.")
     try:
         list_services.remember_item(item=item, user=request.user, **form.cleaned_data)
+    except list_services.StaleEdit as exc:
+        return _answer(request, exc.item, error=_stale_text(exc, form.cleaned_data["guidance_text"].strip()))
     except (list_services.ItemHasNoProduct, ValidationError) as exc:
         return _answer(request, item, error=" ".join(getattr(exc, "messages", [str(exc)])))
     saved = " and saved your guidance" if form.cleaned_data["guidance_text"].strip() else ""

@@ -7,8 +7,8 @@ import responses
 from django.test import Client
 
 from shopper.celery import app as celery_app
-from tests.factories import KrogerTokenFactory
-from tests.helpers import STORE
+from tests.factories import KrogerTokenFactory, UserFactory
+from tests.helpers import STORE, household_of
 
 
 @pytest.fixture
@@ -18,6 +18,14 @@ def shopper(user):
     user.preferred_location_name = "Kroger On the Rhine"
     user.save()
     return user
+
+
+@pytest.fixture
+def members(db):
+    """Sam and Alex, of one household, both shopping at the sandbox store."""
+    sam = UserFactory(display_name="Sam", preferred_location_id=STORE)
+    alex = UserFactory(display_name="Alex", preferred_location_id=STORE, household=household_of(sam))
+    return sam, alex
 
 
 @pytest.fixture
