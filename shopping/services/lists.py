@@ -2,7 +2,9 @@
 Picking products for lines lives in `line_picks`, sending in `list_sending`; resolving a whole
 list once at a time, within a deadline or in the background, in `resolving`."""
 
+from collections.abc import Callable
 from contextlib import nullcontext
+from functools import cache
 
 from django.conf import settings
 from django.db import transaction
@@ -195,11 +197,11 @@ def choose_product(*, item: ListItem, product_id: str, version: int | None = Non
     with `version`, StaleEdit when the line moved on, also while Kroger was being asked; without
     it, the choice is made over the line as it is then, so a change made meanwhile is kept.
     """
-    product_id, fetched = product_id.strip(), None
+    product_id = product_id.strip()
+    # Kroger is asked at most once: a line changed meanwhile needs no second lookup.
+    fetch = cache(lambda: _fetch_for_store(product_id, item.shopping_list.location_id))
     for _ in range(CHOICE_ATTEMPTS):
-        product = _chosen_product(item, product_id, fetched)
-        if product is not None and not _stored(item, product_id):
-            fetched = product  # asked Kroger once: a line changed meanwhile needs no second lookup
+        product = _chosen_product(item, product_id, fetch)
         values = _choice(item, product_id, product)
         try:
             claim_edit(item, item.version if version is None else version, **values)
@@ -211,20 +213,14 @@ def choose_product(*, item: ListItem, product_id: str, version: int | None = Non
     raise StaleEdit(item)
 
 
-def _stored(item: ListItem, product_id: str) -> dict | None:
-    return next((a for a in item.alternatives if a.get("product_id") == product_id), None)
-
-
-def _chosen_product(item: ListItem, product_id: str, fetched: Product | None) -> Product | None:
-    """The product to put on the line (None: confirm the one it has), asking Kroger only for a
-    product that is none of the line's own."""
+def _chosen_product(item: ListItem, product_id: str, fetch: Callable[[], Product]) -> Product | None:
+    """The product to put on the line (None: confirm the one it has), asking Kroger (`fetch`)
+    only for a product that is none of the line's own."""
     # Confirming a remembered pick checks it with Kroger: memory never searched this store.
     if item.product_id and product_id == item.product_id and item.source != ListItem.Source.MEMORY:
         return None
-    stored = _stored(item, product_id)
-    if stored:
-        return ProductSnapshot.from_dict(stored).as_product()
-    return fetched or _fetch_for_store(product_id, item.shopping_list.location_id)
+    stored = next((a for a in item.alternatives if a.get("product_id") == product_id), None)
+    return ProductSnapshot.from_dict(stored).as_product() if stored else fetch()
 
 
 def _choice(item: ListItem, product_id: str, product: Product | None) -> dict:

@@ -49,7 +49,7 @@ def test_a_change_made_while_kroger_is_asked_about_the_chosen_product_refuses_th
 
 
 def test_a_choice_without_a_version_is_made_over_a_change_made_while_kroger_is_asked(
-    members, kroger_meanwhile
+    members, kroger_meanwhile, kroger_sandbox_http
 ):
     sam, alex = members
     line = resolved_line(sam)
@@ -68,6 +68,9 @@ def test_a_choice_without_a_version_is_made_over_a_change_made_while_kroger_is_a
     assert (now["product_id"], now["source"], now["quantity"]) == (BANANAS, "user", 4)
     assert now["version"] == quantity[0].json()["version"] + 1
     assert line["product_id"] in [alt["product_id"] for alt in now["alternatives"]]
+    # Made again over the changed line without asking Kroger a second time.
+    lookups = [call for call in kroger_sandbox_http.calls if f"/v1/products/{BANANAS}" in call.request.url]
+    assert len(lookups) == 1
 
 
 def test_two_choices_from_one_version_one_goes_ahead_the_other_is_a_conflict(members, kroger_meanwhile):
