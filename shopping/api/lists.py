@@ -1,12 +1,10 @@
-"""The lists API: /api/lists (CRUD), resolve, send-to-cart, and one line's changes.
+"""The lists API: /api/lists (CRUD), adding a line, resolve, send-to-cart. One line's own
+endpoints (read, change, remove, remember) are in `list_items`.
 
 Every query is scoped to the caller's household (accounts.access), so another household's list
-or line answers 404. A line's PATCH may carry the `version` it was made from: a stale one is a 409.
+answers 404.
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -20,12 +18,11 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from accounts.access import household_of
 from shopping.api.catalogue import KROGER_ERRORS, error_doc
-from shopping.models import CartSend, Guidance, ListItem, ShoppingList
+from shopping.models import CartSend, Guidance, ShoppingList
 from shopping.picking import read_guidance
 from shopping.serializers.list_sending import (
     ConfirmationRequiredSerializer,
@@ -35,12 +32,8 @@ from shopping.serializers.list_sending import (
     SendToCartSerializer,
 )
 from shopping.serializers.lists import (
-    MAX_ID,
-    EditConflictSerializer,
     ListItemCreateSerializer,
     ListItemSerializer,
-    ListItemUpdateSerializer,
-    RememberSerializer,
     ResolveInProgressSerializer,
     ResolveSerializer,
     ShoppingListCreateSerializer,
@@ -48,17 +41,12 @@ from shopping.serializers.lists import (
     ShoppingListSerializer,
     ShoppingListUpdateSerializer,
 )
-from shopping.serializers.memory import SelectionSerializer
+from shopping.services import list_sending, resolving
 from shopping.services import lists as list_services
-from shopping.services import resolving
 from shopping.services.cart import CartSendInProgress, IdempotencyKeyReused
 
 ID_PATTERN = r"[0-9]{1,18}"
 LIST_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The list's ID.")
-ITEM_PATH = [
-    OpenApiParameter("list_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The list's ID."),
-    OpenApiParameter("item_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The line's ID."),
-]
 NOT_FOUND = error_doc(
     "No such list or line (or not yours).", "not_found", "No ShoppingList matches the given query."
 )
@@ -223,7 +211,7 @@ class ShoppingListViewSet(
                 requested_by=request.user.pk,
             )
         except resolving.ResolveInProgress as exc:
-            return _resolve_in_progress(exc)
+            return resolve_in_progress(exc)
         return self._detail(
             shopping_list, status_code=status.HTTP_202_ACCEPTED if background else status.HTTP_200_OK
         )
@@ -267,13 +255,13 @@ class ShoppingListViewSet(
         serializer = SendToCartSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            result = list_services.send_list_to_cart(
+            result = list_sending.send_list_to_cart(
                 shopping_list=shopping_list, user=request.user, confirm=serializer.validated_data["confirm"]
             )
-        except list_services.RecentlySent as exc:
+        except list_sending.RecentlySent as exc:
             body = {"code": exc.code, "detail": str(exc), "lines": exc.recent}
             return Response(RecentlySentSerializer(body).data, status=status.HTTP_409_CONFLICT)
-        except list_services.ConfirmationRequired as exc:
+        except list_sending.ConfirmationRequired as exc:
             body = {
                 "code": "confirmation_required",
                 "detail": str(exc),
@@ -292,110 +280,6 @@ class ShoppingListViewSet(
         return Response(SendResultSerializer(result).data)
 
 
-class ListItemMixin:
-    def get_item(self) -> ListItem:
-        if max(self.kwargs["item_id"], self.kwargs["list_id"]) > MAX_ID:
-            raise Http404("No ListItem matches the given query.")  # beyond any database's integers
-        return get_object_or_404(
-            ListItem.objects.for_household(household_of(self.request.user)),
-            pk=self.kwargs["item_id"],
-            shopping_list_id=self.kwargs["list_id"],
-        )
-
-
-class ListItemView(ListItemMixin, GenericAPIView):
-    serializer_class = ListItemSerializer
-
-    @extend_schema(
-        summary="One line of a list",
-        parameters=ITEM_PATH,
-        responses={200: ListItemSerializer, 404: NOT_FOUND},
-        tags=["lists"],
-    )
-    def get(self, request, list_id, item_id):
-        return Response(ListItemSerializer(self.get_item()).data)
-
-    @extend_schema(
-        summary="Change a line: rewrite, skip, move, quantity, swap the product, or search again",
-        description="`text` rewrites the line: parsed and picked again, answered with the new pick. "
-        "`skipped` keeps the line but leaves it out of the send and the total. `position` moves it (0 = "
-        "first). `product_id` must be one of the line's alternatives or a product Kroger sells at the "
-        "list's store; `term` searches again with those words (answered as `search_text`: the line's own "
-        "`term`, which remembering uses, does not change). Settling a line that needed your choice "
-        "answers `ask_to_remember: true`. Send the line's `version` (from the line as you read it) to "
-        "make the edit conditional: if anyone changed the line since, nothing is changed and the answer "
-        "is 409 `edit_conflict` with the line as it is now. `text` and `term` pick the line again, one "
-        "resolve of the list at a time: while one runs the answer is 409 `resolve_in_progress` with the "
-        "list's progress, and nothing is changed.",
-        parameters=ITEM_PATH,
-        request=ListItemUpdateSerializer,
-        responses={
-            200: ListItemSerializer,
-            404: NOT_FOUND,
-            409: OpenApiResponse(
-                PolymorphicProxySerializer(
-                    component_name="LineChangeConflict",
-                    serializers=[EditConflictSerializer, ResolveInProgressSerializer],
-                    resource_type_field_name=None,
-                ),
-                description="`edit_conflict`: the line changed since `version` (another member edited "
-                "it). `resolve_in_progress`: the list is being resolved. Nothing was changed.",
-            ),
-            **KROGER_ERRORS,
-        },
-        tags=["lists"],
-    )
-    def patch(self, request, list_id, item_id):
-        item = self.get_item()
-        serializer = ListItemUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            list_services.change_item(item=item, **serializer.validated_data)
-        except resolving.ResolveInProgress as exc:
-            return _resolve_in_progress(exc)
-        except list_services.StaleEdit as exc:
-            body = {"code": exc.code, "detail": str(exc), "item": exc.item}
-            return Response(EditConflictSerializer(body).data, status=status.HTTP_409_CONFLICT)
-        except list_services.ProductNotAvailable as exc:
-            raise ValidationError({"product_id": [str(exc)]}) from exc
-        except list_services.ListTextInvalid as exc:
-            raise ValidationError({"text": [str(exc)]}) from exc
-        return Response(ListItemSerializer(item).data)
-
-    @extend_schema(
-        summary="Remove a line", parameters=ITEM_PATH, responses={204: None, 404: NOT_FOUND}, tags=["lists"]
-    )
-    def delete(self, request, list_id, item_id):
-        self.get_item().delete()
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class RememberItemView(ListItemMixin, GenericAPIView):
-    serializer_class = RememberSerializer
-
-    @extend_schema(
-        summary="Remember this line's product for its own term",
-        description="Saves a remembered pick under the line's `term` (never its `search_text`), at this "
-        "list's store or any store, so the next list with that line needs no search. Optionally also "
-        "saves a guidance line about the term (e.g. the line's `suggested_guidance`).",
-        parameters=ITEM_PATH,
-        request=RememberSerializer,
-        responses={200: SelectionSerializer, 404: NOT_FOUND},
-        tags=["lists"],
-    )
-    def post(self, request, list_id, item_id):
-        item = self.get_item()
-        serializer = RememberSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            selection = list_services.remember_item(item=item, user=request.user, **serializer.validated_data)
-        except list_services.ItemHasNoProduct as exc:
-            raise ValidationError({"non_field_errors": [str(exc)]}) from exc
-        except DjangoValidationError as exc:
-            raise ValidationError({"guidance_text": exc.messages}) from exc
-        return Response(SelectionSerializer(selection).data)
-
-
-def _resolve_in_progress(exc: resolving.ResolveInProgress) -> Response:
+def resolve_in_progress(exc: resolving.ResolveInProgress) -> Response:
     body = {"code": exc.code, "detail": str(exc), "progress": exc.progress}
     return Response(ResolveInProgressSerializer(body).data, status=status.HTTP_409_CONFLICT)

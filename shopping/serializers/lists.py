@@ -322,6 +322,13 @@ class RememberSerializer(RefuseUnknownFields, serializers.Serializer):
         default="",
         help_text="Also save this as a guidance line.",
     )
+    version = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        help_text="The line's `version` as you read it: if the line changed since (another member edited "
+        "it), nothing is remembered and the answer is 409 `edit_conflict`. Left out: remembered anyway.",
+    )
 
 
 class EditConflictSerializer(serializers.Serializer):

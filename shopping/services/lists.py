@@ -1,9 +1,10 @@
 """Shopping-list workflows: create from pasted text, change a line, remember a line's pick.
-Picking products for lines lives in `line_picks`, sending in `list_sending` (both re-exported
-here); resolving a whole list once at a time, within a deadline or in the background, in
-`resolving`."""
+Picking products for lines lives in `line_picks`, sending in `list_sending`; resolving a whole
+list once at a time, within a deadline or in the background, in `resolving`."""
 
+from collections.abc import Callable
 from contextlib import nullcontext
+from functools import cache
 
 from django.conf import settings
 from django.db import transaction
@@ -14,21 +15,9 @@ from accounts.access import household_of
 from kroger.schemas import Product
 from shopping.models import ListItem, Selection, ShoppingList, normalize_term
 from shopping.parsing import clean_term, parse_line, split_list_text
-from shopping.picking import LinePick, Pick
 from shopping.picking.scoring import not_sold_here
-from shopping.products import ProductSnapshot
-from shopping.services.list_sending import (  # noqa: F401  (re-exported: the lists API of services)
-    ConfirmationRequired,
-    NotSent,
-    RecentlySent,
-    RecentSend,
-    SendLine,
-    SendPlan,
-    SendResult,
-    plan_send,
-    recently_sent,
-    send_list_to_cart,
-)
+from shopping.products import SNAPSHOT_FIELDS, ProductSnapshot
+from shopping.services.line_picks import packages_for, resolve_items
 from shopping.services.memory import (
     NotAtKroger,
     add_guidance,
@@ -37,10 +26,10 @@ from shopping.services.memory import (
 )
 from shopping.services.resolving import holding
 
-from .line_picks import SLOW_REASON, apply_pick, packages_for, resolve_items  # noqa: F401  (re-exported)
-
 # What a line holds, read back after it is picked again (its list, already at hand, is kept).
 LINE_VALUES = [field.attname for field in ListItem._meta.concrete_fields if not field.is_relation]
+# How often a choice made without a version is made again over a line others keep changing.
+CHOICE_ATTEMPTS = 3
 
 
 class NoStoreChosen(ValueError):
@@ -199,35 +188,62 @@ def move_item(*, item: ListItem, position: int) -> list[ListItem]:
 # --- Resolving ----------------------------------------------------------------------------
 
 
-def choose_product(*, item: ListItem, product_id: str) -> ListItem:
-    """Put one of the line's candidates on it (or a product Kroger confirms the store sells).
+def choose_product(*, item: ListItem, product_id: str, version: int | None = None) -> ListItem:
+    """Put one of the line's candidates on it (or a product Kroger confirms the store sells);
+    returns the line as saved.
 
     Raises ProductNotAvailable otherwise: only products from Kroger for this store can be picked.
+    The choice is written in one conditional claim once Kroger has answered (see `claim_edit`):
+    with `version`, StaleEdit when the line moved on, also while Kroger was being asked; without
+    it, the choice is made over the line as it is then, so a change made meanwhile is kept.
     """
     product_id = product_id.strip()
+    # Kroger is asked at most once: a line changed meanwhile needs no second lookup.
+    fetch = cache(lambda: _fetch_for_store(product_id, item.shopping_list.location_id))
+    for _ in range(CHOICE_ATTEMPTS):
+        product = _chosen_product(item, product_id, fetch)
+        values = _choice(item, product_id, product)
+        try:
+            claim_edit(item, item.version if version is None else version, **values)
+        except StaleEdit:
+            if version is not None:
+                raise
+            continue  # the line as it is now was read back: choose again over it
+        return item
+    raise StaleEdit(item)
+
+
+def _chosen_product(item: ListItem, product_id: str, fetch: Callable[[], Product]) -> Product | None:
+    """The product to put on the line (None: confirm the one it has), asking Kroger (`fetch`)
+    only for a product that is none of the line's own."""
+    # Confirming a remembered pick checks it with Kroger: memory never searched this store.
+    if item.product_id and product_id == item.product_id and item.source != ListItem.Source.MEMORY:
+        return None
+    stored = next((a for a in item.alternatives if a.get("product_id") == product_id), None)
+    return ProductSnapshot.from_dict(stored).as_product() if stored else fetch()
+
+
+def _choice(item: ListItem, product_id: str, product: Product | None) -> dict:
+    """What choosing `product` writes on the line as the shopper's choice (field: value)."""
     flagged = item.status == ListItem.Status.NEEDS_CHOICE
     same = bool(item.product_id) and product_id == item.product_id
-    # Confirming a remembered pick checks it with Kroger: memory never searched this store.
-    if same and item.source != ListItem.Source.MEMORY:
-        product = None
-    else:
-        stored = next((a for a in item.alternatives if a.get("product_id") == product_id), None)
-        product = (
-            ProductSnapshot.from_dict(stored).as_product()
-            if stored
-            else _fetch_for_store(product_id, item.shopping_list.location_id)
-        )
     previous = [] if not item.product_id or same else [item.snapshot.as_dict()]
     others = [a for a in item.alternatives if a.get("product_id") != product_id]
+    values = {}
     if product is not None:
-        apply_pick(item, LinePick(pick=Pick(product=product, reason="", confidence=1.0)))
-    item.alternatives = (previous + others)[:5]
-    item.status, item.source, item.confidence = ListItem.Status.RESOLVED, ListItem.Source.USER, 1.0
-    item.reason = "Your choice"
-    # Settling a line the picker was unsure of is the moment to offer remembering it.
-    item.ask_to_remember = item.ask_to_remember or flagged
-    item.save()
-    return item
+        snapshot = ProductSnapshot.of(product)
+        values = {name: getattr(snapshot, name) for name in SNAPSHOT_FIELDS}
+        if item.quantity == 1:  # as a pick does: enough packages for the amount on the line
+            values["quantity"] = packages_for(item.amount, item.unit, product.size)
+    return values | {
+        "alternatives": (previous + others)[:5],
+        "status": ListItem.Status.RESOLVED,
+        "source": ListItem.Source.USER,
+        "confidence": 1.0,
+        "reason": "Your choice",
+        # Settling a line the picker was unsure of is the moment to offer remembering it.
+        "ask_to_remember": item.ask_to_remember or flagged,
+    }
 
 
 def _fetch_for_store(product_id: str, location_id: str) -> Product:
@@ -284,19 +300,20 @@ def change_item(
     kroger.errors.* from a product lookup.
     """
     with holding(item.shopping_list) if text or term else nullcontext():
-        # Rewriting and searching again write their words with the claim itself (one statement).
+        # Rewriting, searching again and choosing a product write with the claim itself (one
+        # statement), a choice once Kroger has answered for it.
         if text:
             edit_item_text(item=item, text=text, version=version)
         if term:
             search_again(item=item, text=term, version=None if text else version)
-        if not (text or term):
+        if product_id:
+            choose_product(item=item, product_id=product_id, version=None if text or term else version)
+        elif not (text or term):
             claim_edit(item, version)
         if skipped is not None:
             skip_item(item=item, skipped=skipped)
         if position is not None:
             move_item(item=item, position=position)
-        if product_id:
-            choose_product(item=item, product_id=product_id)
         if quantity:
             item.quantity = quantity
             item.save(update_fields=["quantity", "updated_at"])
@@ -329,13 +346,19 @@ def claim_edit(item: ListItem, version: int | None = None, **values) -> None:
 
 
 def remember_item(
-    *, item: ListItem, guidance_text: str = "", any_store: bool = False, user=None
+    *,
+    item: ListItem,
+    guidance_text: str = "",
+    any_store: bool = False,
+    user=None,
+    version: int | None = None,
 ) -> Selection:
     """Remember the line's product for the line's own term (never the "search again" words), at
     this store unless `any_store`, optionally also saving a guidance line about that term.
     Raises ItemHasNoProduct when the line has none yet, GuidanceLimitReached (a ValidationError)
-    when the household has the most guidance lines allowed. `user` is who remembers it (default:
-    the list's creator)."""
+    when the household has the most guidance lines allowed, StaleEdit when `version` is given and
+    the line has moved on (nothing is remembered). `user` is who remembers it (default: the
+    list's creator)."""
     if not item.product_id:
         raise ItemHasNoProduct("Pick a product for this line first.")
     sources = {
@@ -344,6 +367,13 @@ def remember_item(
     }
     owner, household = user or item.shopping_list.owner, item.shopping_list.household
     with transaction.atomic():
+        # The claim holds the line's row until commit: what is remembered is the line as it is
+        # (with `version`, as the shopper saw it), and nobody changes it before it is marked.
+        claim_edit(item, version)
+        if version is None:
+            item.refresh_from_db(fields=LINE_VALUES)
+            if not item.product_id:
+                raise ItemHasNoProduct("Pick a product for this line first.")
         selection, _ = remember_selection(
             owner=owner, household=household, term=item.term,
             location_id="" if any_store else item.shopping_list.location_id,
@@ -354,8 +384,7 @@ def remember_item(
             add_guidance(
                 owner=owner, household=household, text=guidance_text.strip()[:500], applies_to=item.term[:100]
             )
-        changed = ["ask_to_remember", "updated_at", "version"]
-        item.version += 1
+        changed = ["ask_to_remember", "updated_at"]
         if item.status == ListItem.Status.NEEDS_CHOICE:
             item.status, item.source, item.reason = (
                 ListItem.Status.RESOLVED,

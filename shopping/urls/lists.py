@@ -3,6 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from shopping.api import list_items as item_api
 from shopping.api import lists as api
 from shopping.views import lists as views
 
@@ -11,10 +12,12 @@ router.register("api/lists", api.ShoppingListViewSet, basename="shoppinglist")
 
 urlpatterns = [
     *router.urls,
-    path("api/lists/<int:list_id>/items/<int:item_id>", api.ListItemView.as_view(), name="api-list-item"),
+    path(
+        "api/lists/<int:list_id>/items/<int:item_id>", item_api.ListItemView.as_view(), name="api-list-item"
+    ),
     path(
         "api/lists/<int:list_id>/items/<int:item_id>/remember",
-        api.RememberItemView.as_view(),
+        item_api.RememberItemView.as_view(),
         name="api-list-item-remember",
     ),
     path("lists/", views.list_index, name="list-index"),

@@ -6,6 +6,7 @@ line's forms redirect back to its row); static/js/lists.js resolves lines one by
 re-rendered row (with what happened said in it) instead of a redirect.
 """
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -23,9 +24,10 @@ from shopping.models import Guidance, ListItem, ListProgress, ShoppingList, norm
 from shopping.models.lists import basket_total, total_is_estimate
 from shopping.picking import read_guidance, why_excluded
 from shopping.products import ProductSnapshot
+from shopping.services import list_sending, resolving
 from shopping.services import lists as list_services
-from shopping.services import resolving
 from shopping.services.cart import CartSendInProgress, IdempotencyKeyReused
+from shopping.services.line_picks import resolve_items
 from shopping.services.memory import find_selections
 
 
@@ -124,7 +126,7 @@ def list_detail(request, pk: int):
         "progress": progress,
         "pending": progress.looking + progress.failed,
         "not_understood": guidance.not_understood,
-        "to_send": list_services.plan_send(shopping_list, items).lines,
+        "to_send": list_sending.plan_send(shopping_list, items).lines,
     }
     return render(request, "shopping/lists/detail.html", context)
 
@@ -200,7 +202,7 @@ def _list_state(shopping_list, items: list[ListItem]) -> dict:
         "count": progress.total,
         "progress": progress.summary,
         "stage": progress.stage,
-        "can_send": bool(list_services.plan_send(shopping_list, items).lines),
+        "can_send": bool(list_sending.plan_send(shopping_list, items).lines),
     }
 
 
@@ -238,7 +240,7 @@ def item_update(request, pk: int, item_id: int):
     except resolving.ResolveInProgress:
         return _answer(request, item, error=BEING_LOOKED_UP)
     except list_services.StaleEdit as exc:
-        return _answer(request, exc.item, error=_stale_text(exc, changes))
+        return _answer(request, exc.item, error=_stale_text(exc, changes.get("text") or changes.get("term")))
     except (list_services.ProductNotAvailable, list_services.ListTextInvalid) as exc:
         return _answer(request, item, error=str(exc))
     except KrogerError as exc:
@@ -249,9 +251,8 @@ def item_update(request, pk: int, item_id: int):
 BEING_LOOKED_UP = "This list is being looked up right now — try again in a moment."
 
 
-def _stale_text(exc: list_services.StaleEdit, changes: dict) -> str:
+def _stale_text(exc: list_services.StaleEdit, typed: str = "") -> str:
     # The row comes back as it is now, so words the shopper typed would vanish from its field.
-    typed = changes.get("text") or changes.get("term")
     return f"{exc} You wrote “{typed}”." if typed else str(exc)
 
 
@@ -285,7 +286,7 @@ def item_add(request, pk: int):
         except list_services.ListTextInvalid as exc:
             error = str(exc)
         else:
-            list_services.resolve_items(shopping_list=shopping_list, items=[item], workers=1)
+            resolve_items(shopping_list=shopping_list, items=[item], workers=1)
             return _answer(request, item, notice="Added.")
     else:
         error = "Write what to buy, e.g. “2 lb ground beef” (at most 300 characters)."
@@ -318,15 +319,24 @@ def _row_url(pk: int, item_id: int) -> str:
     return reverse("list-detail", args=[pk]) + f"#item-{item_id}"
 
 
+class RememberLineForm(RememberForm):
+    # The line's version the page showed: remembering a line changed since is refused.
+    version = forms.IntegerField(min_value=1, required=False)
+
+
 @login_required
 @require_POST
 def item_remember(request, pk: int, item_id: int):
     item = _get_item(request, pk, item_id)
-    form = RememberForm(request.POST)
+    form = RememberLineForm(request.POST)
     if not form.is_valid():
-        return _answer(request, item, error="Not remembered: the guidance line is too long.")
+        too_long = "guidance_text" in form.errors
+        error = "the guidance line is too long" if too_long else "that was not understood"
+        return _answer(request, item, error=f"Not remembered: {error}.")
     try:
         list_services.remember_item(item=item, user=request.user, **form.cleaned_data)
+    except list_services.StaleEdit as exc:
+        return _answer(request, exc.item, error=_stale_text(exc, form.cleaned_data["guidance_text"].strip()))
     except (list_services.ItemHasNoProduct, ValidationError) as exc:
         return _answer(request, item, error=" ".join(getattr(exc, "messages", [str(exc)])))
     saved = " and saved your guidance" if form.cleaned_data["guidance_text"].strip() else ""
@@ -349,13 +359,13 @@ def list_send(request, pk: int):
             shopping_list.items.filter(pk__in=leave_out).update(skipped=True, version=F("version") + 1)
             shopping_list = _get_list(request, pk)
     try:
-        result = list_services.send_list_to_cart(
+        result = list_sending.send_list_to_cart(
             shopping_list=shopping_list, user=request.user, confirm=confirm
         )
-    except list_services.RecentlySent as exc:
+    except list_sending.RecentlySent as exc:
         context = {"list": shopping_list, "plan": exc.plan, "recent": exc.recent}
         return render(request, "shopping/lists/confirm_send.html", context)
-    except list_services.ConfirmationRequired as exc:
+    except list_sending.ConfirmationRequired as exc:
         return render(request, "shopping/lists/confirm_send.html", {"list": shopping_list, "plan": exc.plan})
     except (CartSendInProgress, IdempotencyKeyReused) as exc:
         messages.error(request, exc.message)

@@ -355,18 +355,18 @@ def test_old_or_failed_sends_and_the_same_list_do_not_count(api, shopper):
     CartSend.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=73))
     CartSendFactory(owner=shopper, shopping_list=other, status=CartSend.Status.FAILED)
     CartSendFactory(owner=shopper, shopping_list_id=list_id, status=CartSend.Status.SUCCEEDED)
-    from shopping.services import lists as list_services
+    from shopping.services import list_sending
 
     shopping_list = ShoppingList.objects.get(pk=list_id)
     assert (
-        list_services.recently_sent(shopping_list, list_services.plan_send(shopping_list).lines, user=shopper)
+        list_sending.recently_sent(shopping_list, list_sending.plan_send(shopping_list).lines, user=shopper)
         == []
     )
     CartSendFactory(owner=shopper, shopping_list=other, status=CartSend.Status.SUCCEEDED)
     assert (
         len(
-            list_services.recently_sent(
-                shopping_list, list_services.plan_send(shopping_list).lines, user=shopper
+            list_sending.recently_sent(
+                shopping_list, list_sending.plan_send(shopping_list).lines, user=shopper
             )
         )
         == 1

@@ -214,7 +214,7 @@ def test_the_api_says_who_made_each_thing_in_a_bounded_number_of_queries(
 def test_a_resolve_that_read_a_line_before_a_members_edit_leaves_the_edit_alone(couple):
     """A resolve runs for seconds (or in the worker); a member changing a line meanwhile keeps
     their change, and the line is picked on the next resolve with it."""
-    from shopping.services.lists import resolve_items
+    from shopping.services.line_picks import resolve_items
 
     alex, sam = couple
     created = (

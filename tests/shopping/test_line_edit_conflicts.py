@@ -3,67 +3,16 @@ the API and the list page: of two edits made from the same version one goes ahea
 is told so with the line as it is now; a change made while a line is being picked again is never
 silently written over, nor the line left saying one thing and holding another."""
 
-import re
-
 import pytest
-import responses
-from django.test import Client
 
 from shopping.models import ListItem
-from tests.factories import UserFactory
-from tests.helpers import STORE, household_of, signed_in
+from tests.helpers import signed_in
+from tests.shopping.line_edits import form_version, item_path, page, patch, resolved_line
 
 pytestmark = pytest.mark.django_db
 
 CONFLICT = "Someone else changed this line a moment ago"
 BEING_LOOKED_UP = "This list is being looked up right now — try again in a moment."
-
-
-@pytest.fixture
-def members(db):
-    sam = UserFactory(display_name="Sam", preferred_location_id=STORE)
-    alex = UserFactory(display_name="Alex", preferred_location_id=STORE, household=household_of(sam))
-    return sam, alex
-
-
-@pytest.fixture
-def kroger_meanwhile(settings):
-    """The sandbox behind `responses` (as `kroger_sandbox`), plus `meanwhile(do)`: `do` runs once,
-    while the next product search is waiting for Kroger, as another member acting mid-pick."""
-    sandbox, base = Client(), settings.KROGER_API_BASE_URL
-    prefix = len(re.sub(r"^https?://[^/]+", "", base))
-    waiting = []
-
-    def forward(request):
-        if "/v1/products" in request.path_url and waiting:
-            waiting.pop(0)()
-        headers = {k: v for k, v in request.headers.items() if k.lower() in ("authorization", "accept")}
-        answer = sandbox.generic(
-            request.method, "/sandbox/kroger" + request.path_url[prefix:], data=request.body or b"",
-            content_type=request.headers.get("Content-Type", ""), headers=headers,
-        )  # fmt: skip
-        return answer.status_code, dict(answer.headers), answer.content
-
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        for method in ("GET", "POST", "PUT"):
-            mock.add_callback(method, re.compile(re.escape(base) + r"(/.*)?$"), callback=forward)
-        yield waiting.append
-
-
-def _resolved_line(user, text="whole milk") -> dict:
-    api = signed_in(user)
-    created = api.post("/api/lists", {"text": text, "name": "Weekly"}, format="json").json()
-    return api.post(f"/api/lists/{created['id']}/resolve", {}, format="json").json()["items"][0] | {
-        "list_id": created["id"]
-    }
-
-
-def _path(line) -> str:
-    return f"/api/lists/{line['list_id']}/items/{line['id']}"
-
-
-def _patch(user, line, body):
-    return signed_in(user).patch(_path(line), body, format="json")
 
 
 # --- Through the API ------------------------------------------------------------------------
@@ -80,30 +29,30 @@ def test_two_rewrites_from_one_version_one_goes_ahead_the_other_is_a_conflict(
     members, kroger_meanwhile, first, second, field, kept
 ):
     sam, alex = members
-    line = _resolved_line(sam)
+    line = resolved_line(sam)
 
-    ahead = _patch(sam, line, first | {"version": line["version"]})
-    stale = _patch(alex, line, second | {"version": line["version"]})
+    ahead = patch(sam, line, first | {"version": line["version"]})
+    stale = patch(alex, line, second | {"version": line["version"]})
 
     assert ahead.status_code == 200 and ahead.json()[field] == kept
     assert "egg" in ahead.json()["description"].lower()
     assert stale.status_code == 409 and stale.json()["code"] == "edit_conflict"
     assert stale.json()["item"] == ahead.json()  # the line as it is now, with its version
-    assert signed_in(alex).get(_path(line)).json() == ahead.json()
+    assert signed_in(alex).get(item_path(line)).json() == ahead.json()
 
 
 def test_a_rewrite_without_a_version_goes_ahead_as_before(members, kroger_meanwhile):
     sam, alex = members
-    line = _resolved_line(sam)
-    _patch(sam, line, {"quantity": 2})
+    line = resolved_line(sam)
+    patch(sam, line, {"quantity": 2})
 
-    rewritten = _patch(alex, line, {"text": "a dozen eggs"})
-    searched = _patch(alex, line, {"term": "brown eggs"})
+    rewritten = patch(alex, line, {"text": "a dozen eggs"})
+    searched = patch(alex, line, {"term": "brown eggs"})
 
     assert rewritten.status_code == 200 and rewritten.json()["raw_text"] == "a dozen eggs"
     assert searched.status_code == 200 and searched.json()["search_text"] == "brown eggs"
     assert searched.json()["status"] != "pending" and "egg" in searched.json()["description"].lower()
-    assert signed_in(sam).get(_path(line)).json() == searched.json()
+    assert signed_in(sam).get(item_path(line)).json() == searched.json()
 
 
 @pytest.mark.parametrize("rewrite", [{"text": "a dozen eggs"}, {"term": "brown eggs"}])
@@ -111,18 +60,18 @@ def test_a_change_made_while_a_rewritten_line_is_picked_is_kept_and_the_answer_i
     members, kroger_meanwhile, rewrite
 ):
     sam, alex = members
-    line = _resolved_line(sam)
+    line = resolved_line(sam)
     skipped = []
 
     def alex_skips_it_from_what_he_reads():
-        seen = signed_in(alex).get(_path(line)).json()["version"]
-        skipped.append(_patch(alex, line, {"skipped": True, "version": seen}))
+        seen = signed_in(alex).get(item_path(line)).json()["version"]
+        skipped.append(patch(alex, line, {"skipped": True, "version": seen}))
 
     kroger_meanwhile(alex_skips_it_from_what_he_reads)
-    answer = _patch(sam, line, rewrite | {"version": line["version"]})
+    answer = patch(sam, line, rewrite | {"version": line["version"]})
 
     assert skipped[0].status_code == 200
-    now = signed_in(sam).get(_path(line)).json()
+    now = signed_in(sam).get(item_path(line)).json()
     assert answer.status_code == 200 and answer.json() == now  # not a pick that was never saved
     assert now["skipped"] is True
     assert now["raw_text"] == rewrite.get("text", "whole milk")
@@ -137,13 +86,13 @@ def test_a_rewrite_while_another_is_being_picked_is_asked_to_wait_then_refused_a
     members, kroger_meanwhile
 ):
     sam, alex = members
-    line = _resolved_line(sam)
+    line = resolved_line(sam)
     meanwhile = []
     alexs = {"text": "bananas", "version": line["version"]}
-    kroger_meanwhile(lambda: meanwhile.append(_patch(alex, line, alexs)))
+    kroger_meanwhile(lambda: meanwhile.append(patch(alex, line, alexs)))
 
-    ahead = _patch(sam, line, {"text": "a dozen eggs", "version": line["version"]})
-    again = _patch(alex, line, alexs)
+    ahead = patch(sam, line, {"text": "a dozen eggs", "version": line["version"]})
+    again = patch(alex, line, alexs)
 
     assert meanwhile[0].status_code == 409 and meanwhile[0].json()["code"] == "resolve_in_progress"
     assert ahead.status_code == 200
@@ -153,23 +102,6 @@ def test_a_rewrite_while_another_is_being_picked_is_asked_to_wait_then_refused_a
 
 
 # --- Through the list page ------------------------------------------------------------------
-
-
-def _page(user) -> Client:
-    page = Client()
-    page.force_login(user)
-    return page
-
-
-def _form_version(html: str, line, name: str) -> str:
-    """The version carried by the line's form holding the input `name` (as the browser posts it)."""
-    form = re.search(
-        rf'<form[^>]*action="/lists/{line["list_id"]}/items/{line["id"]}"[^>]*>((?:(?!</form>).)*'
-        rf'name="{name}"(?:(?!</form>).)*)</form>',
-        html,
-        re.S,
-    ).group(1)
-    return re.search(r'name="version" value="(\d+)"', form).group(1)
 
 
 @pytest.mark.parametrize(
@@ -184,10 +116,10 @@ def test_two_changes_on_the_page_from_one_version_the_second_is_told_and_sees_th
     members, kroger_meanwhile, name, sams, alexs, kept, wants_json
 ):
     sam, alex = members
-    line = _resolved_line(sam)
-    pages = {user: _page(user) for user in (sam, alex)}
+    line = resolved_line(sam)
+    pages = {user: page(user) for user in (sam, alex)}
     # Both have the list open: each page's form carries the line's version as it showed it.
-    seen = {user: _form_version(pages[user].get(f"/lists/{line['list_id']}/").content.decode(), line, name)
+    seen = {user: form_version(pages[user].get(f"/lists/{line['list_id']}/").content.decode(), line, name)
             for user in (sam, alex)}  # fmt: skip
     headers = {"Accept": "application/json"} if wants_json else {}
     url = f"/lists/{line['list_id']}/items/{line['id']}"
@@ -205,17 +137,17 @@ def test_two_changes_on_the_page_from_one_version_the_second_is_told_and_sees_th
 
 def test_a_change_made_while_the_pages_search_again_picks_is_kept(members, kroger_meanwhile):
     sam, alex = members
-    line = _resolved_line(sam)
+    line = resolved_line(sam)
     url = f"/lists/{line['list_id']}/items/{line['id']}"
-    version = _form_version(_page(sam).get(f"/lists/{line['list_id']}/").content.decode(), line, "term")
+    version = form_version(page(sam).get(f"/lists/{line['list_id']}/").content.decode(), line, "term")
 
     def alex_changes_the_quantity():
-        seen = signed_in(alex).get(_path(line)).json()["version"]
-        assert _patch(alex, line, {"quantity": 4, "version": seen}).status_code == 200
+        seen = signed_in(alex).get(item_path(line)).json()["version"]
+        assert patch(alex, line, {"quantity": 4, "version": seen}).status_code == 200
 
     kroger_meanwhile(alex_changes_the_quantity)
     answer = (
-        _page(sam)
+        page(sam)
         .post(url, {"term": "brown eggs", "version": version}, headers={"Accept": "application/json"})
         .json()
     )

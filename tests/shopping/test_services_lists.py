@@ -3,13 +3,15 @@
 import json
 import re
 from decimal import Decimal
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import responses
 
 from shopping.models import Guidance, ListItem, Selection
+from shopping.services import list_sending, resolving
 from shopping.services import lists as list_services
-from shopping.services import resolving
+from shopping.services.line_picks import packages_for
 from tests.factories import GuidanceFactory, SelectionFactory, UserFactory
 from tests.helpers import OTHER_STORE, STORE
 
@@ -131,30 +133,32 @@ def test_a_remembered_pick_out_of_stock_today_needs_a_choice(shopper, kroger_san
     assert "out of stock at this store today" in item.reason
 
 
-def test_remembered_picks_are_checked_in_one_kroger_call_per_50(shopper, kroger_sandbox, monkeypatch):
-    from kroger.client import KrogerClient
+def product_lookups(mock) -> list[dict]:
+    """The query of every request made to Kroger with the app's token (all but fetching that
+    token), as it went over HTTP."""
+    return [
+        {key: values[0] for key, values in parse_qs(urlsplit(call.request.url).query).items()}
+        for call in mock.calls
+        if not urlsplit(call.request.url).path.endswith("/oauth2/token")
+    ]
 
-    calls = []
-    original = KrogerClient._app_request
-    monkeypatch.setattr(
-        KrogerClient,
-        "_app_request",
-        lambda self, *a, **kw: calls.append(kw.get("params")) or original(self, *a, **kw),
-    )
+
+def test_remembered_picks_are_checked_in_one_kroger_call_per_50(shopper, kroger_sandbox_http):
     terms = [f"thing {a}{b}" for a in "abcdef" for b in "abcdefghij"]  # 60 remembered lines
     for term in terms:
         SelectionFactory(owner=shopper, term=term, location_id=STORE, product_id=HALF_GALLON)
     shopping_list = new_list(shopper, "\n".join(terms))
     resolving.resolve_list(shopping_list=shopping_list)
-    assert len(calls) == 1  # one product, however many lines remember it
+    assert len(product_lookups(kroger_sandbox_http)) == 1  # one product, however many lines remember it
     assert set(shopping_list.items.values_list("status", flat=True)) == {"resolved"}
     for n, term in enumerate(terms[:55]):
         Selection.objects.filter(owner=shopper, term=term).update(product_id=f"{9000000000000 + n}")
-    calls.clear()
+    kroger_sandbox_http.calls.reset()
     resolving.resolve_list(
         shopping_list=shopping_list, item_ids=list(shopping_list.items.values_list("pk", flat=True))
     )
-    assert [len(params["filter.productId"].split(",")) for params in calls] == [50, 5]
+    lookups = product_lookups(kroger_sandbox_http)
+    assert [len(params["filter.productId"].split(",")) for params in lookups] == [50, 5]
 
 
 def test_a_store_specific_pick_beats_an_any_store_pick(shopper):
@@ -383,7 +387,7 @@ def sent_list(shopper, kroger_sandbox, connect_kroger):
     profile_id = connect_kroger(shopper)
     shopping_list = new_list(shopper, "whole milk x2\norganic bananas\na dozen eggs")
     resolving.resolve_list(shopping_list=shopping_list)
-    list_services.send_list_to_cart(shopping_list=shopping_list, user=shopper)
+    list_sending.send_list_to_cart(shopping_list=shopping_list, user=shopper)
     shopping_list.refresh_from_db()
     return shopping_list, profile_id
 
@@ -405,7 +409,7 @@ def test_lines_that_need_a_choice_are_not_sent(shopper, fake_kroger, connect_kro
     search_answers(fake_kroger, {"banana": [payload("0004300020540", "Jell-O Banana Cream Pudding")]})
     shopping_list = new_list(shopper, "banana")
     resolving.resolve_list(shopping_list=shopping_list)
-    result = list_services.send_list_to_cart(shopping_list=shopping_list, user=shopper)
+    result = list_sending.send_list_to_cart(shopping_list=shopping_list, user=shopper)
     assert (result.plan.lines, result.cart_send) == ([], None)
     assert result.detail.startswith("Nothing new to send")
 
@@ -422,19 +426,19 @@ def test_sending_again_needs_confirmation_and_sends_only_the_difference(sent_lis
     lemons = shopping_list.items.get(term="lemons").product_id
     before = cart(kroger_sandbox, profile_id)
 
-    with pytest.raises(list_services.ConfirmationRequired) as asked:
-        list_services.send_list_to_cart(shopping_list=shopping_list, user=shopper_of(shopping_list))
+    with pytest.raises(list_sending.ConfirmationRequired) as asked:
+        list_sending.send_list_to_cart(shopping_list=shopping_list, user=shopper_of(shopping_list))
     changes = [(line.item.term, line.quantity, line.change) for line in asked.value.plan.lines]
     assert changes == [("whole milk", 1, "more"), ("eggs", 1, "changed"), ("lemons", 1, "new")]
     assert [item.term for item in asked.value.plan.left_in_cart] == ["eggs"]
     assert cart(kroger_sandbox, profile_id) == before
 
-    list_services.send_list_to_cart(shopping_list=shopping_list, user=shopper_of(shopping_list), confirm=True)
+    list_sending.send_list_to_cart(shopping_list=shopping_list, user=shopper_of(shopping_list), confirm=True)
     after = cart(kroger_sandbox, profile_id)
     milk = items["whole milk"].product_id
     assert after[milk] == before[milk] + 1
     assert after[new_eggs] == 1 and after[lemons] == 1
-    assert list_services.plan_send(shopping_list).lines == []
+    assert list_sending.plan_send(shopping_list).lines == []
 
 
 def shopper_of(shopping_list):
@@ -444,7 +448,7 @@ def shopper_of(shopping_list):
 def test_a_second_send_with_nothing_changed_adds_nothing(sent_list, kroger_sandbox):
     shopping_list, profile_id = sent_list
     before = cart(kroger_sandbox, profile_id)
-    result = list_services.send_list_to_cart(
+    result = list_sending.send_list_to_cart(
         shopping_list=shopping_list, user=shopping_list.owner, confirm=True
     )
     assert result.cart_send is None
@@ -457,7 +461,7 @@ def test_two_lines_with_the_same_product_go_as_one_cart_item(shopper, kroger_san
     SelectionFactory(owner=shopper, term="2% milk", location_id=STORE, product_id=HALF_GALLON)
     shopping_list = new_list(shopper, "milk\n2% milk x2")
     resolving.resolve_list(shopping_list=shopping_list)
-    list_services.send_list_to_cart(shopping_list=shopping_list, user=shopper)
+    list_sending.send_list_to_cart(shopping_list=shopping_list, user=shopper)
     assert kroger_sandbox.cart_for(profile_id) == [{"upc": HALF_GALLON, "quantity": 3, "modality": "PICKUP"}]
 
 
@@ -476,7 +480,7 @@ def test_a_remembered_product_kroger_does_not_sell_here_is_held_back_not_sent(
     assert unicorn.status == "needs_choice"
     ListItem.objects.filter(pk=unicorn.pk).update(status="resolved")  # as if settled before Kroger changed
 
-    result = list_services.send_list_to_cart(shopping_list=shopping_list, user=shopper)
+    result = list_sending.send_list_to_cart(shopping_list=shopping_list, user=shopper)
 
     assert kroger_sandbox.cart_for(profile_id) == [{"upc": HALF_GALLON, "quantity": 1, "modality": "PICKUP"}]
     unicorn = shopping_list.items.get(term="unicorn milk")
@@ -560,21 +564,12 @@ def test_the_amount_on_the_line_sets_how_many_packages_to_buy(shopper, fake_krog
     ],
 )
 def test_packages_for_the_amount_on_the_line(amount, unit, size, packages):
-    assert list_services.packages_for(amount, unit, size) == packages
+    assert packages_for(amount, unit, size) == packages
 
 
 def test_the_page_resolving_one_line_resolves_its_remembered_siblings_in_the_same_lookup(
-    shopper, kroger_sandbox, monkeypatch, django_assert_max_num_queries
+    shopper, kroger_sandbox_http, django_assert_max_num_queries
 ):
-    from kroger.client import KrogerClient
-
-    calls = []
-    original = KrogerClient._app_request
-    monkeypatch.setattr(
-        KrogerClient,
-        "_app_request",
-        lambda self, *a, **kw: calls.append(kw.get("params")) or original(self, *a, **kw),
-    )
     for term in ("milk", "skim milk", "oat milk"):
         SelectionFactory(owner=shopper, term=term, location_id=STORE, product_id=HALF_GALLON)
     shopping_list = new_list(shopper, "milk\nskim milk\noat milk\norganic bananas")
@@ -582,7 +577,8 @@ def test_the_page_resolving_one_line_resolves_its_remembered_siblings_in_the_sam
     with django_assert_max_num_queries(8):
         resolved_now = resolving.resolve_line(item=first)
     assert sorted(item.term for item in resolved_now) == ["milk", "oat milk", "skim milk"]
-    assert len(calls) == 1 and "filter.productId" in calls[0]
+    lookups = product_lookups(kroger_sandbox_http)
+    assert len(lookups) == 1 and "filter.productId" in lookups[0]
     statuses = dict(shopping_list.items.values_list("term", "status"))
     assert statuses == {
         "milk": "resolved",
