@@ -42,12 +42,17 @@ def increment(cache: CacheLike, key: str, *, timeout: float | None, delta: int =
 
 
 def _redis_client(cache: CacheLike, key: str):
-    """The redis-py client behind Django's RedisCache, or None for any other cache."""
-    from django.core.cache.backends.redis import RedisCache
+    """The redis-py client behind Django's RedisCache, or None for any other cache.
 
-    if not isinstance(cache, RedisCache):
+    Asked of the backend's own client object, not with isinstance() of the cache: the throttles
+    and middleware pass `django.core.cache.cache`, a proxy isinstance() cannot see through (it
+    forwards attributes), which made every count take the three round trips."""
+    from django.core.cache.backends.redis import RedisCacheClient
+
+    client = getattr(cache, "_cache", None)
+    if not isinstance(client, RedisCacheClient):
         return None
-    return cache._cache.get_client(key, write=True)  # Django's own client picks the server
+    return client.get_client(key, write=True)  # Django's own client picks the server
 
 
 class QuotaGuard:

@@ -181,7 +181,8 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 _cache_url = env.str("CACHE_URL", "locmem://")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+        # Django's Redis cache, reusing its redis-py client (shopper/redis_cache.py).
+        {"BACKEND": "shopper.redis_cache.RedisCache", "LOCATION": _cache_url}
         if _cache_url.startswith(("redis://", "rediss://"))
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -287,7 +288,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "shopping.exceptions.api_exception_handler",
     # The API takes JSON bodies only (anything else is a 415), as the schema says.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    # DRF's JSON, encoded by orjson (shopping/api/renderers.py).
+    "DEFAULT_RENDERER_CLASSES": ["shopping.api.renderers.FastJSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
 }
 SPECTACULAR_SETTINGS = {
