@@ -8,7 +8,9 @@ hold for every call), and a real `celery -A shopper worker` (Redis broker). Then
 - `5xx_20pct`:      20% of product searches answer 500;
 - `429_burst`:      every search answers 429 (Retry-After: 60) for a few seconds, then none;
 - `timeouts_25pct`: a quarter of the searches hang past our Kroger timeout (1 s here);
-- `postgres_stopped_mid_resolve`: searches take 300 ms and PostgreSQL is stopped as soon as
+- `postgres_stopped_mid_resolve`: a 75-line list (the 25 lines three times: three rounds of
+  LIST_RESOLVE_WORKERS=25 searches, so the outage lands between rounds rather than after a
+  single one), searches take 300 ms and PostgreSQL is stopped as soon as
   the resolve has saved its first lines, started again a few seconds later, then the list is
   resolved in the background (once the dead request's hold on it has expired:
   LIST_RESOLVE_LEASE_S=8 here).
@@ -70,8 +72,13 @@ class Api:
         requests.delete(f"{self.base}/sandbox/kroger/_faults", timeout=5).raise_for_status()
 
 
+# Longer than one round of concurrent searches, so PostgreSQL stops while later lines are out.
+OUTAGE_LINES = LINES * 3
+
+
 def lines_of(body: dict) -> dict:
     items = body["items"]
+    asked = len(OUTAGE_LINES) if body["name"] == OUTAGE else len(LINES)
     return {
         "picked": sum(1 for i in items if i["product_id"]),
         "pending_slow": sum(1 for i in items if i["status"] == "pending" and i["reason"]),
@@ -82,7 +89,7 @@ def lines_of(body: dict) -> dict:
             if not i["product_id"] and i["status"] in ("not_found", "needs_choice") and i["reason"]
         ),
         "not_looked_up_yet": sum(1 for i in items if i["status"] == "pending" and not i["reason"]),
-        "lost": len(LINES) - len(items),
+        "lost": asked - len(items),
     }
 
 
@@ -145,9 +152,12 @@ def postgres_stopped(data: Path):
         )  # fmt: skip
 
 
+OUTAGE = "postgres_stopped_mid_resolve"
+
+
 def run_postgres_outage(api: Api, data: Path) -> dict:
-    name = "postgres_stopped_mid_resolve"
-    list_id = api.call("POST", "/api/lists", {"name": name, "text": "\n".join(LINES)}).json()["id"]
+    name = OUTAGE
+    list_id = api.call("POST", "/api/lists", {"name": name, "text": "\n".join(OUTAGE_LINES)}).json()["id"]
     api.fault(endpoint="products", latency_ms=300)
     answer: dict = {}
 
@@ -219,7 +229,7 @@ def main() -> None:
     print(
         json.dumps(
             {
-                "lines_per_list": len(LINES),
+                "lines_per_list": {"kroger_faults": len(LINES), OUTAGE: len(OUTAGE_LINES)},
                 "settings": SETTINGS,
                 "scenarios": scenarios,
                 "api_statuses": {str(code): count for code, count in sorted(api.statuses.items())},
