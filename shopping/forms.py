@@ -105,3 +105,8 @@ class AddItemForm(forms.Form):
 class RememberForm(forms.Form):
     guidance_text = forms.CharField(max_length=500, required=False)
     any_store = forms.BooleanField(required=False)
+
+
+class RememberLineForm(RememberForm):
+    # The line's version the page showed: remembering a line changed since is refused.
+    version = forms.IntegerField(min_value=1, required=False)

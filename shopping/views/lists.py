@@ -6,7 +6,6 @@ line's forms redirect back to its row); static/js/lists.js resolves lines one by
 re-rendered row (with what happened said in it) instead of a redirect.
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import household_of
 from kroger.errors import KrogerError, KrogerReconnectRequired
-from shopping.forms import AddItemForm, ItemForm, NewListForm, RememberForm
+from shopping.forms import AddItemForm, ItemForm, NewListForm, RememberLineForm
 from shopping.models import Guidance, ListItem, ListProgress, ShoppingList, normalize_term
 from shopping.models.lists import basket_total, total_is_estimate
 from shopping.picking import read_guidance, why_excluded
@@ -317,11 +316,6 @@ def item_delete(request, pk: int, item_id: int):
 
 def _row_url(pk: int, item_id: int) -> str:
     return reverse("list-detail", args=[pk]) + f"#item-{item_id}"
-
-
-class RememberLineForm(RememberForm):
-    # The line's version the page showed: remembering a line changed since is refused.
-    version = forms.IntegerField(min_value=1, required=False)
 
 
 @login_required
