@@ -123,6 +123,8 @@ class _Compiled:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
         names = self.names
+        # Django's own `apply_converters` would need the compiler, bound to the connection of the
+        # thread that compiled: each call converts with its own thread's connection instead.
         if not self.converters:
             return [dict(zip(names, row, strict=True)) for row in rows]
         shown = []

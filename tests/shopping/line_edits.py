@@ -25,6 +25,13 @@ def patch(user, line, body):
     return signed_in(user).patch(item_path(line), body, format="json")
 
 
+def patch_from_what_they_read(user, line, body):
+    """`user` reads the line now and changes it from the version they saw (a member's request
+    made while another's is waiting on Kroger)."""
+    seen = signed_in(user).get(item_path(line)).json()["version"]
+    return patch(user, line, body | {"version": seen})
+
+
 def page(user) -> Client:
     """The pages as `user` sees them in a browser."""
     browser = Client()

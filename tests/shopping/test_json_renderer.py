@@ -59,7 +59,7 @@ def test_asking_for_indented_json_gets_drfs_pretty_printing():
 
 
 @pytest.mark.django_db
-def test_the_api_answers_with_it(api_client, user):
+def test_the_apis_answers_are_drfs_bytes_and_pretty_printed_on_request(api_client, user):
     SelectionFactory(owner=user, term="milk\u2028", description="Lait entier \u00e9")
 
     response = api_client.get("/api/selections")

@@ -7,7 +7,14 @@ import pytest
 
 from shopping.models import ListItem, Selection
 from tests.helpers import signed_in
-from tests.shopping.line_edits import form_version, item_path, page, patch, resolved_line
+from tests.shopping.line_edits import (
+    form_version,
+    item_path,
+    page,
+    patch,
+    patch_from_what_they_read,
+    resolved_line,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +42,7 @@ def test_a_change_made_while_kroger_is_asked_about_the_chosen_product_refuses_th
     skipped = []
 
     def alex_skips_it_from_what_he_reads():
-        seen = signed_in(alex).get(item_path(line)).json()["version"]
-        skipped.append(patch(alex, line, {"skipped": True, "version": seen}))
+        skipped.append(patch_from_what_they_read(alex, line, {"skipped": True}))
 
     kroger_meanwhile(alex_skips_it_from_what_he_reads)
     answer = patch(sam, line, {"product_id": _outside_the_line(line), "version": line["version"]})
@@ -56,8 +62,7 @@ def test_a_choice_without_a_version_is_made_over_a_change_made_while_kroger_is_a
     quantity = []
 
     def alex_changes_the_quantity():
-        seen = signed_in(alex).get(item_path(line)).json()["version"]
-        quantity.append(patch(alex, line, {"quantity": 4, "version": seen}))
+        quantity.append(patch_from_what_they_read(alex, line, {"quantity": 4}))
 
     kroger_meanwhile(alex_changes_the_quantity)
     answer = patch(sam, line, {"product_id": _outside_the_line(line)})
@@ -112,8 +117,7 @@ def test_a_change_made_while_the_pages_choice_is_checked_with_kroger_is_kept_and
     version = form_version(sams_page.get(f"/lists/{line['list_id']}/").content.decode(), line, "product_id")
 
     def alex_changes_the_quantity():
-        seen = signed_in(alex).get(item_path(line)).json()["version"]
-        assert patch(alex, line, {"quantity": 4, "version": seen}).status_code == 200
+        assert patch_from_what_they_read(alex, line, {"quantity": 4}).status_code == 200
 
     kroger_meanwhile(alex_changes_the_quantity)
     headers = {"Accept": "application/json"} if wants_json else {}

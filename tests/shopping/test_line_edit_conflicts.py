@@ -7,7 +7,14 @@ import pytest
 
 from shopping.models import ListItem
 from tests.helpers import signed_in
-from tests.shopping.line_edits import form_version, item_path, page, patch, resolved_line
+from tests.shopping.line_edits import (
+    form_version,
+    item_path,
+    page,
+    patch,
+    patch_from_what_they_read,
+    resolved_line,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -64,8 +71,7 @@ def test_a_change_made_while_a_rewritten_line_is_picked_is_kept_and_the_answer_i
     skipped = []
 
     def alex_skips_it_from_what_he_reads():
-        seen = signed_in(alex).get(item_path(line)).json()["version"]
-        skipped.append(patch(alex, line, {"skipped": True, "version": seen}))
+        skipped.append(patch_from_what_they_read(alex, line, {"skipped": True}))
 
     kroger_meanwhile(alex_skips_it_from_what_he_reads)
     answer = patch(sam, line, rewrite | {"version": line["version"]})
@@ -142,8 +148,7 @@ def test_a_change_made_while_the_pages_search_again_picks_is_kept(members, kroge
     version = form_version(page(sam).get(f"/lists/{line['list_id']}/").content.decode(), line, "term")
 
     def alex_changes_the_quantity():
-        seen = signed_in(alex).get(item_path(line)).json()["version"]
-        assert patch(alex, line, {"quantity": 4, "version": seen}).status_code == 200
+        assert patch_from_what_they_read(alex, line, {"quantity": 4}).status_code == 200
 
     kroger_meanwhile(alex_changes_the_quantity)
     answer = (
